@@ -1,0 +1,30 @@
+# The whole set-up on a fresh machine: `make run` and `make test`.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+DB     ?= $(or $(RCDASH_DB),data/rcdash.duckdb)
+PORT   ?= 8501
+
+.PHONY: run test lint db demo clean-db
+
+$(STAMP): requirements.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+# The demo database is built only when missing: real data imported into it is never overwritten.
+$(DB): | $(STAMP)
+	$(PY) -m rcdash --db $(DB) demo
+
+db: $(DB)
+
+run: $(STAMP) $(DB)
+	RCDASH_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+test: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m pytest

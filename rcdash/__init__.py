@@ -1,0 +1,1 @@
+"""rcdash: the Shaoxing Red Cross grassroots-organisation dashboard library."""

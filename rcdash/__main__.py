@@ -1,0 +1,7 @@
+"""`python -m rcdash`: the command line."""
+
+import sys
+
+from rcdash.cli import main
+
+sys.exit(main())

@@ -1,0 +1,190 @@
+"""The command line of DESIGN §6: `python -m rcdash …`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from rcdash import config
+from rcdash.importing.kinds import KINDS
+
+DEBUG_ENV_VAR = "RCDASH_DEBUG"  # set it to see tracebacks of internal errors
+
+
+class UsageProblem(Exception):
+    """A call that cannot be carried out; exit 2 with the message."""
+
+
+def _open_rw(args: argparse.Namespace):  # noqa: ANN202 - duckdb connection
+    """A read-write connection to an initialised database (created if missing)."""
+    from rcdash.db import connect, init_db
+
+    path = config.db_path(args.db)
+    if not path.exists():
+        print(f"数据库 {path} 不存在，已新建（含区划参考数据）。", file=sys.stderr)
+    init_db(path)
+    return connect(path)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Create an empty database with schema and reference data."""
+    from rcdash.db import init_db
+
+    path = config.db_path(args.db)
+    init_db(path)
+    print(f"已初始化数据库：{path}")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write an empty import template."""
+    from rcdash.importing.template import template_bytes
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise UsageProblem("模板文件名应以 .xlsx 结尾，例如 --out branches.xlsx")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(template_bytes(KINDS[args.kind]))
+    print(f"已生成“{KINDS[args.kind].zh}”导入模板：{out}")
+    return 0
+
+
+def _print_import_text(result: object) -> None:
+    """A human summary of an import and its errors."""
+    r = result
+    verb = "校验（未写入）" if r.dry_run else "导入"
+    if r.exit_code == 0:
+        head = f"{verb}成功：{r.file}（{KINDS[r.kind].zh}）共 {r.rows} 行，全部通过"
+        if r.import_id is not None:
+            head += f"；导入编号 #{r.import_id}，新增 {r.inserted} 行，更新 {r.updated} 行"
+        print(head)
+    elif r.exit_code == 1:
+        print(f"{verb}未执行：{r.file} 共 {r.rows} 行，{r.rejected} 行有错误，数据库未作任何改动。请修正后重新导入：")
+    else:
+        print(f"无法导入 {r.file}：")
+    for w in r.warnings:
+        print(f"  提示：{w}")
+    for e in r.errors:
+        where = f"第 {e.row} 行" if e.row else "文件"
+        col = f"“{e.column}”列" if e.column else ""
+        val = f"（值：{e.value}）" if e.value else ""
+        print(f"  {where}{col}{val}：{e.message}")
+    if r.errors_truncated:
+        print("  ……错误过多，只列出前面部分")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Validate and load one file."""
+    from rcdash.importing.load import import_file
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageProblem(f"找不到文件：{path}")
+    con = _open_rw(args)
+    try:
+        result = import_file(con, args.kind, path, dry_run=args.dry_run, user=config.current_user())
+    finally:
+        con.close()
+    if args.format == "json":
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+    else:
+        _print_import_text(result)
+    return result.exit_code
+
+
+def cmd_imports(args: argparse.Namespace) -> int:
+    """List the import log."""
+    from rcdash.importing.load import list_imports
+
+    con = _open_rw(args)
+    try:
+        log = list_imports(con)
+    finally:
+        con.close()
+    if args.format == "json":
+        print(log.to_json(orient="records", force_ascii=False, date_format="iso"))
+    elif log.empty:
+        print("还没有导入记录。用 `python -m rcdash import KIND FILE` 导入数据。")
+    else:
+        shown = log[["import_id", "kind", "file_name", "rows", "inserted", "updated", "status", "created_at", "created_by"]]
+        print(shown.rename(columns={"import_id": "编号", "kind": "类型", "file_name": "文件", "rows": "行数",
+                                    "inserted": "新增", "updated": "更新", "status": "状态",
+                                    "created_at": "时间", "created_by": "操作人"}).to_string(index=False))
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    """Revert one import."""
+    from rcdash.importing.load import UndoRefused, undo_import
+
+    con = _open_rw(args)
+    try:
+        outcome = undo_import(con, args.import_id, user=config.current_user())
+    except UndoRefused as exc:
+        raise UsageProblem(str(exc)) from None
+    finally:
+        con.close()
+    print(f"已撤销导入 #{outcome['import_id']}（{KINDS[outcome['kind']].zh}）：删除 {outcome['removed']} 行，"
+          f"恢复被覆盖的 {outcome['restored']} 行")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="python -m rcdash", description="绍兴市红十字基层组织建设数据看板：命令行")
+    parser.add_argument("--db", help=f"数据库路径（默认 ${config.DB_ENV_VAR} 或 {config.DEFAULT_DB_PATH.relative_to(config.REPO_ROOT)}）")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    kinds = sorted(KINDS)
+
+    p = sub.add_parser("init", help="新建空数据库（含区划参考数据）")
+    p.set_defaults(run=cmd_init)
+
+    p = sub.add_parser("template", help="生成导入模板 .xlsx")
+    p.add_argument("kind", choices=kinds, metavar="KIND", help="数据类型：" + "、".join(kinds))
+    p.add_argument("--out", required=True, help="输出文件 .xlsx")
+    p.set_defaults(run=cmd_template)
+
+    p = sub.add_parser("import", help="导入 CSV/XLSX 文件")
+    p.add_argument("kind", choices=kinds, metavar="KIND", help="数据类型：" + "、".join(kinds))
+    p.add_argument("file", help="CSV（UTF-8 或 GBK）或 XLSX 文件")
+    p.add_argument("--dry-run", action="store_true", help="只校验，不写入")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(run=cmd_import)
+
+    p = sub.add_parser("imports", help="列出导入记录")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(run=cmd_imports)
+
+    p = sub.add_parser("undo", help="撤销一次导入")
+    p.add_argument("import_id", type=int, metavar="IMPORT_ID")
+    p.set_defaults(run=cmd_undo)
+
+    for extra in _EXTRA_COMMANDS:
+        extra(sub)
+    return parser
+
+
+# Later subsystems (metrics, demo, reports) register their subcommands here.
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; bad input never ends in a traceback."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except UsageProblem as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断，数据库未改动。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # an internal fault: say so plainly, keep the traceback for developers
+        if os.environ.get(DEBUG_ENV_VAR):
+            raise
+        print(f"内部错误：{type(exc).__name__}: {exc}（设置 {DEBUG_ENV_VAR}=1 查看详细信息）", file=sys.stderr)
+        return 2

@@ -1,0 +1,1 @@
+"""Spreadsheet import: one declarative spec per kind, readers, validation and loading."""

@@ -1,0 +1,215 @@
+"""Loading: validate a file, then upsert it in one transaction, log it, and undo it on request."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from rcdash.db import first_row, kind_sql
+from rcdash.importing.kinds import KINDS
+from rcdash.importing.read import FileProblem, read_table
+from rcdash.importing.spec import Kind
+from rcdash.importing.validate import HeaderProblem, RowError, Validated, validate_table
+
+EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
+
+_ARROW_TYPES = {
+    "VARCHAR": pa.string(),
+    "BIGINT": pa.int64(),
+    "INTEGER": pa.int32(),
+    "DOUBLE": pa.float64(),
+    "DATE": pa.date32(),
+    "BOOLEAN": pa.bool_(),
+}
+
+
+class UndoRefused(Exception):
+    """An undo that cannot be done; the message says why in Chinese."""
+
+
+@dataclass
+class ImportResult:
+    """The summary of DESIGN §6, plus warnings and the exit code."""
+
+    kind: str
+    file: str
+    rows: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    import_id: int | None = None
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    exit_code: int = EXIT_OK
+    inserted: int = 0
+    updated: int = 0
+    errors_truncated: bool = False
+
+    def as_json(self) -> dict[str, object]:
+        """The JSON summary (DESIGN §6 keys first)."""
+        return {
+            "kind": self.kind, "file": self.file, "rows": self.rows, "accepted": self.accepted,
+            "rejected": self.rejected, "import_id": self.import_id,
+            "errors": [e.as_dict() for e in self.errors],
+            "warnings": self.warnings, "dry_run": self.dry_run,
+            "inserted": self.inserted, "updated": self.updated, "errors_truncated": self.errors_truncated,
+        }
+
+
+def division_index(con: duckdb.DuckDBPyConnection) -> object:
+    """A name/code index over the divisions this database holds."""
+    from rcdash.reference.divisions import DivisionIndex
+
+    frame = con.execute("SELECT code, name, short_name, level, parent_code, kind FROM divisions").df()
+    return DivisionIndex(frame)
+
+
+def import_file(
+    con: duckdb.DuckDBPyConnection,
+    kind_name: str,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    user: str = "cli",
+    data: bytes | None = None,
+    file_name: str | None = None,
+    divisions: object | None = None,
+) -> ImportResult:
+    """Validate a file and, unless it is a dry run or a row is rejected, load it all-or-nothing."""
+    name = file_name or Path(path).name
+    result = ImportResult(kind=kind_name, file=name, dry_run=dry_run)
+    kind = KINDS.get(kind_name)
+    if kind is None:
+        result.exit_code = EXIT_UNUSABLE
+        result.errors = [RowError(0, "", kind_name, f"未知的数据类型“{kind_name}”，可选：{'、'.join(KINDS)}")]
+        return result
+    try:
+        if data is None:
+            table = read_table(Path(path))
+            data = Path(path).read_bytes()
+        else:
+            table = read_table(Path(path), data)
+        checked = validate_table(kind, table, divisions or division_index(con))
+    except FileProblem as exc:
+        result.exit_code = EXIT_UNUSABLE
+        result.errors = [RowError(0, "", "", str(exc))]
+        return result
+    except HeaderProblem as exc:
+        result.exit_code = EXIT_UNUSABLE
+        result.errors = exc.errors
+        return result
+    result.rows, result.accepted, result.rejected = checked.rows, checked.accepted, checked.rejected
+    result.errors, result.warnings, result.errors_truncated = checked.errors, checked.warnings, checked.truncated
+    if checked.rows == 0:
+        result.exit_code = EXIT_UNUSABLE
+        result.errors = [RowError(2, "", "", "文件只有表头，没有数据行")]
+        return result
+    digest = hashlib.sha256(data).hexdigest()
+    if checked.rejected:
+        result.exit_code = EXIT_REJECTED
+        if not dry_run:
+            _log_rejected(con, kind, name, digest, checked, user)
+        return result
+    if not dry_run:
+        result.import_id, result.inserted, result.updated = _load(con, kind, name, digest, checked, user)
+    return result
+
+
+def _staged_table(kind: Kind, records: list[dict[str, object]]) -> pa.Table:
+    """Validated records as an Arrow table typed like the record table."""
+    arrays = {
+        f.name: pa.array([r[f.name] for r in records], type=_ARROW_TYPES[f.sql_type]) for f in kind.fields
+    }
+    return pa.table(arrays)
+
+
+def _log(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, checked: Validated,
+         user: str, status: str) -> int:
+    """Insert an import-log row; returns its id."""
+    row = first_row(con.execute(
+        "INSERT INTO imports (import_id, kind, file_name, sha256, rows, accepted, rejected, status, created_at, "
+        "created_by) VALUES (nextval('import_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING import_id",
+        [kind.name, name, digest, checked.rows, checked.accepted, checked.rejected, status,
+         datetime.now().replace(microsecond=0), user],
+    ))
+    return int(row[0])
+
+
+def _log_rejected(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, checked: Validated,
+                  user: str) -> None:
+    """Record a rejected attempt in the log; no data table is touched."""
+    con.execute("BEGIN")
+    try:
+        _log(con, kind, name, digest, checked, user, "rejected")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _load(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, checked: Validated,
+          user: str) -> tuple[int, int, int]:
+    """Upsert the records on the natural key in one transaction; replaced rows go to the prior table."""
+    sql = kind_sql(kind)
+    staged = _staged_table(kind, checked.records)
+    con.register("staged_rows", staged)
+    con.execute("BEGIN")
+    try:
+        import_id = _log(con, kind, name, digest, checked, user, "loaded")
+        updated = first_row(con.execute(sql["save_replaced"], [import_id]))[0]
+        con.execute(sql["delete_replaced"])
+        con.execute(sql["insert_staged"], [import_id])
+        inserted = len(checked.records) - int(updated)
+        con.execute("UPDATE imports SET inserted = ?, updated = ? WHERE import_id = ?", [inserted, updated, import_id])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("staged_rows")
+    return import_id, inserted, int(updated)
+
+
+def undo_import(con: duckdb.DuckDBPyConnection, import_id: int, user: str = "cli") -> dict[str, object]:
+    """Revert one loaded import: its rows removed, the rows it replaced restored exactly."""
+    row = first_row(con.execute("SELECT kind, status FROM imports WHERE import_id = ?", [import_id]))
+    if row is None:
+        raise UndoRefused(f"没有编号为 {import_id} 的导入，请用 imports 命令查看导入记录")
+    kind_name, status = row
+    if status != "loaded":
+        state = {"undone": "已撤销", "rejected": "被拒绝，未载入任何数据"}.get(status, status)
+        raise UndoRefused(f"导入 #{import_id} {state}，无需撤销")
+    sql = kind_sql(KINDS[kind_name])
+    later = con.execute(sql["later_imports"], [import_id]).fetchall()
+    if later:
+        ids = "、".join(f"#{r[0]}" for r in later)
+        raise UndoRefused(f"导入 #{import_id} 的部分数据已被之后的导入 {ids} 更新，请先撤销 {ids}")
+    con.execute("BEGIN")
+    try:
+        removed = first_row(con.execute(sql["delete_import"], [import_id]))[0]
+        restored = first_row(con.execute(sql["restore_replaced"], [import_id]))[0]
+        con.execute(sql["forget_replaced"], [import_id])
+        con.execute(
+            "UPDATE imports SET status = 'undone', undone_at = ?, undone_by = ? WHERE import_id = ?",
+            [datetime.now().replace(microsecond=0), user, import_id],
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return {"import_id": import_id, "kind": kind_name, "removed": int(removed), "restored": int(restored)}
+
+
+def list_imports(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> pd.DataFrame:
+    """The import log, newest first."""
+    sql = ("SELECT import_id, kind, file_name, rows, accepted, rejected, inserted, updated, status, created_at, "
+           "created_by, undone_at, undone_by, sha256 FROM imports ORDER BY import_id DESC")
+    if limit is not None:
+        return con.execute(sql + " LIMIT ?", [limit]).df()
+    return con.execute(sql).df()

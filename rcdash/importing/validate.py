@@ -1,0 +1,291 @@
+"""Validation: a read table and a kind to typed records, or row-level errors in Chinese."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol
+
+from rcdash.importing import parse
+from rcdash.importing.parse import CellError
+from rcdash.importing.read import Table
+from rcdash.importing.spec import Field, FieldType, Kind
+from rcdash.importing.template import EXAMPLE_ROW, is_example_row
+
+MAX_TEXT_CHARS = 2000  # longer cells are pasted by mistake; descriptions fit easily
+MAX_VALUE_ECHO = 80  # how much of a bad value an error message repeats
+MAX_ERRORS = 1000  # beyond this a file is plainly the wrong one; more would only flood the screen
+
+TOWNSHIP_HEADERS = ("township", "乡镇（街道）", "乡镇(街道)", "乡镇", "街道", "所属乡镇", "所属乡镇（街道）", "所属乡镇(街道)")
+# Columns that would hold personal data of individuals: never stored (DESIGN §4).
+PERSONAL_DATA_MARKERS = ("姓名", "身份证", "证件号", "手机", "电话", "联系方式", "联系人", "phone", "mobile", "id_number", "id_card")
+
+
+class Resolver(Protocol):
+    """What validation needs from the division index."""
+
+    def resolve(self, text: str, township: str | None = None, levels: frozenset[str] | None = None) -> object:
+        """A resolution with `code`, `error` and `candidates`."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One rejected cell: spreadsheet row, column as written in the file, the value and how to fix it."""
+
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON form of DESIGN §6."""
+        return {"row": self.row, "column": self.column, "value": self.value, "message": self.message}
+
+
+class HeaderProblem(Exception):
+    """The header cannot be used (a required column missing, a column given twice)."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = errors
+
+
+@dataclass
+class Validated:
+    """The outcome of validating one file."""
+
+    records: list[dict[str, object]]
+    errors: list[RowError]
+    warnings: list[str]
+    rows: int
+    rejected: int
+    truncated: bool = False
+
+    @property
+    def accepted(self) -> int:
+        """Rows without an error."""
+        return self.rows - self.rejected
+
+
+def _fold_header(text: str) -> str:
+    """A header folded for matching: NFKC, no spaces, no required-marker '*', lower case."""
+    return parse.normalize(text).replace(" ", "").rstrip("*").lower()
+
+
+@dataclass
+class ColumnMap:
+    """Which file column feeds which field."""
+
+    fields: dict[str, int] = field(default_factory=dict)  # field name → column index
+    written: dict[str, str] = field(default_factory=dict)  # field name → header as written
+    township: int | None = None
+    township_written: str = ""
+
+
+def map_header(kind: Kind, header: list[str], warnings: list[str]) -> ColumnMap:
+    """Match the file's header cells to the kind's fields (Chinese or English headers)."""
+    by_header: dict[str, str] = {}
+    for f in kind.fields:
+        for spelling in (f.name, f.zh, *f.aliases):
+            by_header.setdefault(_fold_header(spelling), f.name)
+    township_names = {_fold_header(h) for h in TOWNSHIP_HEADERS}
+    cmap = ColumnMap()
+    errors: list[RowError] = []
+    unknown: list[str] = []
+    personal: list[str] = []
+    for index, written in enumerate(header):
+        folded = _fold_header(written)
+        if not folded:
+            continue
+        name = by_header.get(folded)
+        if name is not None:
+            if name in cmap.fields:
+                errors.append(RowError(1, written, written, f"与“{cmap.written[name]}”是同一列（{kind.field(name).zh}），请删除其中一列"))
+            cmap.fields[name] = index
+            cmap.written[name] = written
+        elif kind.has_division and folded in township_names:
+            cmap.township, cmap.township_written = index, written
+        elif any(marker in folded for marker in PERSONAL_DATA_MARKERS):
+            personal.append(written)
+        else:
+            unknown.append(written)
+    stray = f"；文件中有未识别的列：{'、'.join(unknown)}，是否写错了表头？" if unknown else ""
+    for f in kind.fields:
+        if f.required and f.name not in cmap.fields:
+            errors.append(RowError(1, f.zh, "", f"缺少必填列“{f.zh}”（英文表头 {f.name}），请使用模板的表头{stray}"))
+    if errors:
+        raise HeaderProblem(errors)
+    if personal:
+        warnings.append(f"已删除含个人信息的列：{'、'.join(personal)}（个人信息不入库）")
+    if unknown:
+        known = "、".join(f.zh for f in kind.fields)
+        warnings.append(f"未识别的列已忽略：{'、'.join(unknown)}（本类数据的列：{known}）")
+    return cmap
+
+
+def _echo(value: object) -> str:
+    """A cell as the user wrote it, shortened for messages."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        text = value.isoformat(sep=" ")
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    else:
+        text = str(value)
+    return text if len(text) <= MAX_VALUE_ECHO else text[:MAX_VALUE_ECHO] + "…"
+
+
+def _text(value: object) -> str:
+    """Free text with a length limit."""
+    text = parse.parse_text(value)
+    if len(text) > MAX_TEXT_CHARS:
+        raise CellError(f"内容过长（{len(text)} 字），上限 {MAX_TEXT_CHARS} 字")
+    return text
+
+
+def _parser(f: Field) -> Callable[[object], object]:
+    """The cell parser for one non-division field."""
+    simple: dict[FieldType, Callable[[object], object]] = {
+        FieldType.TEXT: _text,
+        FieldType.INT: parse.parse_int,
+        FieldType.MONEY: parse.parse_number,
+        FieldType.FLOAT: parse.parse_number,
+        FieldType.DATE: parse.parse_date,
+        FieldType.MONTH: parse.parse_month,
+        FieldType.YEAR: parse.parse_year,
+        FieldType.BOOL: parse.parse_bool,
+        FieldType.RATIO: parse.parse_ratio,
+    }
+    if f.type is FieldType.ENUM:
+        lookup = parse.choice_lookup(f.choices)
+        return lambda v: parse.parse_enum(v, lookup, f.choices)
+    base = simple[f.type]
+    if f.minimum is None:
+        return base
+
+    def bounded(value: object) -> object:
+        number = base(value)
+        if number < f.minimum:  # type: ignore[operator]
+            raise CellError(f"不能小于 {f.minimum:g}" if f.minimum else "不能为负数")
+        return number
+
+    return bounded
+
+
+class RowValidator:
+    """Validates rows of one kind against a header mapping and the division index."""
+
+    def __init__(self, kind: Kind, cmap: ColumnMap, divisions: Resolver) -> None:
+        self.kind = kind
+        self.cmap = cmap
+        self.divisions = divisions
+        self.parsers = {f.name: _parser(f) for f in kind.fields if f.type is not FieldType.DIVISION}
+        self._division_cache: dict[tuple[str, str | None, frozenset[str]], object] = {}
+
+    def _division(self, f: Field, raw: object, township: str | None) -> str:
+        """A division code from a code or name; ambiguity and typos are errors with candidates."""
+        text = parse.normalize(raw)
+        if f.wildcard is not None and text == f.wildcard:
+            return text
+        cache_key = (text, township, f.levels)
+        res = self._division_cache.get(cache_key)
+        if res is None:
+            res = self.divisions.resolve(text, township=township, levels=f.levels or None)
+            self._division_cache[cache_key] = res
+        if res.code is None:  # type: ignore[attr-defined]
+            raise CellError(res.error)  # type: ignore[attr-defined]
+        return res.code  # type: ignore[attr-defined]
+
+    def validate(self, row_no: int, cells: list[object]) -> tuple[dict[str, object] | None, list[RowError]]:
+        """One row: its typed record, or its errors."""
+        record: dict[str, object] = {}
+        errors: list[RowError] = []
+        township = None
+        if self.cmap.township is not None and self.cmap.township < len(cells):
+            tcell = cells[self.cmap.township]
+            township = None if parse.is_blank(tcell) else parse.normalize(tcell)
+        for f in self.kind.fields:
+            index = self.cmap.fields.get(f.name)
+            raw = cells[index] if index is not None and index < len(cells) else None
+            column = self.cmap.written.get(f.name, f.zh)
+            if parse.is_blank(raw):
+                if f.required:
+                    errors.append(RowError(row_no, column, "", f"“{f.zh}”为必填项，不能为空"))
+                record[f.name] = f.default
+                continue
+            try:
+                if f.type is FieldType.DIVISION:
+                    record[f.name] = self._division(f, raw, township)
+                else:
+                    record[f.name] = self.parsers[f.name](raw)
+            except CellError as exc:
+                errors.append(RowError(row_no, column, _echo(raw), str(exc)))
+        if errors:
+            return None, errors
+        for check in self.kind.checks:
+            if check.fails(record):
+                first = check.fields[0]
+                column = self.cmap.written.get(first, self.kind.field(first).zh)
+                errors.append(RowError(row_no, column, _echo(record[first]), check.message))
+        if self.kind.coordinates and not errors:
+            errors.extend(self._coordinates(row_no, record))
+        return (None, errors) if errors else (record, [])
+
+    def _coordinates(self, row_no: int, record: dict[str, object]) -> list[RowError]:
+        """Convert lon/lat to WGS-84 in place; they must fall inside the city."""
+        from rcdash.geo.boundaries import inside_city  # geometry loads lazily: most kinds need none
+        from rcdash.geo.crs import to_wgs84
+
+        lon_f, lat_f, crs_f = self.kind.coordinates  # type: ignore[misc]
+        lon, lat = float(record[lon_f]), float(record[lat_f])  # type: ignore[arg-type]
+        column = self.cmap.written.get(lon_f, self.kind.field(lon_f).zh)
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            return [RowError(row_no, column, f"{lon:g}, {lat:g}", "经纬度超出范围，请检查是否填反了经度和纬度")]
+        wlon, wlat = to_wgs84(lon, lat, str(record[crs_f]))
+        if not inside_city(wlon, wlat):
+            hint = "（看起来经度和纬度填反了）" if inside_city(*to_wgs84(lat, lon, str(record[crs_f]))) else ""
+            return [RowError(row_no, column, f"{lon:g}, {lat:g}",
+                             f"坐标不在绍兴市范围内{hint}，请核对经纬度和坐标系（WGS84/GCJ02/BD09）")]
+        record[lon_f], record[lat_f] = round(wlon, 7), round(wlat, 7)
+        return []
+
+
+def validate_table(kind: Kind, table: Table, divisions: Resolver) -> Validated:
+    """Validate every row; a duplicate natural key inside the file is an error too."""
+    warnings: list[str] = []
+    cmap = map_header(kind, table.header, warnings)
+    validator = RowValidator(kind, cmap, divisions)
+    records: list[dict[str, object]] = []
+    errors: list[RowError] = []
+    seen: dict[tuple[object, ...], int] = {}
+    rejected = 0
+    key_label = "+".join(kind.field(k).zh for k in kind.key)
+    for row_no, cells in table.rows:
+        if row_no == EXAMPLE_ROW and is_example_row(kind, table.header, cells):
+            warnings.append(f"第 {EXAMPLE_ROW} 行是模板示例行，未改动，已跳过")
+            continue
+        record, row_errors = validator.validate(row_no, cells)
+        if record is not None:
+            key = tuple(record[k] for k in kind.key)
+            first = seen.get(key)
+            if first is not None:
+                column = cmap.written.get(kind.key[0], kind.field(kind.key[0]).zh)
+                row_errors = [RowError(row_no, column, _echo(cells[cmap.fields[kind.key[0]]]),
+                                       f"与第 {first} 行重复（同一{key_label}），请删除或合并重复行")]
+            else:
+                seen[key] = row_no
+        if row_errors:
+            rejected += 1
+            errors.extend(row_errors)
+        elif record is not None:
+            records.append(record)
+    truncated = len(errors) > MAX_ERRORS
+    rows = len(records) + rejected
+    return Validated(records, errors[:MAX_ERRORS], warnings, rows, rejected, truncated)
+
+
+def iso(value: object) -> object:
+    """Dates as ISO strings for JSON; everything else unchanged."""
+    return value.isoformat() if isinstance(value, date) else value

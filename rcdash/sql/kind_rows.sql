@@ -1,0 +1,41 @@
+-- Statements on one kind's record table, filled in per kind from its spec ({table}, {prior}, {cols},
+-- {key_match}); identifiers come from code, values are bound parameters.
+
+-- name: save_replaced
+-- Rows the staged file is about to replace, kept so that undo restores them exactly.
+INSERT INTO {prior} SELECT t.*, ? FROM {table} t SEMI JOIN staged_rows s ON {key_match};
+
+-- name: delete_replaced
+DELETE FROM {table} t USING staged_rows s WHERE {key_match};
+
+-- name: insert_staged
+INSERT INTO {table} ({cols}, import_id) SELECT {cols}, ? FROM staged_rows;
+
+-- name: later_imports
+-- Loaded imports that replaced rows of this import: they must be undone first.
+SELECT DISTINCT p.superseded_by FROM {prior} p JOIN imports i ON i.import_id = p.superseded_by
+WHERE p.import_id = ? AND i.status = 'loaded' ORDER BY 1;
+
+-- name: delete_import
+DELETE FROM {table} WHERE import_id = ?;
+
+-- name: restore_replaced
+INSERT INTO {table} ({cols}, import_id) SELECT {cols}, import_id FROM {prior} WHERE superseded_by = ?;
+
+-- name: forget_replaced
+DELETE FROM {prior} WHERE superseded_by = ?;
+
+-- name: create_table
+CREATE TABLE IF NOT EXISTS {table} ({col_defs}, import_id INTEGER);
+
+-- name: create_prior
+CREATE TABLE IF NOT EXISTS {prior} ({col_defs}, import_id INTEGER, superseded_by INTEGER NOT NULL);
+
+-- name: summary
+-- What one kind holds: rows, date span, and the divisions and counties it covers.
+SELECT count(*) AS rows,
+       min(t.{date_col})::VARCHAR AS first_date,
+       max(t.{date_col})::VARCHAR AS last_date,
+       count(DISTINCT t.{div_col}) AS divisions,
+       count(DISTINCT d.county_code) AS counties
+FROM {table} t LEFT JOIN divisions d ON d.code = t.{div_col};

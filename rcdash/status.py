@@ -1,0 +1,59 @@
+"""What the database holds: rows per kind, date spans, coverage, recent imports."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from rcdash.db import first_row, kind_sql, load_sql, scalar
+from rcdash.importing.kinds import KINDS
+from rcdash.importing.load import list_imports
+
+LEVEL_LABELS = {"city": "市", "county": "区、县（市）", "township": "乡镇（街道）", "village": "村（社区）"}
+STATUS_LABELS = {"loaded": "已导入", "rejected": "被拒绝", "undone": "已撤销"}
+DEMO_META_KEY = "demo_seed"  # set by the demo generator; pages then label everything 示例数据
+
+
+def kind_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per import kind: rows, first and last date, divisions and counties covered."""
+    rows = []
+    for kind in KINDS.values():
+        n, first, last, divisions, counties = first_row(con.execute(kind_sql(kind)["summary"]))
+        rows.append({
+            "数据类型": kind.zh, "代码": kind.name, "行数": n,
+            "最早": first or "", "最晚": last or "",
+            "覆盖区划数": divisions if kind.division_field else None,
+            "覆盖区县数": counties if kind.division_field else None,
+        })
+    return pd.DataFrame(rows)
+
+
+def reference_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Divisions per level (city, county, township, village)."""
+    return {level: int(n) for level, n, _ in con.execute(load_sql("reference_counts")).fetchall()}
+
+
+def recent_imports(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pd.DataFrame:
+    """The latest imports, with Chinese column names and labels."""
+    log = list_imports(con, limit)
+    if log.empty:
+        return log
+    log = log.assign(
+        kind=log["kind"].map(lambda k: KINDS[k].zh if k in KINDS else k),
+        status=log["status"].map(lambda s: STATUS_LABELS.get(s, s)),
+    )
+    return log[["import_id", "kind", "file_name", "rows", "inserted", "updated", "status", "created_at", "created_by"]].rename(
+        columns={"import_id": "编号", "kind": "数据类型", "file_name": "文件", "rows": "行数", "inserted": "新增",
+                 "updated": "更新", "status": "状态", "created_at": "时间", "created_by": "操作人"}
+    )
+
+
+def demo_seed(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The demo seed when this database is generated demo data, else None."""
+    row = first_row(con.execute("SELECT value FROM meta WHERE key = ?", [DEMO_META_KEY]))
+    return row[0] if row else None
+
+
+def has_imported_data(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether any import has loaded data (the census populations ship with every database)."""
+    return bool(scalar(con, "SELECT count(*) FROM imports WHERE status = 'loaded'"))

@@ -1,0 +1,42 @@
+"""Small shared widgets: demo label, empty states, downloadable tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from rcdash import config
+from rcdash.tables import csv_bytes, xlsx_bytes
+
+
+def demo_banner(seed: str | None) -> None:
+    """Label generated demo data wherever it is shown."""
+    if seed is not None:
+        st.warning(f"**示例数据**：当前数据库是自动生成的演示数据（种子 {seed}），不是真实统计。", icon=":material/science:")
+
+
+def no_database(path: object) -> None:
+    """The empty state when no database exists yet: how to create one and load data."""
+    st.info(
+        f"还没有数据库（{path}）。\n\n"
+        "- 试用：在项目目录运行 `make run`，会自动生成**示例数据**库；\n"
+        "- 正式使用：运行 `python -m rcdash init` 新建空库，再用 `python -m rcdash template KIND --out 模板.xlsx` "
+        "取得模板，填好后 `python -m rcdash import KIND 文件.xlsx` 导入。",
+        icon=":material/info:",
+    )
+
+
+def download_table(frame: pd.DataFrame, stem: str, key: str | None = None) -> None:
+    """A table with CSV and XLSX download buttons beneath it."""
+    st.dataframe(frame, hide_index=True, width="stretch")
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button("下载 CSV", csv_bytes(frame), f"{stem}.csv", "text/csv", key=f"{key or stem}-csv",
+                         icon=":material/download:")
+    right.download_button("下载 Excel", xlsx_bytes(frame, stem), f"{stem}.xlsx",
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"{key or stem}-xlsx", icon=":material/download:")
+
+
+def db_caption() -> None:
+    """Which database the page reads."""
+    st.caption(f"数据库：{config.db_path()}")

@@ -1,0 +1,44 @@
+"""Shared fixtures: a fresh database with the reference data, and file helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from rcdash.db import PRIOR_SUFFIX, connect, init_db
+from rcdash.importing.kinds import KINDS
+
+
+@pytest.fixture
+def db_file(tmp_path: Path) -> Path:
+    """An initialised database file."""
+    path = tmp_path / "test.duckdb"
+    init_db(path)
+    return path
+
+
+@pytest.fixture
+def con(db_file: Path):  # noqa: ANN201 - a duckdb connection
+    """A read-write connection to the fresh database."""
+    connection = connect(db_file)
+    yield connection
+    connection.close()
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    """Write a text file (CSV) in the given encoding."""
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def data_snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """Every row of every record table and its prior table, sorted: to compare states exactly."""
+    snap = {}
+    for kind in KINDS.values():
+        for table in (kind.table, kind.table + PRIOR_SUFFIX):
+            rows = con.execute(f'SELECT * FROM "{table}"').fetchall()
+            snap[table] = sorted(rows, key=repr)
+    return snap

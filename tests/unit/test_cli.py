@@ -1,0 +1,70 @@
+"""The command line: exit codes 0/1/2, the JSON summary, templates, the import log and undo."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from rcdash.config import REPO_ROOT
+from rcdash.importing.kinds import KINDS
+from tests.conftest import write
+
+JSON_KEYS = {"kind", "file", "rows", "accepted", "rejected", "import_id", "errors"}
+
+
+def run(*args: str, db: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "RCDASH_DB": str(db)}
+    env.pop("RCDASH_DEBUG", None)
+    return subprocess.run([sys.executable, "-m", "rcdash", *args], capture_output=True, text=True, env=env,
+                          cwd=REPO_ROOT, input=stdin, timeout=120)
+
+
+def test_init_template_import_undo_round_trip(tmp_path: Path) -> None:
+    db = tmp_path / "cli.duckdb"
+    assert run("init", db=db).returncode == 0
+    template = tmp_path / "branches.xlsx"
+    assert run("template", "branches", "--out", str(template), db=db).returncode == 0
+    sheet = CalamineWorkbook.from_path(str(template)).get_sheet_by_index(0).to_python()
+    assert sheet[0] == [f.zh for f in KINDS["branches"].fields]
+
+    good = write(tmp_path, "b.csv", "name,division,level,established_on\n峡山村红十字会,福全街道/峡山村,村社区,2021-03-05\n")
+    dry = run("import", "branches", str(good), "--dry-run", "--format", "json", db=db)
+    assert dry.returncode == 0 and json.loads(dry.stdout)["import_id"] is None
+    done = run("import", "branches", str(good), "--format", "json", db=db)
+    summary = json.loads(done.stdout)
+    assert done.returncode == 0 and JSON_KEYS <= summary.keys() and summary["accepted"] == 1
+    log = run("imports", "--format", "json", db=db)
+    assert json.loads(log.stdout)[0]["import_id"] == summary["import_id"]
+    undo = run("undo", str(summary["import_id"]), db=db)
+    assert undo.returncode == 0 and "已撤销" in undo.stdout
+    again = run("undo", str(summary["import_id"]), db=db)
+    assert again.returncode == 2 and "Traceback" not in again.stderr
+
+
+def test_rejected_rows_exit_1_with_json_errors(tmp_path: Path) -> None:
+    db = tmp_path / "cli.duckdb"
+    bad = write(tmp_path, "b.csv", "name,division,level,established_on\nA,三溪村,村社区,2021-02-30\n")
+    out = run("import", "branches", str(bad), "--format", "json", db=db)
+    summary = json.loads(out.stdout)
+    assert out.returncode == 1 and summary["rejected"] == 1 and summary["import_id"] is None
+    cols = {e["column"] for e in summary["errors"]}
+    assert cols == {"division", "established_on"} and all(e["row"] == 2 for e in summary["errors"])
+    text = run("import", "branches", str(bad), db=db)
+    assert text.returncode == 1 and "第 2 行" in text.stdout and "数据库未作任何改动" in text.stdout
+
+
+def test_unusable_calls_exit_2_without_traceback(tmp_path: Path) -> None:
+    db = tmp_path / "cli.duckdb"
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(os.urandom(1000))
+    for args in (("import", "branches", str(junk)), ("import", "branches", str(tmp_path / "missing.csv")),
+                 ("import", "nosuchkind", str(junk)), ("template", "branches", "--out", str(tmp_path / "t.txt")),
+                 ("undo", "999")):
+        out = run(*args, db=db)
+        assert out.returncode == 2, (args, out.stdout, out.stderr)
+        assert "Traceback" not in out.stdout + out.stderr
