@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from rcdash.db import first_row
-
 import io
 import os
 from pathlib import Path
@@ -11,7 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from rcdash.importing.load import import_file, list_imports, undo_import, UndoRefused
+from rcdash.db import first_row
+from rcdash.importing.load import UndoRefused, import_file, list_imports, undo_import
 from tests.conftest import data_snapshot, write
 
 # One good file per kind, with English headers (DESIGN §4 field names exactly).
@@ -38,7 +37,10 @@ GOOD = {
         "2021-06-14,柯桥区,世界献血者日宣传,无偿献血,是,献血月,120\n"
         "2021-06-20,330603006,救护培训进村,应急救护,,,40\n"
     ),
-    "brands": "name,county,description,started_on,category,beneficiaries,photo,tags\n水乡救护,柯桥区,在水乡普及救护,2020-09-01,应急救护,3000,,博爱家园\n",
+    "brands": (
+        "name,county,description,started_on,category,beneficiaries,photo,tags\n"
+        "水乡救护,柯桥区,在水乡普及救护,2020-09-01,应急救护,3000,,博爱家园\n"
+    ),
     "funds": (
         "name,division,established_on,raised_yuan,disbursed_yuan,last_disclosed_on\n"
         "峡山村博爱基金,福全街道/峡山村,2021-01-10,\"50,000\",12000,2022-06-30\n"

@@ -1,0 +1,34 @@
+"""The metrics engine: DESIGN §5 computed in SQL for the city and every area of a level, at any dates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from rcdash.db import load_sql
+from rcdash.metrics.definitions import METRICS
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+LEVELS = ("county", "township")
+
+
+def compute(con: duckdb.DuckDBPyConnection, dates: Sequence[date], level: str = "county") -> pd.DataFrame:
+    """One row per (as_of, area): the city and every area of `level`, with every metric of DESIGN §5."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+    frame = con.execute(load_sql("area_metrics", SQL_DIR), {"dates": list(dates), "level": level}).df()
+    frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
+    for metric in METRICS:
+        if metric.county_level_only:
+            # Brands are registered per county: below the county the count is not defined, not zero.
+            frame[metric.name] = frame[metric.name].astype("object").where(frame["level"] != "township", None)
+    return frame
+
+
+def at(con: duckdb.DuckDBPyConnection, as_of: date, level: str = "county") -> pd.DataFrame:
+    """The metrics of the city and every area of `level` as of one date."""
+    return compute(con, [as_of], level)

@@ -1,0 +1,63 @@
+"""Reporting periods: half-years (2022H2) and years, and the default as-of date."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import duckdb
+
+from rcdash.db import first_row, load_sql
+from rcdash.metrics.engine import SQL_DIR
+
+_PERIOD_RE = re.compile(r"^(\d{4})(?:H([12]))?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting period with its label (2022H2 or 2022) and first and last day."""
+
+    label: str
+    start: date
+    end: date
+
+    def cut(self, as_of: date) -> Period:
+        """The period ending at as_of when as_of falls inside it."""
+        return Period(self.label, self.start, min(self.end, as_of))
+
+
+def half_year_of(day: date) -> Period:
+    """The half-year containing a day."""
+    if day.month <= 6:
+        return Period(f"{day.year}H1", date(day.year, 1, 1), date(day.year, 6, 30))
+    return Period(f"{day.year}H2", date(day.year, 7, 1), date(day.year, 12, 31))
+
+
+def parse_period(text: str) -> Period:
+    """'2022H2' → the second half of 2022; '2022' → the whole year."""
+    m = _PERIOD_RE.match(text.strip())
+    if not m:
+        raise ValueError(f"无法识别的报告期“{text}”，请写成 2022H2（下半年）、2022H1（上半年）或 2022（全年）")
+    year = int(m[1])
+    if m[2] is None:
+        return Period(str(year), date(year, 1, 1), date(year, 12, 31))
+    return half_year_of(date(year, 1 if m[2] == "1" else 7, 1))
+
+
+def previous_half_year(period: Period) -> Period:
+    """The half-year before a half-year."""
+    return half_year_of(period.start - timedelta(days=1))
+
+
+def latest_data_date(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The latest date any dated record carries (the natural default as-of date)."""
+    row = first_row(con.execute(load_sql("latest_data_date", SQL_DIR)))
+    return row[0] if row and row[0] is not None else None
+
+
+def default_as_of(con: duckdb.DuckDBPyConnection, today: date | None = None) -> date:
+    """The latest data date, but never in the future; today when there is no dated data."""
+    today = today or date.today()
+    latest = latest_data_date(con)
+    return min(latest, today) if latest else today

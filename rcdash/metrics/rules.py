@@ -1,0 +1,109 @@
+"""The plan's rules per county (and for the city): pass, fail or no data, with the reason in Chinese."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
+from rcdash.metrics.targets import TargetBook
+
+PASS, FAIL, NO_DATA = "pass", "fail", "no_data"
+STATUS_LABELS = {PASS: "达标", FAIL: "未达标", NO_DATA: "无数据"}
+
+
+@dataclass(frozen=True)
+class PlanRule:
+    """One rule: an area of the given levels passes when the metric reaches its target."""
+
+    key: str
+    label: str
+    metric: str
+    levels: tuple[str, ...]
+    unit_word: str  # what is counted, for the shortfall sentence
+
+
+RULES: tuple[PlanRule, ...] = (
+    PlanRule("center_built", "区域性服务中心建成", "sites_center", ("city",), "个"),
+    PlanRule("base_built", "县级服务基地建成", "sites_base", ("county",), "个"),
+    PlanRule("rescue_team_party", "应急救援队建立党组织", "rescue_teams_with_party", ("county",), "支"),
+    PlanRule("volunteer_teams", "特色志愿队 ≥ 3 支（每支 ≥ 20 人）", "volunteer_teams_20plus", ("county",), "支"),
+    PlanRule("village_branch_rate", "村（社区）建会率 ≥ 40%", "village_branch_rate", ("city", "county"), ""),
+    PlanRule("member_ratio", "成人会员 ≥ 常住人口 2%", "member_ratio", ("city", "county"), ""),
+    PlanRule("brand_project", "一地一品项目", "brand_projects", ("county",), "个"),
+)
+# What the missing data is, for the 无数据 reason.
+NO_DATA_HINTS = {
+    "sites_center": "尚未导入服务阵地", "sites_base": "尚未导入服务阵地",
+    "rescue_teams_with_party": "尚未导入队伍", "volunteer_teams_20plus": "尚未导入队伍",
+    "village_branch_rate": "尚未导入基层组织", "member_ratio": "缺少会员或常住人口数据",
+    "brand_projects": "尚未导入一地一品项目",
+}
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """The outcome of one rule for one area."""
+
+    rule: str
+    label: str
+    status: str
+    value: float | None
+    target: float | None
+    reason: str
+    shortfall: int | None  # how many villages/members/teams/sites are still needed (None when passed or unknown)
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON form."""
+        return asdict(self)
+
+
+def _missing(value: object) -> bool:
+    """None or NaN."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def shortfall(metric: str, row: dict[str, object], target: float) -> int:
+    """How many more are needed to reach the target (villages to organise, members to recruit, …)."""
+    if metric == "village_branch_rate":
+        return max(0, math.ceil(target * float(row["villages_total"]) - float(row["villages_with_branch"]) - 1e-9))
+    if metric == "member_ratio":
+        return max(0, math.ceil(target * float(row["population"]) - float(row["adult_members"]) - 1e-9))
+    return max(0, math.ceil(target - float(row[metric])))
+
+
+def _reason(rule: PlanRule, row: dict[str, object], value: float, target: float, short: int, source: str) -> str:
+    """The sentence that explains a pass or a fail with numbers."""
+    metric = METRIC_BY_NAME[rule.metric]
+    shown, goal = format_value(metric, value), format_value(metric, target)
+    if metric.unit == "rate":
+        goal = f"{target * 100:g}%"
+    if short == 0:
+        return f"{metric.zh} {shown}，已达到{source} {goal}"
+    if rule.metric == "village_branch_rate":
+        need = f"还需建会 {short:,} 个村（社区）"
+    elif rule.metric == "member_ratio":
+        need = f"还需发展成人会员 {short:,} 人"
+    else:
+        need = f"还需 {short:,} {rule.unit_word}"
+    return f"{metric.zh} {shown}，{source} {goal}，{need}"
+
+
+def evaluate(row: dict[str, object], targets: TargetBook, year: int) -> list[RuleResult]:
+    """Every rule that applies to this area's level."""
+    results = []
+    for rule in RULES:
+        if row["level"] not in rule.levels:
+            continue
+        target = targets.value(rule.metric, str(row["code"]), year)
+        value = row.get(rule.metric)
+        source = targets.source(rule.metric, str(row["code"]), year)
+        if _missing(value) or target is None:
+            results.append(RuleResult(rule.key, rule.label, NO_DATA, None, target,
+                                      f"无数据：{NO_DATA_HINTS.get(rule.metric, '缺少数据')}", None))
+            continue
+        short = shortfall(rule.metric, row, target)
+        status = PASS if short == 0 and float(value) >= target - 1e-12 else FAIL
+        results.append(RuleResult(rule.key, rule.label, status, float(value), target,
+                                  _reason(rule, row, float(value), target, short, source), short or None))
+    return results
