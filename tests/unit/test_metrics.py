@@ -1,0 +1,273 @@
+"""The metrics of DESIGN §5 on a tiny hand-made fixture, with hand-computed expected values."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from rcdash.db import connect, init_db
+from rcdash.importing.load import import_file
+from rcdash.metrics.engine import compute
+from rcdash.metrics.kpi import kpi
+from rcdash.metrics.outlook import months_back, project, trend_dates
+from rcdash.metrics.period import default_as_of, half_year_of, parse_period
+from rcdash.metrics.rules import FAIL, NO_DATA, PASS
+from tests.conftest import write
+
+D = date(2021, 6, 30)  # the as-of date of most checks; its period is 2021H1 (26 Mondays: Jan 4 … Jun 28)
+CITY, KEQIAO, YUECHENG = "3306", "330603", "330602"
+FUQUAN, KEQIAO_ST = "330603006", "330603001"  # 福全街道 (24 villages), 柯桥街道 (27 villages)
+XIASHAN, DASHENG, XUSHAN, JINSANJIAO = "330603006234", "330603006200", "330603006201", "330603006001"
+GUANSHU, GANGYUE = "330603001008", "330603001030"
+
+FIXTURE = {
+    "branches": (
+        "name,division,level,established_on,closed_on\n"
+        f"峡山一会,{XIASHAN},村社区,2021-01-01,\n"  # counts
+        f"峡山二会,{XIASHAN},村社区,2021-02-01,\n"  # same village: counted once
+        f"大生会,{DASHENG},村社区,2020-01-01,2021-06-30\n"  # closed on D: not counted
+        f"徐山会,{XUSHAN},村社区,2021-07-01,\n"  # established after D: not counted
+        f"金三角学校会,{JINSANJIAO},学校,2020-01-01,\n"  # another level: not counted
+        f"管墅会,{GUANSHU},村社区,2020-05-05,2021-07-01\n"  # closed after D: counts
+        f"福全街道会,{FUQUAN},村社区,2020-01-01,\n"  # a township is not a village: not counted
+    ),
+    "population": (
+        "division,year,resident_population\n"
+        f"{FUQUAN},2020,50000\n{FUQUAN},2022,60000\n"  # 2022 lies after year(D): 50,000
+        f"{GUANSHU},2021,3000\n{GANGYUE},2019,2000\n"  # 柯桥街道 has no row: sum of its villages = 5,000
+        f"{KEQIAO},2021,1100000\n"  # beats the 2020 census row
+    ),
+    "members": (
+        "division,date,adult_members,youth_members\n"
+        f"{FUQUAN},2021-01-01,800,\n{FUQUAN},2021-06-30,900,100\n{FUQUAN},2021-07-01,5000,\n"
+        f"{XIASHAN},2020-12-31,50,\n{KEQIAO},2021-03-01,1000,\n"
+    ),
+    "sites": (
+        "name,tier,division,lon,lat,opened_on,closed_on\n"
+        f"中心,center,{YUECHENG},120.58,30.0,2021-01-01,\n"
+        f"柯桥基地,base,{KEQIAO},120.58,30.0,2021-06-30,\n"  # opened on D: open
+        f"福全站,station,{FUQUAN},120.58,30.0,2020-01-01,2021-06-30\n"  # closed on D
+        f"柯桥街道站,station,{KEQIAO_ST},120.58,30.0,2021-01-01,\n"
+        f"峡山点,point,{XIASHAN},120.58,30.0,2021-07-01,\n"  # opens after D
+    ),
+    "teams": (
+        "name,type,division,founded_on,disbanded_on,registered_volunteers,has_party_org\n"
+        f"柯桥救援队,应急救援队,{KEQIAO},2020-01-01,,40,是\n"
+        f"越城救援队,应急救援队,{YUECHENG},2020-01-01,,40,否\n"
+        f"福全志愿队,志愿服务队,{FUQUAN},2020-01-01,,25,否\n"
+        f"柯桥志愿一队,志愿服务队,{KEQIAO},2020-01-01,,20,否\n"  # exactly 20 counts
+        f"柯桥志愿二队,志愿服务队,{KEQIAO},2020-01-01,,19,否\n"
+        f"柯桥街道志愿队,志愿服务队,{KEQIAO_ST},2020-01-01,2021-06-01,30,否\n"  # disbanded before D
+    ),
+    "brands": "name,county,started_on\n水乡救护,柯桥区,2020-09-01\n新项目,柯桥区,2021-09-01\n越城品牌,越城区,\n",
+    "funds": (
+        "name,division,established_on,raised_yuan,disbursed_yuan,last_disclosed_on\n"
+        f"峡山基金,{XIASHAN},2021-01-01,1000,0,2021-06-01\n"  # disclosed within 12 months
+        f"大生基金,{DASHENG},2020-01-01,1000,0,2020-06-30\n"  # exactly 12 months before D: not within
+        f"管墅基金,{GUANSHU},2021-07-01,1000,0,\n"  # established after D
+    ),
+    "activities": (
+        "date,division,title,category,is_monthly_theme\n"
+        f"2021-01-01,{FUQUAN},周五活动,其他,否\n"  # its week's Monday (2020-12-28) lies before the period
+        f"2021-01-05,{FUQUAN},一月主题,其他,是\n"  # week of Jan 4
+        f"2021-01-06,{FUQUAN},同周第二次,其他,否\n"  # same week
+        f"2021-03-15,{FUQUAN},三月主题,其他,是\n"  # week of Mar 15
+        f"2021-06-30,{FUQUAN},期末活动,其他,否\n"  # week of Jun 28, on D
+        f"2021-07-01,{FUQUAN},期后活动,其他,是\n"  # after D
+        f"2021-02-10,{KEQIAO_ST},二月主题,其他,是\n"  # week of Feb 8
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def fixture_con(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    tmp = tmp_path_factory.mktemp("metrics")
+    path = tmp / "m.duckdb"
+    init_db(path)
+    con = connect(path)
+    for kind, text in FIXTURE.items():
+        result = import_file(con, kind, write(tmp, f"{kind}.csv", text))
+        assert result.exit_code == 0, (kind, result.errors)
+    yield con
+    con.close()
+
+
+def missing(value: object) -> bool:
+    """None, NaN or pd.NA: the engine's 无数据."""
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
+
+
+def rows(con, as_of: date, level: str) -> dict[str, dict]:
+    return {r["code"]: r for r in compute(con, [as_of], level).to_dict("records")}
+
+
+def test_village_branches(fixture_con) -> None:
+    t = rows(fixture_con, D, "township")
+    assert (t[FUQUAN]["villages_total"], t[FUQUAN]["villages_with_branch"]) == (24, 1)
+    assert (t[KEQIAO_ST]["villages_total"], t[KEQIAO_ST]["villages_with_branch"]) == (27, 1)
+    assert t[FUQUAN]["village_branch_rate"] == pytest.approx(1 / 24)
+    c = rows(fixture_con, D, "county")
+    assert (c[KEQIAO]["villages_total"], c[KEQIAO]["villages_with_branch"]) == (341, 2)
+    assert (c[CITY]["villages_total"], c[CITY]["villages_with_branch"]) == (2168, 2)
+    assert c[YUECHENG]["villages_with_branch"] == 0  # branches exist elsewhere: a real zero
+
+
+def test_branches_one_day_later(fixture_con) -> None:
+    t = rows(fixture_con, date(2021, 7, 1), "township")
+    # 徐山 is established on Jul 1 (counts), 管墅 closes on Jul 1 (no longer counts).
+    assert t[FUQUAN]["villages_with_branch"] == 2 and t[KEQIAO_ST]["villages_with_branch"] == 0
+
+
+def test_population(fixture_con) -> None:
+    t = rows(fixture_con, D, "township")
+    assert t[FUQUAN]["population"] == 50000
+    assert t[KEQIAO_ST]["population"] == 5000  # from its villages
+    assert missing(t["330603002"]["population"])  # 柯岩街道: no rows of its own or below
+    c = rows(fixture_con, D, "county")
+    assert c[KEQIAO]["population"] == 1100000 and c[YUECHENG]["population"] == 1020037
+    assert c[CITY]["population"] == 5270977  # the city's own census row
+    assert rows(fixture_con, date(2022, 3, 1), "township")[FUQUAN]["population"] == 60000
+
+
+def test_members(fixture_con) -> None:
+    t = rows(fixture_con, D, "township")
+    assert t[FUQUAN]["adult_members"] == 950  # 900 (snapshot on D) + 50 (峡山村); the Jul 1 snapshot is ignored
+    assert t[FUQUAN]["youth_members"] == 100
+    assert t[FUQUAN]["member_ratio"] == pytest.approx(950 / 50000)
+    assert missing(t[KEQIAO_ST]["adult_members"])  # no snapshots: 无数据, not 0
+    c = rows(fixture_con, D, "county")
+    assert c[KEQIAO]["adult_members"] == 1950 and c[CITY]["adult_members"] == 1950
+    assert c[KEQIAO]["member_ratio"] == pytest.approx(1950 / 1100000)
+    assert c[CITY]["member_ratio"] == pytest.approx(1950 / 5270977)
+
+
+def test_sites(fixture_con) -> None:
+    c = rows(fixture_con, D, "county")
+    assert [c[CITY][f"sites_{t}"] for t in ("center", "base", "station", "point")] == [1, 1, 1, 0]
+    assert [c[KEQIAO][f"sites_{t}"] for t in ("center", "base", "station", "point")] == [0, 1, 1, 0]
+    assert c[YUECHENG]["sites_center"] == 1
+
+
+def test_teams(fixture_con) -> None:
+    c = rows(fixture_con, D, "county")
+    k = c[KEQIAO]
+    assert (k["rescue_teams"], k["rescue_teams_with_party"], k["volunteer_teams"], k["volunteer_teams_20plus"]) == (1, 1, 3, 2)
+    y = c[YUECHENG]
+    assert (y["rescue_teams"], y["rescue_teams_with_party"]) == (1, 0)
+
+
+def test_brands_and_funds(fixture_con) -> None:
+    c = rows(fixture_con, D, "county")
+    assert (c[KEQIAO]["brand_projects"], c[YUECHENG]["brand_projects"], c[CITY]["brand_projects"]) == (1, 1, 2)
+    assert rows(fixture_con, D, "township")[FUQUAN]["brand_projects"] is None  # not defined below county
+    t = rows(fixture_con, D, "township")
+    assert (t[FUQUAN]["funds"], t[FUQUAN]["funds_disclosed"]) == (2, 1)
+    assert (t[KEQIAO_ST]["funds"], t[KEQIAO_ST]["funds_disclosed"]) == (0, 0)
+
+
+def test_weekly_voice_and_monthly_theme(fixture_con) -> None:
+    t = rows(fixture_con, D, "township")
+    f = t[FUQUAN]
+    assert (f["weeks_in_period"], f["voiced_weeks"], f["months_in_period"], f["themed_months"]) == (26, 3, 6, 2)
+    assert f["weekly_voice_rate"] == pytest.approx(3 / 26) and f["monthly_theme_rate"] == pytest.approx(2 / 6)
+    c = rows(fixture_con, D, "county")
+    assert (c[KEQIAO]["voiced_weeks"], c[KEQIAO]["themed_months"]) == (4, 3)
+    assert c[YUECHENG]["weekly_voice_rate"] == 0  # activities exist elsewhere: silent every week
+
+
+def test_period_cut_at_as_of(fixture_con) -> None:
+    f = rows(fixture_con, date(2021, 7, 1), "township")[FUQUAN]
+    # 2021H2 cut at Thursday Jul 1: no Monday yet, one month begun, its theme activity on Jul 1 counts.
+    assert (f["weeks_in_period"], f["months_in_period"], f["themed_months"]) == (0, 1, 1)
+    assert missing(f["weekly_voice_rate"])  # no weeks: undefined, not zero
+
+
+def test_empty_kinds_are_no_data(con) -> None:
+    c = rows(con, D, "county")
+    assert missing(c[KEQIAO]["villages_with_branch"]) and missing(c[KEQIAO]["village_branch_rate"])
+    assert missing(c[KEQIAO]["sites_base"]) and missing(c[KEQIAO]["weekly_voice_rate"])
+    assert c[KEQIAO]["villages_total"] == 341
+    assert c[KEQIAO]["population"] == 1098859  # census rows ship with every database
+
+
+def test_kpi_rules_with_interim_targets(fixture_con, tmp_path: Path) -> None:
+    report = kpi(fixture_con, D, "county")
+    keqiao = next(a for a in report["areas"] if a["code"] == KEQIAO)
+    rules = {r["rule"]: r for r in keqiao["rules"]}
+    assert rules["base_built"]["status"] == PASS
+    assert rules["rescue_team_party"]["status"] == PASS
+    assert rules["volunteer_teams"]["status"] == FAIL and rules["volunteer_teams"]["shortfall"] == 1
+    assert rules["brand_project"]["status"] == PASS
+    vb = rules["village_branch_rate"]
+    assert vb["status"] == FAIL and vb["target"] == 0.4 and vb["shortfall"] == 135  # ceil(0.4 × 341) − 2
+    assert "还需建会 135 个村（社区）" in vb["reason"]
+    assert rules["member_ratio"]["shortfall"] == 22000 - 1950
+    yuecheng = next(a for a in report["areas"] if a["code"] == YUECHENG)
+    assert {r["rule"]: r["status"] for r in yuecheng["rules"]}["rescue_team_party"] == FAIL
+    city = report["areas"][0]
+    assert {r["rule"]: r["status"] for r in city["rules"]}["center_built"] == PASS
+    # An interim target for 2021 replaces the plan's end value for that year only.
+    targets = write(tmp_path, "t.csv", "metric,area,year,value\nvillage_branch_rate,*,2021,0.5%\nvillage_branch_rate,柯桥区,2021,1%\n")
+    result = import_file(fixture_con, "targets", targets)
+    try:
+        report = kpi(fixture_con, D, "county")
+        by_code = {a["code"]: {r["rule"]: r for r in a["rules"]} for a in report["areas"]}
+        assert by_code[KEQIAO]["village_branch_rate"]["target"] == 0.01
+        assert by_code[KEQIAO]["village_branch_rate"]["shortfall"] == 2  # ceil(0.01 × 341) − 2 = 2
+        assert by_code[YUECHENG]["village_branch_rate"]["target"] == 0.005
+        later = kpi(fixture_con, date(2022, 6, 30), "county", with_outlook=False)
+        assert next(a for a in later["areas"] if a["code"] == KEQIAO)["rules"][3]["target"] == 0.4
+    finally:
+        from rcdash.importing.load import undo_import
+
+        undo_import(fixture_con, result.import_id)
+
+
+def test_kpi_json_shape(fixture_con) -> None:
+    report = kpi(fixture_con, D, "township")
+    assert (report["as_of"], report["period"]) == ("2021-06-30", "2021H1")
+    assert report["areas"][0]["level"] == "city" and len(report["areas"]) == 1 + 103
+    fuquan = next(a for a in report["areas"] if a["code"] == FUQUAN)
+    assert fuquan["village_branch_rate"] == round(1 / 24, 6) and fuquan["adult_members"] == 950
+    assert fuquan["brand_projects"] is None and fuquan["rules"] == []
+    assert set(fuquan["outlook"]) == {"village_branch_rate", "member_ratio"}
+
+
+def test_no_data_rules(con) -> None:
+    report = kpi(con, D, "county", with_outlook=False)
+    assert all(r["status"] == NO_DATA for a in report["areas"] for r in a["rules"])
+
+
+def test_outlook_needed_and_projection(fixture_con) -> None:
+    report = kpi(fixture_con, date(2021, 12, 31), "county")
+    o = next(a for a in report["areas"] if a["code"] == KEQIAO)["outlook"]["village_branch_rate"]
+    # 柯桥 at 2021-12-31: 峡山 and 徐山 (管墅 closed) of 341 villages; 12 months to go.
+    current = 2 / 341
+    assert o["months_left"] == pytest.approx(12, abs=0.05)
+    assert o["needed_per_month"] == pytest.approx((0.4 - current) / o["months_left"], rel=1e-3)
+    assert o["projected_at_plan_end"] is not None
+
+
+def test_projection_is_a_straight_line() -> None:
+    points = [(date(2021, m, 1), 0.1 + 0.01 * (m - 1)) for m in range(1, 13)]
+    assert project(points, date(2022, 1, 1)) == pytest.approx(0.22, abs=0.002)
+    assert project(points[:2], date(2022, 1, 1)) is None
+
+
+def test_periods() -> None:
+    assert half_year_of(date(2022, 7, 1)).label == "2022H2"
+    assert parse_period("2022h1").end == date(2022, 6, 30)
+    assert parse_period("2021").start == date(2021, 1, 1)
+    with pytest.raises(ValueError, match="2022H2"):
+        parse_period("下半年")
+    assert months_back(date(2022, 3, 31), 1) == date(2022, 2, 28)
+    assert trend_dates(date(2022, 12, 31))[0] == date(2021, 12, 31) and len(trend_dates(date(2022, 12, 31))) == 13
+
+
+def test_default_as_of(fixture_con, con) -> None:
+    assert default_as_of(fixture_con, today=date(2026, 1, 1)) == date(2021, 9, 1)  # the latest brand start
+    assert default_as_of(con, today=date(2026, 1, 1)) == date(2026, 1, 1)
