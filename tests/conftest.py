@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -20,7 +21,7 @@ def db_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def con(db_file: Path):  # noqa: ANN201 - a duckdb connection
+def con(db_file: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection to the fresh database."""
     connection = connect(db_file)
     yield connection

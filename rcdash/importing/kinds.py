@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rcdash.importing.spec import Choice, Field, FieldType, Kind, RowCheck
 
 T = FieldType
@@ -67,7 +69,7 @@ TARGET_METRICS = (
 )
 
 
-def _after(later: str, earlier: str):  # noqa: ANN202 - a tiny predicate factory
+def _after(later: str, earlier: str) -> Callable[[dict[str, object]], bool]:
     """A predicate: `later` is set and earlier than `earlier`."""
     return lambda r: r.get(later) is not None and r.get(earlier) is not None and r[later] < r[earlier]
 

@@ -100,7 +100,7 @@ def is_example_row(kind: Kind, header: list[str], cells: list[object]) -> bool:
     """Whether a row is the template's example row left unchanged."""
     by_header = {f.zh: f.example for f in kind.fields}
     compared = 0
-    for written, cell in zip(header, cells):
+    for written, cell in zip(header, cells, strict=False):
         if written not in by_header:
             continue
         expected = by_header[written]

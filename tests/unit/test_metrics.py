@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from rcdash.db import connect, init_db
@@ -82,7 +84,7 @@ FIXTURE = {
 
 
 @pytest.fixture(scope="module")
-def fixture_con(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+def fixture_con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
     tmp = tmp_path_factory.mktemp("metrics")
     path = tmp / "m.duckdb"
     init_db(path)
