@@ -1,0 +1,1 @@
+"""Geography: county boundaries, approximate township areas, CRS conversion, spatial lookups."""
