@@ -26,10 +26,15 @@ def no_database(path: object) -> None:
     )
 
 
+ROW_PX, HEADER_PX = 35, 38  # Streamlit's data-grid row and header heights
+MAX_ROWS_UNSCROLLED = 15  # longer tables scroll inside the grid
+
+
 def download_table(frame: pd.DataFrame, stem: str, key: str | None = None) -> None:
     """A table with CSV and XLSX download buttons beneath it."""
-    st.dataframe(frame, hide_index=True, width="stretch")
-    left, right, _ = st.columns([1, 1, 4])
+    height = min(max(len(frame), 1), MAX_ROWS_UNSCROLLED) * ROW_PX + HEADER_PX
+    st.dataframe(frame, hide_index=True, width="stretch", height=height)
+    left, right, _ = st.columns([1, 1, 6])
     left.download_button("下载 CSV", csv_bytes(frame), f"{stem}.csv", "text/csv", key=f"{key or stem}-csv",
                          icon=":material/download:")
     right.download_button("下载 Excel", xlsx_bytes(frame, stem), f"{stem}.xlsx",
