@@ -1,0 +1,1 @@
+"""Reference data shipped with the repo: statistical divisions, census population, and division-name matching."""
