@@ -74,12 +74,12 @@ def _after(later: str, earlier: str) -> Callable[[dict[str, object]], bool]:
     return lambda r: r.get(later) is not None and r.get(earlier) is not None and r[later] < r[earlier]
 
 
-def _division(zh: str = "区划", levels: frozenset[str] = BELOW_CITY) -> Field:
+def _division(zh: str = "区划", levels: frozenset[str] = BELOW_CITY, example: str = "柯桥区/福全街道/峡山村") -> Field:
     """The division column: a code or a (township/)village name."""
     return Field(
         "division", zh, T.DIVISION, levels=levels,
         aliases=("区划代码", "区划名称", "所属区划", "行政区划", "地区"),
-        example="柯桥区/福全街道/峡山村",
+        example=example,
         help="区划代码（6/9/12 位）或名称；村名重名时写成“乡镇（街道）/村”，或另加一列“乡镇（街道）”",
     )
 
@@ -109,7 +109,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             "population", "常住人口", "population",
             fields=(
-                _division(levels=ALL_LEVELS),
+                _division(levels=ALL_LEVELS, example="柯桥区/福全街道"),
                 Field("year", "年份", T.YEAR, example="2021"),
                 _count("resident_population", "常住人口", example="52000", aliases=("常住人口数", "人口")),
             ),
@@ -136,7 +136,7 @@ KINDS: dict[str, Kind] = {
             fields=(
                 Field("name", "阵地名称", T.TEXT, example="福全街道红十字服务站"),
                 Field("tier", "阵地类型", T.ENUM, choices=SITE_TIERS, example="服务站", aliases=("类型", "层级")),
-                _division(),
+                _division(example="柯桥区/福全街道"),
                 Field("lon", "经度", T.FLOAT, example="120.4650"),
                 Field("lat", "纬度", T.FLOAT, example="30.0510"),
                 Field("crs", "坐标系", T.ENUM, required=False, choices=CRS, default="WGS84", example="WGS84",
@@ -155,7 +155,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             "members", "会员", "members",
             fields=(
-                _division(levels=ALL_LEVELS),
+                _division(levels=ALL_LEVELS, example="柯桥区/福全街道"),
                 Field("date", "统计日期", T.DATE, example="2021-12-31"),
                 _count("adult_members", "成人会员数", example="850"),
                 _count("youth_members", "青少年会员数", required=False, example="120"),
@@ -169,7 +169,7 @@ KINDS: dict[str, Kind] = {
                 Field("name", "队伍名称", T.TEXT, example="柯桥区红十字应急救援队"),
                 Field("type", "队伍类型", T.ENUM, choices=TEAM_TYPES, example="应急救援队"),
                 Field("specialty", "专业特长", T.TEXT, required=False, example="水上救援"),
-                _division(),
+                _division(example="柯桥区"),
                 Field("founded_on", "成立日期", T.DATE, example="2020-05-12"),
                 Field("disbanded_on", "解散日期", T.DATE, required=False, example=""),
                 _count("registered_volunteers", "注册志愿者数", example="35"),
@@ -184,7 +184,7 @@ KINDS: dict[str, Kind] = {
             "activities", "活动", "activities",
             fields=(
                 Field("date", "活动日期", T.DATE, example="2021-06-14", aliases=("日期",)),
-                _division(),
+                _division(example="柯桥区/福全街道"),
                 Field("title", "活动名称", T.TEXT, example="世界献血者日宣传", aliases=("标题",)),
                 Field("category", "活动类别", T.ENUM, choices=ACTIVITY_CATEGORIES, example="无偿献血", aliases=("类别",)),
                 _flag("is_monthly_theme", "是否月度主题活动", example="是"),

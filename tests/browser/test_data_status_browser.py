@@ -14,7 +14,8 @@ RENDER_TIMEOUT_MS = 60_000
 
 def test_data_status_page_renders(browser: object, db_file: Path, tmp_path: Path) -> None:
     con = connect(db_file)
-    import_file(con, "branches", write(tmp_path, "b.csv", "name,division,level,established_on\n峡山村红十字会,福全街道/峡山村,村社区,2021-03-05\n"))
+    text = "name,division,level,established_on\n峡山村红十字会,福全街道/峡山村,村社区,2021-03-05\n"
+    import_file(con, "branches", write(tmp_path, "b.csv", text))
     con.close()
     app = start_app(db_file)
     try:

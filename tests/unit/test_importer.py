@@ -274,3 +274,20 @@ def test_unchanged_template_example_row_is_skipped(con, tmp_path: Path) -> None:
     path.write_bytes(template_bytes(KINDS["branches"]))
     result = import_file(con, "branches", path)
     assert result.exit_code == 2 and any("示例" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("kind_name", sorted(GOOD))
+def test_template_example_row_is_valid(con, tmp_path: Path, kind_name: str) -> None:
+    """The example row users copy from must itself import cleanly (under English headers it is not skipped)."""
+    import csv
+
+    from rcdash.importing.kinds import KINDS
+
+    kind = KINDS[kind_name]
+    path = tmp_path / f"{kind_name}.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([f.name for f in kind.fields])
+        writer.writerow([f.example for f in kind.fields])
+    result = import_file(con, kind_name, path)
+    assert result.exit_code == 0, result.errors
