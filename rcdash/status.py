@@ -57,3 +57,8 @@ def demo_seed(con: duckdb.DuckDBPyConnection) -> str | None:
 def has_imported_data(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether any import has loaded data (the census populations ship with every database)."""
     return bool(scalar(con, "SELECT count(*) FROM imports WHERE status = 'loaded'"))
+
+
+def has_rows(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...]) -> bool:
+    """Whether any of these record kinds holds imported rows."""
+    return any(scalar(con, kind_sql(KINDS[k])["imported_rows"]) for k in kinds)

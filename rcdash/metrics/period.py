@@ -61,3 +61,13 @@ def default_as_of(con: duckdb.DuckDBPyConnection, today: date | None = None) -> 
     today = today or date.today()
     latest = latest_data_date(con)
     return min(latest, today) if latest else today
+
+
+def half_years_between(first: date, last: date) -> list[Period]:
+    """Every half-year from the one containing `first` to the one containing `last`, newest first."""
+    periods = []
+    current = half_year_of(last)
+    while current.end >= first:
+        periods.append(current)
+        current = previous_half_year(current)
+    return periods

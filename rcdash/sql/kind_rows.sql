@@ -39,3 +39,6 @@ SELECT count(*) AS rows,
        count(DISTINCT t.{div_col}) AS divisions,
        count(DISTINCT d.county_code) AS counties
 FROM {table} t LEFT JOIN divisions d ON d.code = t.{div_col};
+
+-- name: imported_rows
+SELECT count(*) FROM {table} WHERE import_id IS NOT NULL;

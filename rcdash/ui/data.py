@@ -29,3 +29,17 @@ def cursor() -> duckdb.DuckDBPyConnection | None:
         return None
     cur = _shared_connection(str(path)).cursor()
     return cur if is_initialised(cur) else None
+
+
+def db_key() -> str:
+    """A cache key that changes when the database file changes (path and modification time)."""
+    path = database_path()
+    try:
+        return f"{path}:{path.stat().st_mtime_ns}"
+    except OSError:
+        return str(path)
+
+
+def shared_cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor for cached computations (they run only after a page found the database)."""
+    return _shared_connection(str(database_path())).cursor()

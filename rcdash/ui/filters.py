@@ -1,0 +1,89 @@
+"""The shared sidebar filters — reporting period (a half-year or any date) and county — kept across pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import streamlit as st
+
+from rcdash.config import CITY_CODE, CITY_NAME, PLAN_START
+from rcdash.db import load_sql
+from rcdash.metrics.engine import SQL_DIR
+from rcdash.metrics.period import Period, default_as_of, half_year_of, half_years_between
+
+MODE_HALF_YEAR, MODE_DATE = "半年度", "指定日期"
+WIDGET_KEYS = ("filter_mode", "filter_period", "filter_date", "filter_county")
+SHADOW_PREFIX = "_kept_"  # widget state is dropped when a page without the widget runs; the shadow copy is not
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What every page is filtered by."""
+
+    as_of: date
+    period: Period  # the reporting period, cut at as_of
+    county: str | None  # None = the whole city
+    county_name: str
+
+    @property
+    def area(self) -> str:
+        """The selected area's code (the city when no county is chosen)."""
+        return self.county or CITY_CODE
+
+    def describe(self) -> str:
+        """One line for captions: area, as-of date and period."""
+        return f"{self.county_name} · 截至 {self.as_of:%Y-%m-%d} · 报告期 {self.period.label}（{self.period.start:%m-%d} 起）"
+
+
+@st.cache_data(show_spinner=False)
+def _counties(_con: duckdb.DuckDBPyConnection, db_key: str) -> list[tuple[str, str]]:
+    """(code, name) of the counties."""
+    return [tuple(r) for r in _con.execute(load_sql("counties", SQL_DIR)).fetchall()]
+
+
+def _half_year_label(p: Period) -> str:
+    """'2022 年下半年（2022H2）'."""
+    half = "上半年" if p.label.endswith("H1") else "下半年"
+    return f"{p.start.year} 年{half}（{p.label}）"
+
+
+def _restore(valid: dict[str, list[object]]) -> None:
+    """Give each filter widget the value kept from the previous page, if it is still a valid choice."""
+    for key in WIDGET_KEYS:
+        shadow = SHADOW_PREFIX + key
+        if shadow in st.session_state and key not in st.session_state:
+            value = st.session_state[shadow]
+            if key not in valid or value in valid[key]:
+                st.session_state[key] = value
+
+
+def _keep() -> None:
+    """Copy the filter widgets' values where the next page can find them."""
+    for key in WIDGET_KEYS:
+        if key in st.session_state:
+            st.session_state[SHADOW_PREFIX + key] = st.session_state[key]
+
+
+def sidebar_filters(con: duckdb.DuckDBPyConnection, db_key: str) -> Filters:
+    """Draw the filters in the sidebar; their values follow the user from page to page."""
+    latest = default_as_of(con)
+    periods = half_years_between(PLAN_START, latest)
+    counties = _counties(con, db_key)
+    _restore({"filter_period": list(periods), "filter_county": [None, *(c for c, _ in counties)]})
+    with st.sidebar:
+        st.markdown("#### 筛选")
+        mode = st.radio("统计口径", (MODE_HALF_YEAR, MODE_DATE), horizontal=True, key="filter_mode",
+                        help="半年度：统计日为该半年最后一天（不晚于最新数据日期）；指定日期：任意一天。")
+        if mode == MODE_HALF_YEAR:
+            chosen = st.selectbox("报告期", periods, format_func=_half_year_label, key="filter_period")
+            as_of = min(chosen.end, latest)
+        else:
+            as_of = st.date_input("统计日", value=latest, min_value=date(2000, 1, 1), key="filter_date",
+                                  format="YYYY-MM-DD")
+        names = {code: name for code, name in counties}
+        county = st.selectbox("区、县（市）", [None, *names], key="filter_county",
+                              format_func=lambda c: f"全市（{CITY_NAME}）" if c is None else names[c])
+    _keep()
+    return Filters(as_of, half_year_of(as_of).cut(as_of), county, names[county] if county else CITY_NAME)

@@ -1,0 +1,37 @@
+"""The frame every page shares: title, the no-database state, the sidebar filters and the demo label."""
+
+from __future__ import annotations
+
+import duckdb
+import streamlit as st
+
+from rcdash import status
+from rcdash.ui.data import cursor, database_path, db_key
+from rcdash.ui.filters import Filters, sidebar_filters
+from rcdash.ui.widgets import demo_banner, no_database
+
+
+def page_start(title: str, caption: str, filters: bool = True) -> tuple[duckdb.DuckDBPyConnection, Filters | None]:
+    """Title and caption; stops with an explanation when there is no database; draws the filters."""
+    st.title(title)
+    st.caption(caption)
+    con = cursor()
+    if con is None:
+        no_database(database_path())
+        st.stop()
+    chosen = sidebar_filters(con, db_key()) if filters else None
+    demo_banner(status.demo_seed(con))
+    return con, chosen
+
+
+def require_data(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...], what: str) -> None:
+    """Stop with a how-to when none of the record kinds a page needs has been imported."""
+    if status.has_rows(con, kinds):
+        return
+    names = "、".join(f"`{k}`" for k in kinds)
+    st.info(
+        f"还没有{what}数据。请数据管理员导入（数据类型 {names}）：先用 `python -m rcdash template KIND --out 模板.xlsx` "
+        "取得模板，填写后运行 `python -m rcdash import KIND 文件.xlsx`。",
+        icon=":material/inbox:",
+    )
+    st.stop()
