@@ -10,7 +10,16 @@ st.set_page_config(
     layout="wide",
 )
 
-pages = [
-    st.Page("pages/data_status.py", title="数据概况", icon=":material/database:", default=True),
-]
-st.navigation(pages).run()
+# One entry per page, grouped as the sidebar shows them.
+sections = {
+    "计划进展": [
+    ],
+    "规划": [
+    ],
+    "宣传与例会": [
+    ],
+    "报告与数据": [
+        st.Page("pages/data_status.py", title="数据概况", icon=":material/database:"),
+    ],
+}
+st.navigation({name: pages for name, pages in sections.items() if pages}).run()

@@ -29,3 +29,39 @@ def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 def current_user() -> str:
     """Who runs a CLI command, for the import log (sign-in arrives with the admin page)."""
     return os.environ.get("RCDASH_USER") or os.environ.get("USER") or "cli"
+
+
+SETTINGS_ENV_VAR = "RCDASH_SETTINGS"
+DEFAULT_SETTINGS_PATH = REPO_ROOT / "settings.toml"
+# 年度工作评价: the weight of each indicator in a county's score (they need not sum to 100; scores are normalised).
+DEFAULT_EVALUATION_WEIGHTS: dict[str, float] = {
+    "village_branch_rate": 20,
+    "member_ratio": 20,
+    "sites_base": 10,
+    "rescue_teams_with_party": 10,
+    "volunteer_teams_20plus": 10,
+    "brand_projects": 10,
+    "weekly_voice_rate": 10,
+    "monthly_theme_rate": 10,
+}
+
+
+def settings() -> dict:
+    """The optional settings file (TOML: $RCDASH_SETTINGS, else settings.toml in the repo); {} when absent."""
+    import tomllib
+
+    path = Path(os.environ.get(SETTINGS_ENV_VAR) or DEFAULT_SETTINGS_PATH)
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def evaluation_weights() -> dict[str, float]:
+    """The annual-evaluation weights: defaults, overridden by [evaluation.weights] in the settings file."""
+    weights = dict(DEFAULT_EVALUATION_WEIGHTS)
+    configured = settings().get("evaluation", {}).get("weights", {})
+    for name, value in configured.items():
+        if name in weights:
+            weights[name] = float(value)
+    return weights

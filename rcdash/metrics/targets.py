@@ -20,7 +20,11 @@ PLAN_END_TARGETS: dict[str, float] = {
     "rescue_teams_with_party": 1,  # 每个区、县（市）1支应急救援队并建立党组织
     "volunteer_teams_20plus": 3,  # 每个区、县（市）特色志愿队3支以上，每支20名以上
     "brand_projects": 1,  # 一地一品
+    "weekly_voice_rate": 1.0,  # 确保“周周有声音”: every week
+    "monthly_theme_rate": 1.0,  # 确保“月月有主题”: every month
 }
+# Targets that are set per county: the city's target is the county target times the number of counties.
+PER_COUNTY_TARGETS = frozenset({"sites_base", "rescue_teams_with_party", "volunteer_teams_20plus", "brand_projects"})
 
 
 @dataclass(frozen=True)

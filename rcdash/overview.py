@@ -1,0 +1,202 @@
+"""The leadership overview: KPI cards, the compliance matrix, rate trends and the annual evaluation (pure)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from rcdash.config import CITY_CODE, PLAN_START
+from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
+from rcdash.metrics.period import half_year_of, previous_half_year
+from rcdash.metrics.rules import RULES, STATUS_LABELS
+from rcdash.metrics.targets import PER_COUNTY_TARGETS, TargetBook
+
+CARD_METRICS = (
+    "village_branch_rate", "member_ratio", "sites_center", "sites_base", "rescue_teams_with_party",
+    "volunteer_teams_20plus", "brand_projects", "weekly_voice_rate", "monthly_theme_rate",
+)
+CITY_ONLY_CARDS = frozenset({"sites_center"})
+TREND_METRICS = ("village_branch_rate", "member_ratio")
+
+
+def _missing(value: object) -> bool:
+    """None, NaN or NA."""
+    return value is None or bool(pd.isna(value))
+
+
+def half_year_points(as_of: date, first: date = PLAN_START) -> list[date]:
+    """The last day of every half-year from `first` up to as_of's half-year, which ends at as_of itself."""
+    points = []
+    period = previous_half_year(half_year_of(as_of))
+    while period.end >= first:
+        points.append(period.end)
+        period = previous_half_year(period)
+    return [*reversed(points), as_of]
+
+
+def month_points(as_of: date, first: date = PLAN_START) -> list[date]:
+    """The last day of every month from `first` up to as_of's month, which ends at as_of itself."""
+    points = []
+    cursor = date(first.year, first.month, 1)
+    while True:
+        nxt = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+        end = nxt - timedelta(days=1)
+        if end >= as_of:
+            break
+        points.append(end)
+        cursor = nxt
+    return [*points, as_of]
+
+
+@dataclass(frozen=True)
+class KpiCard:
+    """One plan target on the overview."""
+
+    metric: str
+    label: str
+    value: float | None
+    value_text: str
+    target: float | None
+    target_text: str
+    pct_of_target: float | None
+    delta_text: str | None  # change against the previous half-year (percentage points for rates)
+    spark: list[float]
+    spark_labels: list[str]
+    help: str
+
+
+def _target_text(metric: str, target: float | None) -> str:
+    """A target as users read it."""
+    if target is None:
+        return "—"
+    if METRIC_BY_NAME[metric].unit == "rate":
+        return f"{target * 100:g}%"
+    return f"{target:g}"
+
+
+def _delta(metric: str, now: float | None, before: float | None) -> str | None:
+    """The change since the previous half-year, in percentage points for rates."""
+    if _missing(now) or _missing(before):
+        return None
+    if METRIC_BY_NAME[metric].unit == "rate":
+        return f"{(now - before) * 100:+.1f} 个百分点"
+    return f"{int(now - before):+d}"
+
+
+def kpi_cards(series: pd.DataFrame, area: str, targets: TargetBook, county_rows: pd.DataFrame) -> list[KpiCard]:
+    """A card per plan target for one area, from its half-year series (last point = as_of)."""
+    rows = series[series["code"] == area].sort_values("as_of")
+    if rows.empty:
+        return []
+    as_of = rows["as_of"].iloc[-1]
+    counties = county_rows[county_rows["level"] == "county"]
+    cards = []
+    for metric in CARD_METRICS:
+        if metric in CITY_ONLY_CARDS and area != CITY_CODE:
+            continue
+        m = METRIC_BY_NAME[metric]
+        values = [None if _missing(v) else float(v) for v in rows[metric]]
+        now = values[-1]
+        before = values[-2] if len(values) > 1 else None
+        target = targets.value(metric, area, as_of.year)
+        if area == CITY_CODE and metric in PER_COUNTY_TARGETS and target is not None:
+            target = target * len(counties)
+        pct = None if now is None or not target else now / target
+        source = targets.source(metric, area, as_of.year)
+        help_lines = [m.definition, f"统计日：{as_of:%Y-%m-%d}", f"目标：{_target_text(metric, target)}（{source}）"]
+        if area == CITY_CODE and metric in PER_COUNTY_TARGETS:
+            per = targets.value(metric, CITY_CODE, as_of.year) or 0
+            met = int((counties[metric].fillna(-1) >= per).sum())
+            help_lines.append(f"达标区县：{met}/{len(counties)}（每个区、县（市）≥ {per:g}）")
+        cards.append(KpiCard(
+            metric=metric, label=m.zh, value=now, value_text=format_value(m, now), target=target,
+            target_text=_target_text(metric, target), pct_of_target=pct, delta_text=_delta(metric, now, before),
+            spark=[0.0 if v is None else (v * 100 if m.unit == "rate" else v) for v in values],
+            spark_labels=[f"{d:%Y-%m-%d}" for d in rows["as_of"]],
+            help="\n\n".join(help_lines),
+        ))
+    return cards
+
+
+def compliance_matrix(report: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Counties × plan rules: the status labels and the reasons, worst county first."""
+    status_rows, reason_rows = {}, {}
+    for area in report["areas"]:
+        if area["level"] != "county":
+            continue
+        status_rows[area["name"]] = {r["label"]: STATUS_LABELS[r["status"]] for r in area["rules"]}
+        reason_rows[area["name"]] = {r["label"]: r["reason"] for r in area["rules"]}
+    labels = [r.label for r in RULES if "county" in r.levels]
+    statuses = pd.DataFrame.from_dict(status_rows, orient="index").reindex(columns=labels)
+    reasons = pd.DataFrame.from_dict(reason_rows, orient="index").reindex(columns=labels)
+    if statuses.empty:
+        return statuses, reasons
+    fails = (statuses == STATUS_LABELS["fail"]).sum(axis=1)
+    unknown = (statuses == STATUS_LABELS["no_data"]).sum(axis=1)
+    order = sorted(statuses.index, key=lambda name: (-fails[name], -unknown[name], name))
+    return statuses.loc[order], reasons.loc[order]
+
+
+def evaluation_ranking(county_rows: pd.DataFrame, targets: TargetBook, year: int, weights: dict[str, float]) -> pd.DataFrame:
+    """年度工作评价: each county's weighted share of its targets reached (0–100), ranked."""
+    total_weight = sum(weights.values()) or 1.0
+    rows = []
+    for row in county_rows[county_rows["level"] == "county"].to_dict("records"):
+        entry: dict[str, object] = {"区县": row["name"], "代码": row["code"]}
+        score = 0.0
+        for metric, weight in weights.items():
+            target = targets.value(metric, row["code"], year)
+            value = row.get(metric)
+            part = 0.0 if _missing(value) or not target else min(1.0, float(value) / target)
+            entry[METRIC_BY_NAME[metric].zh] = round(part * 100, 1)
+            score += weight * part
+        entry["得分"] = round(score / total_weight * 100, 1)
+        rows.append(entry)
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    frame = frame.sort_values(["得分", "区县"], ascending=[False, True]).reset_index(drop=True)
+    frame.insert(0, "排名", frame["得分"].rank(method="min", ascending=False).astype(int))
+    return frame
+
+
+def trend_frame(series: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """Long form (as_of, area name, value) of one metric, for line charts."""
+    out = series[["as_of", "name", "level", metric]].rename(columns={metric: "value"})
+    return out.dropna(subset=["value"])
+
+
+def projection_frame(report: dict, metric: str) -> pd.DataFrame:
+    """For each area: a segment from today's value to the projected value at the plan's end."""
+    from rcdash.config import PLAN_END
+
+    rows = []
+    as_of = date.fromisoformat(report["as_of"])
+    for area in report["areas"]:
+        outlook = area.get("outlook", {}).get(metric)
+        now = area.get(metric)
+        if not outlook or outlook["projected_at_plan_end"] is None or now is None or as_of >= PLAN_END:
+            continue
+        rows.append({"name": area["name"], "as_of": as_of, "value": now})
+        rows.append({"name": area["name"], "as_of": PLAN_END, "value": outlook["projected_at_plan_end"]})
+    return pd.DataFrame(rows, columns=["name", "as_of", "value"])
+
+
+def rate_outlook_table(report: dict) -> pd.DataFrame:
+    """Per area: each rate now, the target, the monthly increase still needed and the projection."""
+    rows = []
+    for area in report["areas"]:
+        entry: dict[str, object] = {"区域": area["name"]}
+        for metric in TREND_METRICS:
+            m = METRIC_BY_NAME[metric]
+            o = area.get("outlook", {}).get(metric, {})
+            entry[f"{m.zh}"] = format_value(m, area.get(metric))
+            needed = o.get("needed_per_month")
+            entry[f"{m.zh}·每月还需提高"] = "—" if needed is None else f"{needed * 100:.2f} 个百分点"
+            projected = o.get("projected_at_plan_end")
+            entry[f"{m.zh}·按近 12 个月趋势预计期末"] = "—" if projected is None or math.isnan(projected) else f"{projected * 100:.1f}%"
+        rows.append(entry)
+    return pd.DataFrame(rows)
