@@ -13,6 +13,7 @@ st.set_page_config(
 # One entry per page, grouped as the sidebar shows them.
 sections = {
     "计划进展": [
+        st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
     ],
     "规划": [
     ],

@@ -81,9 +81,12 @@ def _delta(metric: str, now: float | None, before: float | None) -> str | None:
     """The change since the previous half-year, in percentage points for rates."""
     if _missing(now) or _missing(before):
         return None
+    change = now - before
+    if abs(change) < 1e-9:
+        return "持平"
     if METRIC_BY_NAME[metric].unit == "rate":
-        return f"{(now - before) * 100:+.1f} 个百分点"
-    return f"{int(now - before):+d}"
+        return f"{change * 100:+.1f} 个百分点"
+    return f"{int(change):+d}"
 
 
 def kpi_cards(series: pd.DataFrame, area: str, targets: TargetBook, county_rows: pd.DataFrame) -> list[KpiCard]:
@@ -127,9 +130,10 @@ def compliance_matrix(report: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     for area in report["areas"]:
         if area["level"] != "county":
             continue
-        status_rows[area["name"]] = {r["label"]: STATUS_LABELS[r["status"]] for r in area["rules"]}
-        reason_rows[area["name"]] = {r["label"]: r["reason"] for r in area["rules"]}
-    labels = [r.label for r in RULES if "county" in r.levels]
+        short = {r.key: r.short for r in RULES}
+        status_rows[area["name"]] = {short[r["rule"]]: STATUS_LABELS[r["status"]] for r in area["rules"]}
+        reason_rows[area["name"]] = {short[r["rule"]]: r["reason"] for r in area["rules"]}
+    labels = [r.short for r in RULES if "county" in r.levels]
     statuses = pd.DataFrame.from_dict(status_rows, orient="index").reindex(columns=labels)
     reasons = pd.DataFrame.from_dict(reason_rows, orient="index").reindex(columns=labels)
     if statuses.empty:
@@ -194,9 +198,12 @@ def rate_outlook_table(report: dict) -> pd.DataFrame:
             m = METRIC_BY_NAME[metric]
             o = area.get("outlook", {}).get(metric, {})
             entry[f"{m.zh}"] = format_value(m, area.get(metric))
+            ended = o.get("months_left") == 0
             needed = o.get("needed_per_month")
-            entry[f"{m.zh}·每月还需提高"] = "—" if needed is None else f"{needed * 100:.2f} 个百分点"
+            entry[f"{m.zh}·每月还需提高"] = (
+                "计划期已结束" if ended else "—" if needed is None else f"{needed * 100:.2f} 个百分点")
             projected = o.get("projected_at_plan_end")
-            entry[f"{m.zh}·按近 12 个月趋势预计期末"] = "—" if projected is None or math.isnan(projected) else f"{projected * 100:.1f}%"
+            entry[f"{m.zh}·按近 12 个月趋势预计期末"] = (
+                "计划期已结束" if ended else "—" if projected is None or math.isnan(projected) else f"{projected * 100:.1f}%")
         rows.append(entry)
     return pd.DataFrame(rows)

@@ -43,3 +43,13 @@ def data_snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
             rows = con.execute(f'SELECT * FROM "{table}"').fetchall()
             snap[table] = sorted(rows, key=repr)
     return snap
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The city demo database, built once per test session (read it, don't write it)."""
+    from rcdash.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path, files_dir=path.parent / "files", force=True)
+    return path

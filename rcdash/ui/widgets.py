@@ -34,10 +34,10 @@ def download_table(frame: pd.DataFrame, stem: str, key: str | None = None) -> No
     """A table with CSV and XLSX download buttons beneath it."""
     height = min(max(len(frame), 1), MAX_ROWS_UNSCROLLED) * ROW_PX + HEADER_PX
     st.dataframe(frame, hide_index=True, width="stretch", height=height)
-    left, right, _ = st.columns([1, 1, 6])
-    left.download_button("下载 CSV", csv_bytes(frame), f"{stem}.csv", "text/csv", key=f"{key or stem}-csv",
+    row = st.container(horizontal=True)
+    row.download_button("下载 CSV", csv_bytes(frame), f"{stem}.csv", "text/csv", key=f"{key or stem}-csv",
                          icon=":material/download:")
-    right.download_button("下载 Excel", xlsx_bytes(frame, stem), f"{stem}.xlsx",
+    row.download_button("下载 Excel", xlsx_bytes(frame, stem), f"{stem}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"{key or stem}-xlsx", icon=":material/download:")
 

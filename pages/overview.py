@@ -1,0 +1,55 @@
+"""总览: progress against the plan's targets — cards, compliance matrix, rate trends, annual evaluation."""
+
+import streamlit as st
+
+from rcdash import overview
+from rcdash.charts.overview import compliance_heatmap, ranking_bar, rate_trend
+from rcdash.config import CITY_NAME, evaluation_weights
+from rcdash.metrics.definitions import METRIC_BY_NAME
+from rcdash.metrics.targets import TargetBook
+from rcdash.ui.cached import kpi_report, metrics_at, metrics_series
+from rcdash.ui.cards import kpi_card_grid
+from rcdash.ui.data import db_key
+from rcdash.ui.page import page_start, require_data
+from rcdash.ui.widgets import download_table
+
+con, filters = page_start("总览", "三年行动计划各项目标的完成情况：悬停卡片上的 ⓘ 查看指标定义与统计日。")
+require_data(con, ("branches", "members", "sites", "teams", "activities", "brands"), "计划进展")
+key = db_key()
+targets = TargetBook.load(con)
+now = metrics_at(key, filters.as_of, "county")
+series = metrics_series(key, tuple(overview.half_year_points(filters.as_of)), "county")
+report = kpi_report(key, filters.as_of, "county")
+
+st.subheader(f"{filters.county_name} · 计划目标")
+st.caption(filters.describe())
+kpi_card_grid(overview.kpi_cards(series, filters.area, targets, now))
+
+st.subheader("区县达标情况")
+st.caption("每个区、县（市）对照计划要求逐项判定，未达标项多的排在前面；悬停查看原因和还差多少。")
+statuses, reasons = overview.compliance_matrix(report)
+st.plotly_chart(compliance_heatmap(statuses, reasons), config={"displayModeBar": False})
+download_table(reasons.reset_index(names="区县"), "区县达标情况")
+
+st.subheader("建会率与会员占比走势")
+monthly = metrics_series(key, tuple(overview.month_points(filters.as_of)), "county")
+if filters.county:
+    monthly = monthly[monthly["code"].isin([filters.county, "3306"])]
+left, right = st.columns(2)
+for column, metric in zip((left, right), overview.TREND_METRICS, strict=True):
+    figure = rate_trend(
+        overview.trend_frame(monthly, metric), overview.projection_frame(report, metric),
+        targets.value(metric, filters.area, filters.as_of.year), METRIC_BY_NAME[metric].zh, CITY_NAME,
+    )
+    column.plotly_chart(figure, config={"displayModeBar": False})
+st.caption("虚线：目标值；点线：按近 12 个月的线性趋势推算到 2022-12-31。")
+download_table(overview.rate_outlook_table(report), "目标差距与趋势")
+
+st.subheader(f"年度工作评价（{filters.as_of.year} 年）")
+weights = evaluation_weights()
+ranking = overview.evaluation_ranking(now, targets, filters.as_of.year, weights)
+st.caption("得分 = 各指标完成目标的比例（封顶 100%）按权重加权，满分 100。权重："
+           + "，".join(f"{METRIC_BY_NAME[m].zh} {w:g}" for m, w in weights.items())
+           + "（可在 settings.toml 的 [evaluation.weights] 中调整）。")
+st.plotly_chart(ranking_bar(ranking), config={"displayModeBar": False})
+download_table(ranking.drop(columns=["代码"]), "年度工作评价")

@@ -1,0 +1,81 @@
+"""Figures of the overview: compliance matrix, rate trends with target and projection, evaluation ranking."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from rcdash.charts.style import (
+    CITY_COLOUR,
+    FAIL_COLOUR,
+    NO_DATA_COLOUR,
+    PASS_COLOUR,
+    RED_CROSS,
+    SERIES_COLOURS,
+    TARGET_COLOUR,
+    base_layout,
+)
+from rcdash.metrics.rules import STATUS_LABELS
+
+_STATUS_CODE = {STATUS_LABELS["fail"]: 0, STATUS_LABELS["no_data"]: 1, STATUS_LABELS["pass"]: 2}
+_STATUS_MARK = {STATUS_LABELS["fail"]: "✗", STATUS_LABELS["no_data"]: "—", STATUS_LABELS["pass"]: "✓"}
+
+
+def compliance_heatmap(statuses: pd.DataFrame, reasons: pd.DataFrame) -> go.Figure:
+    """Counties × rules coloured pass/fail/no data, the reason on hover."""
+    z = statuses.replace(_STATUS_CODE).astype(float).values
+    text = statuses.replace(_STATUS_MARK).values
+    fig = go.Figure(go.Heatmap(
+        z=z, x=list(statuses.columns), y=list(statuses.index), text=text, texttemplate="%{text}",
+        customdata=reasons.values, hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>",
+        colorscale=[[0, FAIL_COLOUR], [0.33, FAIL_COLOUR], [0.34, NO_DATA_COLOUR], [0.66, NO_DATA_COLOUR],
+                    [0.67, PASS_COLOUR], [1, PASS_COLOUR]],
+        zmin=0, zmax=2, showscale=False, xgap=3, ygap=3, textfont={"size": 18, "color": "white"},
+    ))
+    fig = base_layout(fig, height=70 + 48 * max(len(statuses), 1))
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(side="top", showgrid=False)
+    return fig
+
+
+def rate_trend(trend: pd.DataFrame, projection: pd.DataFrame, target: float | None, title: str,
+               city_name: str) -> go.Figure:
+    """A rate per area over time (percent), the target line, and dotted projections to the plan's end."""
+    fig = go.Figure()
+    names = list(dict.fromkeys(trend["name"]))
+    for i, name in enumerate(names):
+        rows = trend[trend["name"] == name]
+        is_city = name == city_name
+        colour = CITY_COLOUR if is_city else SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        fig.add_trace(go.Scatter(
+            x=rows["as_of"], y=rows["value"] * 100, name=name, mode="lines",
+            line={"color": colour, "width": 3.5 if is_city else 1.8},
+            hovertemplate=f"{name}<br>%{{x|%Y-%m-%d}}：%{{y:.1f}}%<extra></extra>",
+        ))
+        proj = projection[projection["name"] == name]
+        if len(proj) == 2:
+            fig.add_trace(go.Scatter(
+                x=proj["as_of"], y=proj["value"] * 100, name=f"{name}（趋势预计）", mode="lines",
+                line={"color": colour, "width": 1.5, "dash": "dot"}, showlegend=False,
+                hovertemplate=f"{name} 按近 12 个月趋势预计<br>%{{x|%Y-%m-%d}}：%{{y:.1f}}%<extra></extra>",
+            ))
+    if target is not None:
+        fig.add_hline(y=target * 100, line={"color": TARGET_COLOUR, "dash": "dash", "width": 1.5},
+                      annotation_text=f"目标 {target * 100:g}%", annotation_position="top left")
+    fig = base_layout(fig, title)
+    fig.update_yaxes(ticksuffix="%", rangemode="tozero")
+    fig.update_xaxes(tickformat="%Y-%m")
+    return fig
+
+
+def ranking_bar(ranking: pd.DataFrame) -> go.Figure:
+    """The annual-evaluation scores as horizontal bars, best on top."""
+    fig = go.Figure(go.Bar(
+        x=ranking["得分"], y=ranking["区县"], orientation="h", marker_color=RED_CROSS,
+        text=ranking["得分"].map(lambda v: f"{v:.1f}"), textposition="outside",
+        hovertemplate="%{y}：%{x:.1f} 分<extra></extra>",
+    ))
+    fig = base_layout(fig, height=60 + 42 * max(len(ranking), 1))
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(range=[0, 105], title="得分（满分 100）")
+    return fig

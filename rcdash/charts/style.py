@@ -1,0 +1,27 @@
+"""Colours and layout shared by the figures."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+RED_CROSS = "#c8102e"
+PASS_COLOUR, FAIL_COLOUR, NO_DATA_COLOUR = "#2e7d32", "#c62828", "#bdbdbd"
+TARGET_COLOUR = "#616161"
+CITY_COLOUR = "#212121"
+# A qualitative palette that stays distinguishable for the six counties.
+SERIES_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
+FONT_FAMILY = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+
+
+def base_layout(fig: go.Figure, title: str | None = None, height: int = 380) -> go.Figure:
+    """Common layout: Chinese-capable font, compact margins, legend below."""
+    fig.update_layout(
+        title=title, height=height, font={"family": FONT_FAMILY, "size": 13},
+        margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        hoverlabel={"font_family": FONT_FAMILY},
+        plot_bgcolor="white",
+    )
+    fig.update_xaxes(showgrid=True, gridcolor="#eeeeee")
+    fig.update_yaxes(showgrid=True, gridcolor="#eeeeee")
+    return fig
