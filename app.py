@@ -14,6 +14,10 @@ st.set_page_config(
 sections = {
     "计划进展": [
         st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", default=True),
+        st.Page("pages/members.py", title="会员与人口", icon=":material/groups:"),
+        st.Page("pages/teams.py", title="队伍与志愿者", icon=":material/volunteer_activism:"),
+        st.Page("pages/rescue.py", title="三救三献", icon=":material/emergency:"),
+        st.Page("pages/organisation.py", title="基层组织与博爱基金", icon=":material/account_tree:"),
     ],
     "规划": [
     ],

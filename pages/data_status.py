@@ -4,18 +4,10 @@ import streamlit as st
 
 from rcdash import status
 from rcdash.status import LEVEL_LABELS
-from rcdash.ui.data import cursor, database_path
-from rcdash.ui.widgets import db_caption, demo_banner, download_table, no_database
+from rcdash.ui.page import page_start
+from rcdash.ui.widgets import db_caption, download_table
 
-st.title("数据概况")
-st.caption("当前数据库中已载入的数据：每类记录的行数、时间范围、覆盖的区划，以及最近的导入。")
-
-con = cursor()
-if con is None:
-    no_database(database_path())
-    st.stop()
-
-demo_banner(status.demo_seed(con))
+con, _ = page_start("数据概况", "当前数据库中已载入的数据：每类记录的行数、时间范围、覆盖的区划，以及最近的导入。", filters=False)
 
 counts = status.reference_counts(con)
 st.subheader("区划参考数据")

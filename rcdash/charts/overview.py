@@ -38,7 +38,7 @@ def compliance_heatmap(statuses: pd.DataFrame, reasons: pd.DataFrame) -> go.Figu
     return fig
 
 
-def rate_trend(trend: pd.DataFrame, projection: pd.DataFrame, target: float | None, title: str,
+def rate_trend(trend: pd.DataFrame, projection: pd.DataFrame | None, target: float | None, title: str,
                city_name: str) -> go.Figure:
     """A rate per area over time (percent), the target line, and dotted projections to the plan's end."""
     fig = go.Figure()
@@ -52,7 +52,7 @@ def rate_trend(trend: pd.DataFrame, projection: pd.DataFrame, target: float | No
             line={"color": colour, "width": 3.5 if is_city else 1.8},
             hovertemplate=f"{name}<br>%{{x|%Y-%m-%d}}：%{{y:.1f}}%<extra></extra>",
         ))
-        proj = projection[projection["name"] == name]
+        proj = projection[projection["name"] == name] if projection is not None else ()
         if len(proj) == 2:
             fig.add_trace(go.Scatter(
                 x=proj["as_of"], y=proj["value"] * 100, name=f"{name}（趋势预计）", mode="lines",

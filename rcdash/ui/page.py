@@ -11,8 +11,23 @@ from rcdash.ui.filters import Filters, sidebar_filters
 from rcdash.ui.widgets import demo_banner, no_database
 
 
+def _ensure_router() -> None:
+    """Run through app.py even when a page is opened by its URL on a freshly started server.
+
+    Streamlit starts in its legacy "pages/ folder" mode (file-name navigation, no page config) and leaves it
+    only once some session has run st.navigation; a bookmarked /members on a fresh server would otherwise show
+    the legacy page. Switching the flag and rerunning hands the request to app.py's navigation.
+    """
+    from streamlit.runtime.pages_manager import PagesManager  # internal: there is no public switch for this
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_start(title: str, caption: str, filters: bool = True) -> tuple[duckdb.DuckDBPyConnection, Filters | None]:
     """Title and caption; stops with an explanation when there is no database; draws the filters."""
+    _ensure_router()
     st.title(title)
     st.caption(caption)
     con = cursor()

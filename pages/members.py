@@ -1,0 +1,50 @@
+"""会员与人口: adult member ratio by county and township against 2 %, members still needed, trend, youth members."""
+
+import streamlit as st
+
+from rcdash import members, overview
+from rcdash.charts.overview import rate_trend
+from rcdash.charts.topics import ratio_bars
+from rcdash.config import CITY_CODE, CITY_NAME
+from rcdash.metrics.targets import TargetBook
+from rcdash.ui.cached import metrics_at, metrics_series
+from rcdash.ui.data import db_key
+from rcdash.ui.page import page_start, require_data
+from rcdash.ui.widgets import download_table
+
+con, filters = page_start("会员与人口", "成人会员达到常住人口 2% 的进度：按区县、按乡镇（街道），以及还需发展的会员数。")
+require_data(con, ("members",), "会员")
+key, targets, year = db_key(), TargetBook.load(con), filters.as_of.year
+st.caption(filters.describe())
+
+counties = members.member_table(metrics_at(key, filters.as_of, "county"), targets, year)
+target = targets.value("member_ratio", filters.area, year) or 0.02
+st.subheader("各区、县（市）")
+left, right = st.columns([3, 2])
+left.plotly_chart(ratio_bars(counties[counties["层级"] == "county"], target, "成人会员占常住人口比例"),
+                  config={"displayModeBar": False})
+shown = members.display_table(counties)
+area_row = shown[counties["代码"] == filters.area].iloc[0]
+right.metric(f"{filters.county_name}成人会员", area_row["成人会员"], help="各区划最近一次会员快照之和")
+right.metric(f"{filters.county_name}还需发展会员", area_row["还需发展会员"] + " 人" if area_row["还需发展会员"] != "无数据" else "无数据",
+             help=f"达到常住人口 {target * 100:g}% 还差的人数")
+right.metric(f"{filters.county_name}青少年会员", area_row["青少年会员"])
+download_table(shown, "会员_区县")
+
+st.subheader(f"乡镇（街道）{'· ' + filters.county_name if filters.county else ''}")
+townships = members.member_table(metrics_at(key, filters.as_of, "township"), targets, year)
+townships = townships[townships["层级"] == "township"]
+if filters.county:
+    townships = townships[townships["代码"].str.startswith(filters.county)]
+st.caption("乡镇（街道）没有自己的人口或会员数据时显示“无数据”；可导入乡镇级常住人口（population）和会员快照（members）。")
+download_table(members.display_table(townships.sort_values("成人会员占比", na_position="first")), "会员_乡镇")
+
+st.subheader("趋势")
+monthly = metrics_series(key, tuple(overview.month_points(filters.as_of)), "county")
+if filters.county:
+    monthly = monthly[monthly["code"].isin([filters.county, CITY_CODE])]
+st.plotly_chart(rate_trend(overview.trend_frame(monthly, "member_ratio"), None, target, "成人会员占比（月末）", CITY_NAME),
+                config={"displayModeBar": False})
+youth = monthly[monthly["code"] == filters.area][["as_of", "adult_members", "youth_members"]]
+st.line_chart(youth.rename(columns={"as_of": "月份", "adult_members": "成人会员", "youth_members": "青少年会员"}),
+              x="月份", y=["成人会员", "青少年会员"], height=260)

@@ -1,0 +1,45 @@
+"""基层组织与博爱基金: branches by level over time, party building per county, village humanity funds."""
+
+import streamlit as st
+
+from rcdash import organisation, overview
+from rcdash.charts.topics import stacked_bars
+from rcdash.ui.cached import metrics_at
+from rcdash.ui.data import db_key
+from rcdash.ui.page import page_start, require_data
+from rcdash.ui.widgets import download_table
+
+con, filters = page_start("基层组织与博爱基金", "各层级红十字基层组织、区县党建情况，以及村级博爱基金的筹款、支出与公开。")
+require_data(con, ("branches", "party", "funds"), "基层组织、党建或博爱基金")
+st.caption(filters.describe())
+metrics = metrics_at(db_key(), filters.as_of, "county")
+county_names = list(metrics.loc[metrics["level"] == "county", "name"])
+
+st.subheader("基层组织（按层级）")
+points = overview.half_year_points(filters.as_of)
+by_level = organisation.branches_by_level(con, points)
+if filters.county:
+    by_level = by_level[by_level["county"] == filters.county]
+over_time = organisation.level_totals(by_level)
+st.plotly_chart(stacked_bars(over_time, "半年末", "branches", "level", f"{filters.county_name}在册基层组织（各半年末）",
+                             organisation.LEVEL_ORDER), config={"displayModeBar": False})
+download_table(organisation.level_matrix(by_level, filters.as_of, county_names if not filters.county else [filters.county_name]),
+               "基层组织_层级")
+
+st.subheader("党建")
+st.caption("区、县（市）红十字会党组与党组书记（取统计日前最近一次报告），以及应急救援队建立党组织情况。")
+download_table(organisation.party_table(con, filters.as_of, metrics), "党建")
+
+st.subheader("博爱基金")
+funds = organisation.fund_list(con, filters.as_of, filters.area)
+if funds.empty:
+    st.info("统计日前还没有博爱基金记录（数据类型 `funds`）。", icon=":material/inbox:")
+else:
+    overdue = int((funds["公开情况"] != "已公开").sum())
+    c1, c2, c3 = st.columns(3)
+    c1.metric("博爱基金", f"{len(funds):,} 个")
+    c2.metric("累计筹款", f"{funds['累计筹款（元）'].sum() / 10000:,.1f} 万元")
+    c3.metric("超过 12 个月未公开", f"{overdue} 个", help="最近公开日期早于统计日前 12 个月，或从未公开")
+    download_table(organisation.fund_totals(funds), "博爱基金_区县")
+    only_overdue = st.toggle("只看超过 12 个月未公开的基金", value=overdue > 0)
+    download_table(organisation.overdue_only(funds) if only_overdue else funds, "博爱基金名单")

@@ -1,0 +1,35 @@
+"""队伍与志愿者: teams per county against the 1 rescue team + 3 × 20 volunteers rule, party coverage, team list."""
+
+import streamlit as st
+
+from rcdash import teams
+from rcdash.charts.topics import stacked_bars
+from rcdash.ui.cached import metrics_at
+from rcdash.ui.data import db_key
+from rcdash.ui.page import page_start, require_data
+from rcdash.ui.widgets import download_table
+
+con, filters = page_start("队伍与志愿者", "每个区、县（市）1 支应急救援队并建立党组织、3 支以上注册志愿者 20 名以上的特色志愿队。")
+require_data(con, ("teams",), "队伍")
+st.caption(filters.describe())
+
+all_teams = teams.team_list(con, filters.as_of, "3306")
+per_county = teams.county_team_table(metrics_at(db_key(), filters.as_of, "county"), all_teams)
+st.subheader("各区、县（市）对照计划要求")
+download_table(per_county, "队伍_区县")
+
+left, right = st.columns(2)
+left.plotly_chart(stacked_bars(teams.team_counts(all_teams), "区县", "size", "类型", "在册队伍数"),
+                  config={"displayModeBar": False})
+volunteer_chart = stacked_bars(teams.volunteers_by_party(all_teams), "区县", "注册志愿者", "队伍", "注册志愿者（按队伍是否建党组织）")
+right.plotly_chart(volunteer_chart, config={"displayModeBar": False})
+
+st.subheader("队伍名单")
+area_teams = teams.teams_in(all_teams, filters.county_name if filters.county else None)
+c1, c2, c3 = st.columns([2, 1, 2])
+kinds = c1.multiselect("类型", ["应急救援队", "志愿服务队"], default=["应急救援队", "志愿服务队"])
+party_only = c2.toggle("只看建立党组织的")
+text = c3.text_input("搜索名称或专业特长", placeholder="如：水上救援")
+shown = teams.filter_teams(area_teams, kinds, party_only, text)
+st.caption(f"{filters.county_name}：共 {len(shown)} 支（统计日在册）")
+download_table(shown, "队伍名单")

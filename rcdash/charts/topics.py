@@ -1,0 +1,52 @@
+"""Figures of the members, teams, 三救三献 and organisation pages."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from rcdash.charts.style import FAIL_COLOUR, NO_DATA_COLOUR, PASS_COLOUR, SERIES_COLOURS, TARGET_COLOUR, base_layout
+
+
+def ratio_bars(table: pd.DataFrame, target: float, title: str) -> go.Figure:
+    """Adult member ratio per area as bars (green at or above target, red below, grey 无数据), target line."""
+    ratios = table["成人会员占比"]
+    colours = [NO_DATA_COLOUR if pd.isna(v) else (PASS_COLOUR if v >= target else FAIL_COLOUR) for v in ratios]
+    fig = go.Figure(go.Bar(
+        x=table["区域"], y=[0 if pd.isna(v) else v * 100 for v in ratios], marker_color=colours,
+        text=["无数据" if pd.isna(v) else f"{v * 100:.2f}%" for v in ratios], textposition="outside",
+        hovertemplate="%{x}：%{text}<extra></extra>",
+    ))
+    fig.add_hline(y=target * 100, line={"color": TARGET_COLOUR, "dash": "dash"}, annotation_text=f"目标 {target * 100:g}%")
+    fig = base_layout(fig, title)
+    fig.update_yaxes(ticksuffix="%", rangemode="tozero")
+    return fig
+
+
+def stacked_bars(frame: pd.DataFrame, x: str, y: str, colour: str, title: str, order: list[str] | None = None) -> go.Figure:
+    """Bars of `y` over `x`, stacked by `colour`."""
+    fig = go.Figure()
+    groups = order or list(dict.fromkeys(frame[colour]))
+    for i, group in enumerate(groups):
+        rows = frame[frame[colour] == group]
+        if rows.empty:
+            continue
+        fig.add_trace(go.Bar(x=rows[x], y=rows[y], name=str(group), marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)],
+                             hovertemplate=f"{group}<br>%{{x}}：%{{y:,}}<extra></extra>"))
+    fig = base_layout(fig, title)
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def monthly_lines(frame: pd.DataFrame, title: str) -> go.Figure:
+    """One line per county over months (frame: county_name, month, value)."""
+    fig = go.Figure()
+    for i, (name, rows) in enumerate(frame.groupby("county_name", sort=False)):
+        fig.add_trace(go.Scatter(x=rows["month"], y=rows["value"], name=name, mode="lines+markers",
+                                 line={"color": SERIES_COLOURS[i % len(SERIES_COLOURS)]},
+                                 hovertemplate=f"{name}<br>%{{x|%Y-%m}}：%{{y:,}}<extra></extra>"))
+    fig = base_layout(fig, title)
+    fig.update_xaxes(tickformat="%Y-%m")
+    fig.update_yaxes(rangemode="tozero")
+    return fig

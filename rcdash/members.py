@@ -1,0 +1,43 @@
+"""会员与人口: adult member ratio per area against the target, members still needed, youth members (pure)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from rcdash.metrics.targets import TargetBook
+
+NO_DATA = "无数据"
+
+
+def _number(value: object) -> float | None:
+    """A float, or None for missing values."""
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def member_table(frame: pd.DataFrame, targets: TargetBook, year: int) -> pd.DataFrame:
+    """One row per area: population, adult members, ratio, target, members still needed, youth members."""
+    rows = []
+    for r in frame.to_dict("records"):
+        population, adults = _number(r["population"]), _number(r["adult_members"])
+        target = targets.value("member_ratio", r["code"], year) or 0.0
+        ratio = None if population in (None, 0) or adults is None else adults / population
+        needed = None if ratio is None else max(0, math.ceil(target * population - adults - 1e-9))
+        rows.append({
+            "区域": r["name"], "代码": r["code"], "层级": r["level"],
+            "常住人口": population, "成人会员": adults, "成人会员占比": ratio, "目标": target,
+            "还需发展会员": needed, "青少年会员": _number(r["youth_members"]),
+            "状态": NO_DATA if ratio is None else ("达标" if needed == 0 else "未达标"),
+        })
+    return pd.DataFrame(rows)
+
+
+def display_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The member table with numbers formatted for reading (无数据 where unknown)."""
+    out = table.drop(columns=["代码", "层级"]).copy()
+    for col in ("常住人口", "成人会员", "还需发展会员", "青少年会员"):
+        out[col] = out[col].map(lambda v: NO_DATA if v is None or pd.isna(v) else f"{int(v):,}")
+    out["成人会员占比"] = out["成人会员占比"].map(lambda v: NO_DATA if v is None or pd.isna(v) else f"{v * 100:.2f}%")
+    out["目标"] = out["目标"].map(lambda v: f"{v * 100:g}%")
+    return out

@@ -1,0 +1,12 @@
+-- Each county's latest party-building status dated on or before $as_of.
+SELECT c.code AS county, c.name AS county_name, p.date,
+       p.party_group_established, p.secretary_appointed
+FROM divisions c
+LEFT JOIN (
+    SELECT county, arg_max(date, date) AS date,
+           arg_max(party_group_established, date) AS party_group_established,
+           arg_max(secretary_appointed, date) AS secretary_appointed
+    FROM party WHERE date <= $as_of GROUP BY county
+) p ON p.county = c.code
+WHERE c.level = 'county'
+ORDER BY c.code;

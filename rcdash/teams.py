@@ -1,0 +1,73 @@
+"""队伍与志愿者: the 1 rescue team + 3 × 20 volunteer rule per county, party coverage, team lists (pure + SQL)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from rcdash.db import load_sql
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+TYPE_LABELS = {"应急救援队": "应急救援队", "志愿服务队": "志愿服务队"}
+
+
+def team_list(con: duckdb.DuckDBPyConnection, as_of: date, area: str) -> pd.DataFrame:
+    """Teams active on a date in an area, with Chinese column names."""
+    frame = con.execute(load_sql("teams_list", SQL_DIR), {"as_of": as_of, "area": area}).df()
+    frame["has_party_org"] = frame["has_party_org"].map({True: "是", False: "否"})
+    frame["founded_on"] = pd.to_datetime(frame["founded_on"]).dt.date
+    return frame.rename(columns={
+        "name": "队伍名称", "type": "类型", "specialty": "专业特长", "county": "区县", "division_name": "所属区划",
+        "founded_on": "成立日期", "registered_volunteers": "注册志愿者", "has_party_org": "建立党组织",
+    })
+
+
+def county_team_table(frame: pd.DataFrame, teams: pd.DataFrame) -> pd.DataFrame:
+    """Per county: teams against the plan's rule, party coverage and volunteer numbers."""
+    rows = []
+    for r in frame[frame["level"] == "county"].to_dict("records"):
+        mine = teams[teams["区县"] == r["name"]]
+        rescue_ok = (r["rescue_teams_with_party"] or 0) >= 1
+        volunteer_ok = (r["volunteer_teams_20plus"] or 0) >= 3
+        missing = pd.isna(r["rescue_teams"])
+        rows.append({
+            "区县": r["name"],
+            "应急救援队": r["rescue_teams"], "其中建立党组织": r["rescue_teams_with_party"],
+            "志愿服务队": r["volunteer_teams"], "其中 ≥ 20 人": r["volunteer_teams_20plus"],
+            "注册志愿者合计": int(mine["注册志愿者"].sum()) if len(mine) else 0,
+            "队伍党组织覆盖率": f"{(mine['建立党组织'] == '是').mean() * 100:.0f}%" if len(mine) else "无数据",
+            "计划要求（1 支救援队建党组织 + 3 支 ≥ 20 人志愿队）": "无数据" if missing else (
+                "达标" if rescue_ok and volunteer_ok else "未达标：" + "、".join(
+                    x for x, ok in (("救援队未建党组织", rescue_ok), ("20 人以上志愿队不足 3 支", volunteer_ok)) if not ok)),
+        })
+    return pd.DataFrame(rows)
+
+
+def filter_teams(teams: pd.DataFrame, kinds: list[str], party_only: bool, text: str) -> pd.DataFrame:
+    """The team list filtered by type, party organisation and a search text (name or specialty)."""
+    out = teams[teams["类型"].isin(kinds)] if kinds else teams
+    if party_only:
+        out = out[out["建立党组织"] == "是"]
+    if text.strip():
+        needle = text.strip()
+        out = out[out["队伍名称"].str.contains(needle, regex=False) | out["专业特长"].fillna("").str.contains(needle, regex=False)]
+    return out
+
+
+def team_counts(teams: pd.DataFrame) -> pd.DataFrame:
+    """Active teams per county and type (county, type, size)."""
+    return teams.groupby(["区县", "类型"], as_index=False, sort=False).size()
+
+
+def volunteers_by_party(teams: pd.DataFrame) -> pd.DataFrame:
+    """Registered volunteers per county, split by whether their team has a party organisation."""
+    out = teams.groupby(["区县", "建立党组织"], as_index=False, sort=False)["注册志愿者"].sum()
+    return out.assign(队伍=out["建立党组织"].map({"是": "有党组织的队伍", "否": "未建党组织的队伍"}))
+
+
+def teams_in(teams: pd.DataFrame, county_name: str | None) -> pd.DataFrame:
+    """The teams of one county, or all."""
+    return teams if county_name is None else teams[teams["区县"] == county_name]
