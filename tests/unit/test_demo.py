@@ -1,0 +1,361 @@
+"""The demo generator: its story holds, it is reproducible, it goes through the importer, it never clobbers data."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+import shapely
+
+from rcdash import config
+from rcdash.db import connect, init_db
+from rcdash.demo import DemoBuildError, StoryFigures, build_demo, story_figures
+from rcdash.demo import build as demo_build
+from rcdash.demo.story import DEFAULT_SEED, END, START
+from rcdash.demo.world import build_world
+from rcdash.geo.boundaries import township_shapes
+from rcdash.importing.load import ImportResult, import_file
+from rcdash.status import DEMO_META_KEY
+from tests.conftest import data_snapshot, write
+
+COUNTIES = ("330602", "330603", "330604", "330624", "330681", "330683")
+OTHER_SEED = 7
+Demo = tuple[Path, Path, dict[str, Any]]  # database, import files folder, build summary
+Figures = tuple[StoryFigures, StoryFigures]  # at the plan's first and last day
+
+
+def _build(root: Path, seed: int = DEFAULT_SEED, name: str = "demo.duckdb") -> Demo:
+    """Build a city demo under root; returns (database, files folder, summary)."""
+    files = root / f"files-{seed}"
+    db = root / name
+    summary = build_demo(db, seed=seed, files_dir=files)
+    return db, files, summary
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file in a folder, by name."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def _contents(db: Path) -> dict[str, list[tuple]]:
+    """Every record table, the divisions and the meta table, sorted (the import log's timestamps differ)."""
+    con = connect(db, read_only=True)
+    try:
+        snap = data_snapshot(con)
+        snap["divisions"] = sorted(con.execute("SELECT * FROM divisions").fetchall(), key=repr)
+        snap["meta"] = sorted(con.execute("SELECT * FROM meta").fetchall())
+        snap["imports"] = con.execute(
+            "SELECT import_id, kind, file_name, sha256, rows, accepted, rejected, status FROM imports ORDER BY 1"
+        ).fetchall()
+    finally:
+        con.close()
+    return snap
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    """The city demo with the default seed, built once for the module."""
+    return _build(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="module")
+def figures(demo: Demo) -> Figures:
+    """The story's figures at the plan's first and last day."""
+    con = connect(demo[0], read_only=True)
+    try:
+        return story_figures(con, START), story_figures(con, END)
+    finally:
+        con.close()
+
+
+# ---- the story ----------------------------------------------------------------------------------------------
+
+
+def test_village_branch_rate_rises_past_40_percent_with_a_county_behind(figures: Figures) -> None:
+    start, end = figures
+    assert 0.12 <= start.village_branch_rate["3306"] <= 0.18
+    assert 0.40 <= end.village_branch_rate["3306"] <= 0.45
+    assert min(end.village_branch_rate[c] for c in COUNTIES) < 0.40
+    assert all(end.village_branch_rate[c] > start.village_branch_rate[c] for c in COUNTIES)
+    assert end.double_branch_villages >= 3  # villages with two branches, counted once in the rate
+
+
+def test_some_branches_close_and_other_levels_exist(demo: Demo) -> None:
+    con = connect(demo[0], read_only=True)
+    closed = con.execute("SELECT count(*) FROM branches WHERE closed_on IS NOT NULL AND closed_on <= ?",
+                         [END]).fetchall()[0][0]
+    levels = dict(con.execute("SELECT level, count(*) FROM branches GROUP BY level").fetchall())
+    townships = con.execute("SELECT count(DISTINCT division) FROM branches WHERE level = '乡镇街道'").fetchall()[0][0]
+    con.close()
+    assert closed >= 3
+    assert {"乡镇街道", "村社区", "学校", "企业", "两新", "医疗机构"} <= set(levels)
+    assert 0.7 * 103 <= townships < 103  # most townships, not all: a gap for planners
+
+
+def test_member_ratio_doubles_to_just_above_2_percent(figures: Figures) -> None:
+    start, end = figures
+    assert 0.008 <= start.member_ratio["3306"] <= 0.012
+    assert 0.020 <= end.member_ratio["3306"] <= 0.023
+    assert min(end.member_ratio[c] for c in COUNTIES) < 0.02
+
+
+def test_members_are_township_snapshots_with_youth(demo: Demo) -> None:
+    con = connect(demo[0], read_only=True)
+    levels = con.execute("SELECT DISTINCT d.level FROM members m JOIN divisions d ON d.code = m.division"
+                         ).fetchall()
+    youth = con.execute("SELECT sum(youth_members) FROM members WHERE date = ?", [END]).fetchall()[0][0]
+    dates = con.execute("SELECT count(DISTINCT date) FROM members").fetchall()[0][0]
+    con.close()
+    assert levels == [("township",)]
+    assert youth > 0
+    assert dates == 13  # the first day and every quarter end (half-yearly counties report on a subset)
+
+
+def test_township_populations_sum_to_the_county(demo: Demo) -> None:
+    con = connect(demo[0], read_only=True)
+    rows = con.execute("""
+        SELECT p.year, d.county_code, sum(p.resident_population), any_value(c.resident_population)
+        FROM population p JOIN divisions d ON d.code = p.division AND d.level = 'township'
+        JOIN population c ON c.division = d.county_code AND c.year = p.year
+        GROUP BY ALL
+    """).fetchall()
+    con.close()
+    assert len(rows) == 3 * len(COUNTIES)
+    assert all(townships == county for _, _, townships, county in rows)
+
+
+def test_service_positions_one_centre_six_bases(figures: Figures) -> None:
+    start, end = figures
+    assert end.sites.get("center") == 1
+    assert end.sites.get("base") == 6
+    assert 50 <= end.sites.get("station", 0) <= 70
+    assert 200 <= end.sites.get("point", 0) <= 500
+    assert start.sites.get("center", 0) == 0  # opened during the plan
+
+
+def test_sites_lie_in_their_own_township_and_crs_vary(demo: Demo) -> None:
+    con = connect(demo[0], read_only=True)
+    sites = con.execute("SELECT tier, division, lon, lat, crs FROM sites").fetchall()
+    con.close()
+    shapes = township_shapes()
+    outside = [s for s in sites if not shapely.contains_xy(shapes[s[1][:9]], s[2], s[3])]
+    assert outside == []
+    assert {s[4] for s in sites} == {"WGS84", "GCJ02", "BD09"}
+    centre = [s for s in sites if s[0] == "center"]
+    assert centre[0][1].startswith("330602")  # 越城区
+    bases = sorted(s[1][:6] for s in sites if s[0] == "base")
+    assert bases == sorted(COUNTIES)
+
+
+def test_teams_one_rescue_team_per_county_one_without_party(figures: Figures, demo: Demo) -> None:
+    _, end = figures
+    assert all(end.rescue_teams.get(c) == 1 for c in COUNTIES)
+    assert sum(1 for c in COUNTIES if end.rescue_teams_with_party.get(c) == 0) == 1
+    con = connect(demo[0], read_only=True)
+    per_county = con.execute("""
+        SELECT d.county_code, count(*), count(*) FILTER (WHERE t.registered_volunteers < 20)
+        FROM teams t JOIN divisions d ON d.code = t.division WHERE t.type = '志愿服务队' GROUP BY 1
+    """).fetchall()
+    con.close()
+    assert all(2 <= n <= 5 for _, n, _ in per_county)
+    assert sum(small for *_, small in per_county) >= 3
+
+
+def test_activities_weekly_voice_and_monthly_themes_with_gaps(figures: Figures, demo: Demo) -> None:
+    _, end = figures
+    assert 3000 <= end.activities <= 10000
+    assert min(end.themed_months[c] for c in COUNTIES) < 36  # a county missed a month's theme
+    assert max(end.themed_months[c] for c in COUNTIES) == 36
+    weeks = 157  # ISO weeks touching 2020–2022
+    assert all(end.voiced_weeks[c] < weeks for c in COUNTIES)  # every county has some silent weeks
+    assert all(end.voiced_weeks[c] > 0.8 * weeks for c in COUNTIES)  # but most weeks have something
+    con = connect(demo[0], read_only=True)
+    categories = con.execute("SELECT count(DISTINCT category) FROM activities").fetchall()[0][0]
+    themes = con.execute("SELECT count(*) FROM activities WHERE is_monthly_theme AND theme IS NULL").fetchall()[0][0]
+    con.close()
+    assert categories == 9
+    assert themes == 0
+
+
+def test_brands_have_placeholder_photos(figures: Figures, demo: Demo) -> None:
+    _, end = figures
+    assert 12 <= end.brands <= 20
+    con = connect(demo[0], read_only=True)
+    rows = con.execute("SELECT county, photo, started_on FROM brands").fetchall()
+    con.close()
+    assert {r[0] for r in rows} == set(COUNTIES)
+    for _, photo, _ in rows:
+        assert photo.startswith("data/media/demo/")
+        assert (config.REPO_ROOT / photo).read_bytes().startswith(b"\x89PNG")
+
+
+def test_funds_some_undisclosed_for_over_a_year(figures: Figures) -> None:
+    _, end = figures
+    assert 130 <= end.funds <= 170
+    assert 5 <= end.funds_undisclosed <= 0.3 * end.funds
+
+
+def test_rescue_stats_party_and_targets(demo: Demo) -> None:
+    con = connect(demo[0], read_only=True)
+    months, blood = con.execute("SELECT count(DISTINCT month), sum(blood_donations) / 36 FROM rescue_stats"
+                                ).fetchall()[0]
+    party_end = con.execute("SELECT count(*) FILTER (WHERE party_group_established), count(*) FROM party "
+                            "WHERE date = ?", [END]).fetchall()[0]
+    party_start = con.execute("SELECT count(*) FILTER (WHERE party_group_established) FROM party WHERE date = ?",
+                              [START]).fetchall()[0][0]
+    targets = dict(con.execute("SELECT metric || year, value FROM targets WHERE area = '*'").fetchall())
+    con.close()
+    assert months == 36
+    assert 3000 <= blood <= 5000  # ~4,000 donations a month city-wide
+    assert party_start < party_end[0] <= party_end[1] == 6
+    assert targets["village_branch_rate2022"] == pytest.approx(0.40)
+    assert targets["member_ratio2020"] == pytest.approx(0.012)
+
+
+# ---- through the importer, marked as demo ------------------------------------------------------------------
+
+
+def test_every_file_loaded_through_the_importer(demo: Demo) -> None:
+    db, files, summary = demo
+    con = connect(db, read_only=True)
+    log = con.execute("SELECT kind, file_name, rows, accepted, rejected, status, sha256 FROM imports").fetchall()
+    meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    con.close()
+    assert [r[1] for r in log] == summary["files"]
+    assert all(r[5] == "loaded" and r[4] == 0 and r[2] == r[3] for r in log)
+    assert all(hashlib.sha256((files / r[1]).read_bytes()).hexdigest() == r[6] for r in log)
+    assert summary["warnings"] == []
+    assert meta[DEMO_META_KEY] == str(DEFAULT_SEED)
+    assert meta["demo_scale"] == "city"
+
+
+def test_files_exercise_xlsx_and_gbk_chinese_headers(demo: Demo) -> None:
+    files = demo[1]
+    xlsx = sorted(files.glob("*.xlsx"))
+    assert len(xlsx) >= 2 and all(p.read_bytes().startswith(b"PK\x03\x04") for p in xlsx)
+    gbk = sorted(files.glob("*.gbk.csv"))
+    assert len(gbk) == 1
+    header = gbk[0].read_bytes().decode("gbk").splitlines()[0]
+    assert header.startswith("区县,月份,")
+    with pytest.raises(UnicodeDecodeError):
+        gbk[0].read_bytes().decode("utf-8")
+    assert (files / "03_branches.csv").read_text(encoding="utf-8").startswith(
+        "name,division,level,established_on,closed_on,has_party_org\n")
+
+
+# ---- reproducible --------------------------------------------------------------------------------------------
+
+
+def _kpi_output(db: Path) -> str:
+    """`python -m rcdash kpi --format json --level township` as printed."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "RCDASH_DB": str(db)}
+    out = subprocess.run([sys.executable, "-m", "rcdash", "kpi", "--format", "json", "--level", "township"],
+                         capture_output=True, text=True, env=env, check=True, timeout=300)
+    return out.stdout
+
+
+def test_same_seed_same_files_and_contents_other_seed_differs(demo: Demo, tmp_path: Path) -> None:
+    db, files, _ = demo
+    again_db, again_files, _ = _build(tmp_path)
+    assert _digests(again_files) == _digests(files)
+    assert _contents(again_db) == _contents(db)
+    assert _kpi_output(again_db) == _kpi_output(db)  # what DESIGN §6 promises: same seed → identical `kpi`
+    other_db, other_files, _ = _build(tmp_path, seed=OTHER_SEED, name="other.duckdb")
+    assert _digests(other_files) != _digests(files)
+    assert _contents(other_db) != _contents(db)
+    # The story does not depend on the seed's luck.
+    con = connect(other_db, read_only=True)
+    end = story_figures(con, END)
+    con.close()
+    assert 0.40 <= end.village_branch_rate["3306"] <= 0.45
+    assert 0.020 <= end.member_ratio["3306"] <= 0.023
+
+
+# ---- never clobbers, never half-written --------------------------------------------------------------------
+
+
+def test_refuses_to_overwrite_imported_data_unless_forced(tmp_path: Path) -> None:
+    db = tmp_path / "real.duckdb"
+    init_db(db)
+    con = connect(db)
+    csv = write(tmp_path, "p.csv", "division,year,resident_population\n330603006,2021,52000\n")
+    assert import_file(con, "population", csv).exit_code == 0
+    con.close()
+    with pytest.raises(ValueError, match="正式数据"):
+        build_demo(db, files_dir=tmp_path / "files")
+    con = connect(db, read_only=True)
+    assert con.execute("SELECT count(*) FROM imports").fetchall()[0][0] == 1
+    con.close()
+    build_demo(db, files_dir=tmp_path / "files", force=True)
+    con = connect(db, read_only=True)
+    assert con.execute("SELECT value FROM meta WHERE key = ?", [DEMO_META_KEY]).fetchall() == [(str(DEFAULT_SEED),)]
+    con.close()
+
+
+def test_replaces_an_existing_demo_and_refuses_foreign_files(tmp_path: Path) -> None:
+    db, _, _ = _build(tmp_path, seed=OTHER_SEED)
+    build_demo(db, files_dir=tmp_path / "files")  # a demo database is simply replaced
+    con = connect(db, read_only=True)
+    assert con.execute("SELECT value FROM meta WHERE key = ?", [DEMO_META_KEY]).fetchall() == [(str(DEFAULT_SEED),)]
+    con.close()
+    foreign = write(tmp_path, "notes.duckdb", "not a database")
+    with pytest.raises(ValueError):
+        build_demo(foreign, files_dir=tmp_path / "files")
+    assert foreign.read_text() == "not a database"
+    with pytest.raises(ValueError, match="规模"):
+        build_demo(tmp_path / "x.duckdb", scale="planet")
+
+
+def test_failed_build_leaves_no_database_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_import = demo_build.import_file
+
+    def failing(con: duckdb.DuckDBPyConnection, kind: str, path: Path, **kw: object) -> ImportResult:
+        if kind == "activities":
+            return ImportResult(kind=kind, file=path.name, exit_code=1)
+        return real_import(con, kind, path, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(demo_build, "import_file", failing)
+    db = tmp_path / "demo.duckdb"
+    with pytest.raises(DemoBuildError):
+        build_demo(db, files_dir=tmp_path / "files")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["files"]
+
+
+# ---- larger scales -------------------------------------------------------------------------------------------
+
+
+def test_province_world_is_ten_cities_of_synthetic_divisions() -> None:
+    world = build_world("province", DEFAULT_SEED)
+    frame = world.synthetic_divisions
+    assert len(world.counties) == 60
+    assert frame["synthetic"].all()
+    assert not frame["code"].str.startswith("33").any()
+    assert frame["code"].is_unique
+    by_level = frame["level"].value_counts().to_dict()
+    assert by_level == {"village": 9 * 2168, "township": 9 * 103, "county": 54}
+    lengths = frame.groupby("level")["code"].apply(lambda s: set(s.str.len())).to_dict()
+    assert lengths == {"county": {6}, "township": {9}, "village": {12}}
+    villages = frame[frame["level"] == "village"]
+    assert (villages["code"].str[:9] == villages["parent_code"]).all()
+    assert set(frame.loc[frame["level"] == "county", "parent_code"]) == {"3306"}
+    assert frame["name"].str.startswith("示例").all()
+
+
+def test_province_demo_builds(tmp_path: Path) -> None:
+    summary = build_demo(tmp_path / "p.duckdb", scale="province", files_dir=tmp_path / "files")
+    assert summary["counties"] == 60
+    con = connect(tmp_path / "p.duckdb", read_only=True)
+    synthetic_sites = con.execute(
+        "SELECT count(*) FROM sites s JOIN divisions d ON d.code = s.division WHERE d.synthetic").fetchall()[0][0]
+    end = story_figures(con, date(2022, 12, 31))
+    con.close()
+    assert synthetic_sites > 9 * 300
+    assert 0.40 <= end.village_branch_rate["3306"] <= 0.45
