@@ -53,17 +53,15 @@ def _restore(valid: dict[str, list[object]]) -> None:
     """Give each filter widget the value kept from the previous page, if it is still a valid choice."""
     for key in WIDGET_KEYS:
         shadow = SHADOW_PREFIX + key
-        if shadow in st.session_state and key not in st.session_state:
+        if shadow in st.session_state:
             value = st.session_state[shadow]
             if key not in valid or value in valid[key]:
                 st.session_state[key] = value
 
 
-def _keep() -> None:
-    """Copy the filter widgets' values where the next page can find them."""
-    for key in WIDGET_KEYS:
-        if key in st.session_state:
-            st.session_state[SHADOW_PREFIX + key] = st.session_state[key]
+def _remember(key: str) -> None:
+    """on_change: keep a widget's new value where the next page (and the next run) can find it."""
+    st.session_state[SHADOW_PREFIX + key] = st.session_state[key]
 
 
 def sidebar_filters(con: duckdb.DuckDBPyConnection, db_key: str) -> Filters:
@@ -75,15 +73,17 @@ def sidebar_filters(con: duckdb.DuckDBPyConnection, db_key: str) -> Filters:
     with st.sidebar:
         st.markdown("#### 筛选")
         mode = st.radio("统计口径", (MODE_HALF_YEAR, MODE_DATE), horizontal=True, key="filter_mode",
+                        on_change=_remember, args=("filter_mode",),
                         help="半年度：统计日为该半年最后一天（不晚于最新数据日期）；指定日期：任意一天。")
         if mode == MODE_HALF_YEAR:
-            chosen = st.selectbox("报告期", periods, format_func=_half_year_label, key="filter_period")
+            chosen = st.selectbox("报告期", periods, format_func=_half_year_label, key="filter_period",
+                                  on_change=_remember, args=("filter_period",))
             as_of = min(chosen.end, latest)
         else:
             as_of = st.date_input("统计日", value=latest, min_value=date(2000, 1, 1), key="filter_date",
-                                  format="YYYY-MM-DD")
+                                  format="YYYY-MM-DD", on_change=_remember, args=("filter_date",))
         names = {code: name for code, name in counties}
         county = st.selectbox("区、县（市）", [None, *names], key="filter_county",
+                              on_change=_remember, args=("filter_county",),
                               format_func=lambda c: f"全市（{CITY_NAME}）" if c is None else names[c])
-    _keep()
     return Filters(as_of, half_year_of(as_of).cut(as_of), county, names[county] if county else CITY_NAME)
