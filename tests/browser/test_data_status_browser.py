@@ -20,7 +20,7 @@ def test_data_status_page_renders(browser: object, db_file: Path, tmp_path: Path
     app = start_app(db_file)
     try:
         outside: list[str] = []
-        page = open_page(browser, app.url, outside)
+        page = open_page(browser, f"{app.url}/data_status", outside)
         page.get_by_text("区划参考数据", exact=True).wait_for(timeout=RENDER_TIMEOUT_MS)
         page.get_by_text("2,168").first.wait_for(timeout=RENDER_TIMEOUT_MS)
         page.get_by_text("最近的导入", exact=True).wait_for(timeout=RENDER_TIMEOUT_MS)
