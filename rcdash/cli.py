@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
+
+import duckdb
 
 from rcdash import config
 from rcdash.importing.kinds import KINDS
@@ -21,15 +24,19 @@ class UsageProblem(Exception):
     """A call that cannot be carried out; exit 2 with the message."""
 
 
-def _open_rw(args: argparse.Namespace):
-    """A read-write connection to an initialised database (created if missing)."""
-    from rcdash.db import connect, init_db
+@contextlib.contextmanager
+def _writing(args: argparse.Namespace) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection whose changes are published as one step when the block succeeds (the app keeps serving)."""
+    from rcdash.db import WriterBusy, writing
 
     path = config.db_path(args.db)
     if not path.exists():
         print(f"数据库 {path} 不存在，已新建（含区划参考数据）。", file=sys.stderr)
-    init_db(path)
-    return connect(path)
+    try:
+        with writing(path) as con:
+            yield con
+    except WriterBusy as exc:
+        raise UsageProblem(str(exc)) from None
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -86,11 +93,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise UsageProblem(f"找不到文件：{path}")
-    con = _open_rw(args)
-    try:
-        result = import_file(con, args.kind, path, dry_run=args.dry_run, user=config.current_user())
-    finally:
-        con.close()
+    if args.dry_run and config.db_path(args.db).exists():
+        con = _open_ro(args)  # a dry run changes nothing, so it does not publish a new snapshot either
+        try:
+            result = import_file(con, args.kind, path, dry_run=True, user=config.current_user())
+        finally:
+            con.close()
+    else:
+        with _writing(args) as con:
+            result = import_file(con, args.kind, path, dry_run=args.dry_run, user=config.current_user())
     if args.format == "json":
         print(json.dumps(result.as_json(), ensure_ascii=False))
     else:
@@ -102,7 +113,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
     """List the import log."""
     from rcdash.importing.load import list_imports
 
-    con = _open_rw(args)
+    con = _open_ro(args)
     try:
         log = list_imports(con)
     finally:
@@ -123,13 +134,11 @@ def cmd_undo(args: argparse.Namespace) -> int:
     """Revert one import."""
     from rcdash.importing.load import UndoRefused, undo_import
 
-    con = _open_rw(args)
     try:
-        outcome = undo_import(con, args.import_id, user=config.current_user())
+        with _writing(args) as con:
+            outcome = undo_import(con, args.import_id, user=config.current_user())
     except UndoRefused as exc:
         raise UsageProblem(str(exc)) from None
-    finally:
-        con.close()
     print(f"已撤销导入 #{outcome['import_id']}（{KINDS[outcome['kind']].zh}）：删除 {outcome['removed']} 行，"
           f"恢复被覆盖的 {outcome['restored']} 行")
     return 0
@@ -143,7 +152,7 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"日期应写成 YYYY-MM-DD，例如 2022-12-31，而不是“{text}”") from None
 
 
-def _open_ro(args: argparse.Namespace):
+def _open_ro(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
     """A read-only connection to an existing, initialised database."""
     from rcdash.db import connect, is_initialised
 
@@ -229,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=DEMO_DEFAULT_SEED)
     p.add_argument("--force", action="store_true", help="覆盖含真实导入数据的数据库")
     p.set_defaults(run=cmd_demo)
+
     return parser
 
 

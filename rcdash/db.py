@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -12,6 +18,8 @@ from rcdash.importing.kinds import KINDS
 from rcdash.importing.spec import Kind
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
+WRITER_LOCK_TIMEOUT_S = 600  # an import of a million rows fits well inside; past it a stuck writer is reported
+STAGING_MARK = ".next-"  # staging copies are named .<db name>.next-<pid>; leftovers of a killed writer are removed
 SCHEMA_VERSION = "1"
 # Each record table has a shadow "<table>_prior" holding rows an import replaced, so undo restores them exactly.
 PRIOR_SUFFIX = "_prior"
@@ -35,9 +43,36 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return None if row is None else row[0]
 
 
+SNAPSHOT_ALIAS = "snapshot"
+
+
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection to the database file (read only for pages)."""
-    return duckdb.connect(str(path), read_only=read_only)
+    """A connection to the database file; read-only ones are snapshots (see open_snapshot)."""
+    if read_only:
+        return open_snapshot(path)
+    return duckdb.connect(str(path))
+
+
+def open_snapshot(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the database file as it is now, unaffected by later publishes.
+
+    duckdb.connect() reuses an open instance for the same path inside one process, which would pin readers to
+    the first snapshot forever; attaching the file to a fresh in-memory instance opens the current file.
+    """
+    if not Path(path).exists():
+        raise duckdb.IOException(f"database file {path} does not exist")
+    con = duckdb.connect(":memory:")
+    literal = "'" + str(path).replace("'", "''") + "'"  # ATTACH takes no bound parameter; the path is ours
+    con.execute(f"ATTACH {literal} AS {SNAPSHOT_ALIAS} (READ_ONLY)")
+    con.execute(f"USE {SNAPSHOT_ALIAS}")
+    return con
+
+
+def snapshot_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor on a snapshot connection (cursors start in the in-memory catalog, so select the snapshot)."""
+    cur = con.cursor()
+    cur.execute(f"USE {SNAPSHOT_ALIAS}")
+    return cur
 
 
 def quote_ident(identifier: str) -> str:
@@ -90,12 +125,10 @@ def with_ancestor_codes(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def init_db(path: Path | str) -> None:
-    """Create the schema and load the reference data (idempotent)."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = connect(path)
+def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the schema and load the reference data if missing (idempotent, one transaction)."""
+    con.execute("BEGIN")
     try:
-        con.execute("BEGIN")
         con.execute(load_sql("schema"))
         for kind in KINDS.values():
             con.execute(kind_sql(kind)["create_table"])
@@ -111,8 +144,12 @@ def init_db(path: Path | str) -> None:
     except Exception:
         con.execute("ROLLBACK")
         raise
-    finally:
-        con.close()
+
+
+def init_db(path: Path | str) -> None:
+    """Create the database with schema and reference data, or bring an existing one up to date."""
+    with writing(path):
+        pass
 
 
 def _load_reference_population(con: duckdb.DuckDBPyConnection) -> None:
@@ -133,3 +170,82 @@ def is_initialised(con: duckdb.DuckDBPyConnection) -> bool:
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
     ))
     return bool(row and row[0])
+
+
+class WriterBusy(Exception):
+    """Another process has been changing the database for longer than the writer lock timeout."""
+
+
+def _staging_glob(path: Path) -> list[Path]:
+    """Staging copies left beside the database (by writers that were killed)."""
+    return sorted(path.parent.glob(f".{path.name}{STAGING_MARK}*"))
+
+
+@contextlib.contextmanager
+def _writer_lock(path: Path, timeout_s: float = WRITER_LOCK_TIMEOUT_S) -> Iterator[None]:
+    """One writer at a time per database (an advisory lock file beside it; released if the process dies)."""
+    lock_path = path.with_name(path.name + ".lock")
+    with lock_path.open("a+") as handle:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise WriterBusy(f"数据库 {path} 正被另一个导入占用超过 {timeout_s:.0f} 秒，请稍后再试") from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _fsync_path(path: Path) -> None:
+    """Flush a file or directory to disk, so a rename survives a power cut."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def writing(path: Path | str, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Change the database as one published step (all-or-nothing, never blocking readers).
+
+    Readers (the app, `kpi`) open the published file read-only. A writer copies it to a staging file, changes
+    the copy, and renames the copy over the published file only when everything succeeded. Readers that have
+    the old file open keep a consistent snapshot; the next connection sees the new one. A writer killed midway
+    leaves only a staging file, removed by the next writer. `fresh` starts from an empty database instead of a
+    copy (the demo builder replaces the whole database this way).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _writer_lock(path):
+        for stale in _staging_glob(path):
+            stale.unlink(missing_ok=True)
+        staging = path.with_name(f".{path.name}{STAGING_MARK}{os.getpid()}")
+        if path.exists() and not fresh:
+            shutil.copyfile(path, staging)
+        con = connect(staging)
+        try:
+            _ensure_schema(con)
+            yield con
+            con.execute("CHECKPOINT")
+        except BaseException:
+            con.close()
+            staging.unlink(missing_ok=True)
+            Path(str(staging) + ".wal").unlink(missing_ok=True)
+            raise
+        con.close()
+        _fsync_path(staging)
+        Path(str(path) + ".wal").unlink(missing_ok=True)  # a stale log of the old file must not replay onto the new
+        os.replace(staging, path)
+        _fsync_path(path.parent)
+
+
+def file_identity(path: Path | str) -> str:
+    """Changes whenever a new snapshot is published (inode and modification time), for reader caches."""
+    stat = Path(path).stat()
+    return f"{stat.st_ino}:{stat.st_mtime_ns}:{stat.st_size}"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -12,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from rcdash import config
-from rcdash.db import connect, first_row, init_db, is_initialised
+from rcdash.db import connect, first_row, is_initialised, writing
 from rcdash.demo import story
 from rcdash.demo.files import csv_bytes, write_csv_chunks, write_file, xlsx_bytes
 from rcdash.demo.generate import DemoData, Row
@@ -74,7 +72,7 @@ def check_replaceable(db_path: Path) -> None:
     if not db_path.exists():
         return
     try:
-        con = duckdb.connect(str(db_path), read_only=True)
+        con = connect(str(db_path), read_only=True)
     except duckdb.Error as exc:
         raise ValueError(f"无法打开已有文件 {db_path}，未覆盖（{exc}）。请确认路径，或改用其他数据库路径。") from None
     try:
@@ -87,18 +85,6 @@ def check_replaceable(db_path: Path) -> None:
     if imports and seed is None:
         raise ValueError(f"数据库 {db_path} 已有 {imports} 次导入的正式数据，示例数据不会覆盖它。"
                          "请改用其他数据库路径；确需覆盖时请明确指定强制覆盖（force）。")
-
-
-def _remove(*paths: Path) -> None:
-    """Delete files that may or may not exist."""
-    for p in paths:
-        with contextlib.suppress(FileNotFoundError):
-            p.unlink()
-
-
-def _wal(path: Path) -> Path:
-    """DuckDB's write-ahead log beside a database file."""
-    return path.with_name(path.name + ".wal")
 
 
 def write_photos(world: World) -> dict[tuple[str, str], str]:
@@ -135,34 +121,28 @@ def write_import_files(data: DemoData, folder: Path) -> list[tuple[str, Path, in
     return out
 
 
-def _load(db_file: Path, world: World, files: list[tuple[str, Path, int]], progress: Progress,
+def _load(con: duckdb.DuckDBPyConnection, world: World, files: list[tuple[str, Path, int]], progress: Progress,
           warnings: list[str]) -> dict[str, int]:
-    """Create the database, add synthetic divisions, import every file through the importer; rows per kind."""
-    init_db(db_file)
-    con = connect(db_file)
-    try:
-        if len(world.synthetic_divisions):
-            # The only bypass of the importer: synthetic reference divisions, which no import kind carries.
-            con.register("synthetic_divisions", world.synthetic_divisions)
-            con.execute("INSERT INTO divisions BY NAME SELECT * FROM synthetic_divisions")
-            con.unregister("synthetic_divisions")
-        index = division_index(con)
-        loaded: dict[str, int] = {}
-        for kind, path, _ in files:
-            started = time.perf_counter()
-            result = import_file(con, kind, path, user=DEMO_USER, divisions=index)
-            if result.exit_code != EXIT_OK:
-                shown = "；".join(f"第 {e.row} 行“{e.column}”（{e.value}）：{e.message}"
-                                 for e in result.errors[:ERRORS_SHOWN])
-                raise DemoBuildError(f"示例数据文件 {path.name} 导入失败：{shown}")
-            loaded[kind] = loaded.get(kind, 0) + result.accepted
-            warnings.extend(f"{path.name}：{w}" for w in result.warnings)
-            progress(f"已导入 {path.name}：{result.accepted} 行（{time.perf_counter() - started:.1f} 秒）")
-        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?), (?, ?)",
-                    [DEMO_META_KEY, str(world.seed), SCALE_META_KEY, world.scale])
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
+    """Into a new database: add synthetic divisions, import every file through the importer; rows per kind."""
+    if len(world.synthetic_divisions):
+        # The only bypass of the importer: synthetic reference divisions, which no import kind carries.
+        con.register("synthetic_divisions", world.synthetic_divisions)
+        con.execute("INSERT INTO divisions BY NAME SELECT * FROM synthetic_divisions")
+        con.unregister("synthetic_divisions")
+    index = division_index(con)
+    loaded: dict[str, int] = {}
+    for kind, path, _ in files:
+        started = time.perf_counter()
+        result = import_file(con, kind, path, user=DEMO_USER, divisions=index)
+        if result.exit_code != EXIT_OK:
+            shown = "；".join(f"第 {e.row} 行“{e.column}”（{e.value}）：{e.message}"
+                             for e in result.errors[:ERRORS_SHOWN])
+            raise DemoBuildError(f"示例数据文件 {path.name} 导入失败：{shown}")
+        loaded[kind] = loaded.get(kind, 0) + result.accepted
+        warnings.extend(f"{path.name}：{w}" for w in result.warnings)
+        progress(f"已导入 {path.name}：{result.accepted} 行（{time.perf_counter() - started:.1f} 秒）")
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?), (?, ?)",
+                [DEMO_META_KEY, str(world.seed), SCALE_META_KEY, world.scale])
     return loaded
 
 
@@ -193,18 +173,10 @@ def build_demo(
     generated = time.perf_counter()
     say(f"已生成 {len(files)} 个导入文件：{folder}（{generated - started:.1f} 秒）")
 
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    # Built beside the target and renamed into place only when complete: never a half-written database.
-    building = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
     warnings: list[str] = []  # importer remarks on generated files: none expected
-    _remove(building, _wal(building))
-    try:
-        loaded = _load(building, world, files, say, warnings)
-        _remove(_wal(db_path))  # a stale log of the old database must never be replayed onto the new one
-        os.replace(building, db_path)
-    except BaseException:
-        _remove(building, _wal(building))
-        raise
+    # Built as a new snapshot and published only when complete: never a half-written database (rcdash.db.writing).
+    with writing(db_path, fresh=True) as con:
+        loaded = _load(con, world, files, say, warnings)
     finished = time.perf_counter()
     say(f"示例数据库已生成：{db_path}（共 {finished - started:.1f} 秒）")
     return {

@@ -15,16 +15,16 @@ from rcdash.ui.data import shared_cursor
 @st.cache_data(show_spinner="正在计算指标…", max_entries=64)
 def metrics_at(db_key: str, as_of: date, level: str = "county") -> pd.DataFrame:
     """The metrics of the city and every area of a level as of a date."""
-    return engine.at(shared_cursor(), as_of, level)
+    return engine.at(shared_cursor(db_key), as_of, level)
 
 
 @st.cache_data(show_spinner="正在计算趋势…", max_entries=32)
 def metrics_series(db_key: str, dates: tuple[date, ...], level: str = "county") -> pd.DataFrame:
     """The metrics at several dates (trends, sparklines)."""
-    return engine.compute(shared_cursor(), list(dates), level)
+    return engine.compute(shared_cursor(db_key), list(dates), level)
 
 
 @st.cache_data(show_spinner="正在评估计划目标…", max_entries=32)
 def kpi_report(db_key: str, as_of: date, level: str = "county") -> dict:
     """The full kpi report (metrics, plan rules, outlook) as of a date."""
-    return kpi(shared_cursor(), as_of, level)
+    return kpi(shared_cursor(db_key), as_of, level)

@@ -1,4 +1,9 @@
-"""The page-side database connection: one read-only connection per process, a cursor per use."""
+"""The page-side database connection: one read-only connection per published snapshot, a cursor per use.
+
+Imports publish a new database file by renaming it over the old one (rcdash.db.writing). A connection keeps
+reading the snapshot it opened, so a page never sees a half-applied import; the next run notices the new file
+(its identity changed) and opens it, and every cache keyed on db_key() follows.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,16 @@ import duckdb
 import streamlit as st
 
 from rcdash import config
-from rcdash.db import connect, is_initialised
+from rcdash.db import file_identity, is_initialised, open_snapshot, snapshot_cursor
+
+SNAPSHOTS_KEPT = 3  # a few recent snapshots stay open for sessions still running on them; older ones are dropped
+KEY_SEPARATOR = "|"
 
 
-@st.cache_resource(show_spinner=False)
-def _shared_connection(path: str) -> duckdb.DuckDBPyConnection:
-    """The process-wide read-only connection to one database file."""
-    return connect(path, read_only=True)
+@st.cache_resource(show_spinner=False, max_entries=SNAPSHOTS_KEPT)
+def _snapshot_connection(path: str, identity: str) -> duckdb.DuckDBPyConnection:
+    """The process-wide read-only connection to one published snapshot of the database."""
+    return open_snapshot(path)
 
 
 def database_path() -> Path:
@@ -22,24 +30,25 @@ def database_path() -> Path:
     return config.db_path()
 
 
-def cursor() -> duckdb.DuckDBPyConnection | None:
-    """A cursor on the shared connection, or None when there is no usable database yet."""
-    path = database_path()
-    if not path.exists():
-        return None
-    cur = _shared_connection(str(path)).cursor()
-    return cur if is_initialised(cur) else None
-
-
 def db_key() -> str:
-    """A cache key that changes when the database file changes (path and modification time)."""
+    """Names the current snapshot (path and file identity): cache keys change when data does."""
     path = database_path()
     try:
-        return f"{path}:{path.stat().st_mtime_ns}"
+        return f"{path}{KEY_SEPARATOR}{file_identity(path)}"
     except OSError:
-        return str(path)
+        return f"{path}{KEY_SEPARATOR}missing"
 
 
-def shared_cursor() -> duckdb.DuckDBPyConnection:
-    """A cursor for cached computations (they run only after a page found the database)."""
-    return _shared_connection(str(database_path())).cursor()
+def shared_cursor(key: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A cursor on the snapshot a key names (the current one by default)."""
+    path, identity = (key or db_key()).rsplit(KEY_SEPARATOR, 1)
+    return snapshot_cursor(_snapshot_connection(path, identity))
+
+
+def cursor() -> duckdb.DuckDBPyConnection | None:
+    """A cursor on the current snapshot, or None when there is no usable database yet."""
+    key = db_key()
+    if key.endswith(KEY_SEPARATOR + "missing"):
+        return None
+    cur = shared_cursor(key)
+    return cur if is_initialised(cur) else None

@@ -326,7 +326,8 @@ def test_failed_build_leaves_no_database_behind(tmp_path: Path, monkeypatch: pyt
     db = tmp_path / "demo.duckdb"
     with pytest.raises(DemoBuildError):
         build_demo(db, files_dir=tmp_path / "files")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["files"]
+    # Only the import files and the writers' lock file remain: no database, no staging copy.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.duckdb.lock", "files"]
 
 
 # ---- larger scales -------------------------------------------------------------------------------------------
