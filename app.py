@@ -3,6 +3,7 @@
 import streamlit as st
 
 from rcdash.config import REPO_ROOT
+from rcdash.ui.auth import account_sidebar, require_viewer_sign_in
 
 st.set_page_config(
     page_title="绍兴红十字基层组织建设看板",
@@ -20,6 +21,8 @@ sections = {
         st.Page("pages/organisation.py", title="基层组织与博爱基金", icon=":material/account_tree:"),
     ],
     "规划": [
+        st.Page("pages/map.py", title="地图", icon=":material/map:"),
+        st.Page("pages/gaps.py", title="覆盖缺口", icon=":material/location_searching:"),
     ],
     "宣传与例会": [
     ],
@@ -27,4 +30,7 @@ sections = {
         st.Page("pages/data_status.py", title="数据概况", icon=":material/database:"),
     ],
 }
-st.navigation({name: pages for name, pages in sections.items() if pages}).run()
+require_viewer_sign_in()  # only when settings.toml asks viewers to sign in too
+page = st.navigation({name: pages for name, pages in sections.items() if pages})
+account_sidebar()
+page.run()

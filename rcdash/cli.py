@@ -25,7 +25,7 @@ class UsageProblem(Exception):
 
 
 @contextlib.contextmanager
-def _writing(args: argparse.Namespace) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_writer(args: argparse.Namespace) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection whose changes are published as one step when the block succeeds (the app keeps serving)."""
     from rcdash.db import WriterBusy, writing
 
@@ -94,13 +94,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise UsageProblem(f"找不到文件：{path}")
     if args.dry_run and config.db_path(args.db).exists():
-        con = _open_ro(args)  # a dry run changes nothing, so it does not publish a new snapshot either
+        con = open_reader(args)  # a dry run changes nothing, so it does not publish a new snapshot either
         try:
             result = import_file(con, args.kind, path, dry_run=True, user=config.current_user())
         finally:
             con.close()
     else:
-        with _writing(args) as con:
+        with open_writer(args) as con:
             result = import_file(con, args.kind, path, dry_run=args.dry_run, user=config.current_user())
     if args.format == "json":
         print(json.dumps(result.as_json(), ensure_ascii=False))
@@ -113,7 +113,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
     """List the import log."""
     from rcdash.importing.load import list_imports
 
-    con = _open_ro(args)
+    con = open_reader(args)
     try:
         log = list_imports(con)
     finally:
@@ -135,7 +135,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
     from rcdash.importing.load import UndoRefused, undo_import
 
     try:
-        with _writing(args) as con:
+        with open_writer(args) as con:
             outcome = undo_import(con, args.import_id, user=config.current_user())
     except UndoRefused as exc:
         raise UsageProblem(str(exc)) from None
@@ -152,7 +152,7 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"日期应写成 YYYY-MM-DD，例如 2022-12-31，而不是“{text}”") from None
 
 
-def _open_ro(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
+def open_reader(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
     """A read-only connection to an existing, initialised database."""
     from rcdash.db import connect, is_initialised
 
@@ -171,7 +171,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     from rcdash.metrics.kpi import kpi, render
     from rcdash.metrics.period import default_as_of
 
-    con = _open_ro(args)
+    con = open_reader(args)
     try:
         as_of = args.as_of or default_as_of(con)
         report = kpi(con, as_of, args.level)
@@ -239,6 +239,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="覆盖含真实导入数据的数据库")
     p.set_defaults(run=cmd_demo)
 
+    from rcdash.geo import cli as geo_cli  # `geo import-townships` and friends live with the geography
+    geo_cli.register(sub)
+    from rcdash import auth_cli  # `users add|list|remove`: who may sign in
+
+    auth_cli.register(sub)
     return parser
 
 

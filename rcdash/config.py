@@ -65,3 +65,38 @@ def evaluation_weights() -> dict[str, float]:
         if name in weights:
             weights[name] = float(value)
     return weights
+
+
+MEDIA_ENV_VAR = "RCDASH_MEDIA"
+DEFAULT_MEDIA_DIR = DATA_DIR / "media"
+
+
+def media_dir() -> Path:
+    """Where imported photos are stored: $RCDASH_MEDIA, else data/media."""
+    env = os.environ.get(MEDIA_ENV_VAR)
+    return Path(env) if env else DEFAULT_MEDIA_DIR
+
+
+USERS_ENV_VAR = "RCDASH_USERS"
+
+
+def users_path(db: Path | None = None) -> Path:
+    """The sign-in store: $RCDASH_USERS, else users.sqlite beside the database."""
+    env = os.environ.get(USERS_ENV_VAR)
+    if env:
+        return Path(env)
+    return (db or db_path()).with_name("users.sqlite")
+
+
+def viewers_must_sign_in() -> bool:
+    """Whether everyone must sign in to see the dashboard ([auth] viewers_must_sign_in; default: no)."""
+    return bool(settings().get("auth", {}).get("viewers_must_sign_in", False))
+
+
+DEFAULT_MAX_UPLOAD_MB = 50  # a township's spreadsheet is far smaller; larger uploads are refused before reading
+
+
+def max_upload_bytes() -> int:
+    """The upload size limit of the data-management page ([import] max_upload_mb; default 50 MB)."""
+    mb = settings().get("import", {}).get("max_upload_mb", DEFAULT_MAX_UPLOAD_MB)
+    return int(float(mb) * 1024 * 1024)

@@ -1,0 +1,178 @@
+"""The Streamlit side of the 地图 and 覆盖缺口 pages: cached map data, controls, the map component, the profile."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from rcdash import config, gaps
+from rcdash.geo.townships import TownshipAreas, township_areas
+from rcdash.maps import classes, layers
+from rcdash.maps.basemaps import NO_BASEMAP, Basemap, SettingsError, basemaps, projector_for
+from rcdash.maps.data import MapView, load_view
+from rcdash.maps.profile import township_profile
+from rcdash.ui.cached import metrics_at
+from rcdash.ui.data import db_key, shared_cursor
+from rcdash.ui.filters import Filters
+from rcdash.ui.widgets import download_table
+
+MAP_KEY = "planner_map"  # st_folium's last returned value lands in st.session_state under this key
+SELECTED_KEY = "map_township"
+LAST_CLICK_KEY = "_map_last_click"
+# Only a click reruns the page: panning and zooming change 'bounds'/'zoom'/'center', which are not returned.
+RETURNED_OBJECTS = ["last_object_clicked"]
+GAP_MAP_HEIGHT_PX = 560
+
+
+@st.cache_resource(show_spinner="正在准备乡镇边界…", max_entries=4)
+def geography(key: str) -> tuple[TownshipAreas, layers.DisplayShapes]:
+    """Township areas (official or approximate) and their simplified outlines, once per database version."""
+    areas = township_areas(shared_cursor())
+    return areas, layers.display_shapes(areas)
+
+
+@st.cache_data(show_spinner="正在读取地图数据…", max_entries=32)
+def map_view(key: str, as_of: date, county: str | None) -> MapView:
+    """Townships with metrics, targets and gaps, open sites and organisation counts of an area on a date."""
+    areas, _ = geography(key)
+    return load_view(shared_cursor(), as_of, county, areas, metrics_at(key, as_of, "township"))
+
+
+def map_data(filters: Filters) -> tuple[MapView, TownshipAreas, layers.DisplayShapes]:
+    """The view for the sidebar filters, with the geography."""
+    key = db_key()
+    areas, shapes = geography(key)
+    return map_view(key, filters.as_of, filters.county), areas, shapes
+
+
+def _basemap_choices() -> list[Basemap]:
+    try:
+        return basemaps(config.settings())
+    except SettingsError as exc:
+        st.warning(f"{exc}；暂只提供无底图和 OpenStreetMap。", icon=":material/warning:")
+        return basemaps({})
+
+
+def map_controls() -> layers.MapOptions:
+    """Metric, basemap and service radius, above the map."""
+    left, middle, right = st.columns([4, 2, 2])
+    metric = left.radio("着色指标", [m.key for m in classes.CHOROPLETH_METRICS], horizontal=True, key="map_metric",
+                        format_func=lambda k: classes.METRIC_BY_KEY[k].short,
+                        help="按各乡镇（街道）相对当年目标的达成程度分级；没有数据的显示为灰色“无数据”。")
+    choices = _basemap_choices()
+    basemap = middle.selectbox("底图", choices, format_func=lambda b: b.label, key="map_basemap",
+                               help="默认不加载底图，离线也能使用；在线底图需要能访问瓦片服务器。")
+    with right:
+        show_radius = st.toggle("显示服务站服务半径", key="map_show_radius")
+        radius = st.slider("服务半径（公里）", *gaps.RADIUS_RANGE_KM, gaps.DEFAULT_RADIUS_KM, 0.5, key="map_radius",
+                           disabled=not show_radius, format="%.1f")
+    if basemap.online:
+        st.caption(f"“{basemap.label}”需要联网加载底图瓦片；离线或内网环境请选“无底图”。"
+                   + ("该底图为 GCJ-02 坐标，图上所有要素已相应换算。" if basemap.crs == "GCJ02" else ""))
+    return layers.MapOptions(metric, basemap, float(radius), bool(show_radius))
+
+
+def _clicked_township(view: MapView, areas: TownshipAreas, basemap: Basemap) -> None:
+    """Turn a new click on the map (in st.session_state since the last run) into the selected township."""
+    value = st.session_state.get(MAP_KEY) or {}
+    click = value.get("last_object_clicked")
+    if not click or click == st.session_state.get(LAST_CLICK_KEY):
+        return
+    st.session_state[LAST_CLICK_KEY] = click
+    lon, lat = projector_for(basemap).back(float(click["lng"]), float(click["lat"]))
+    code = areas.township_at(lon, lat)
+    if code is not None and code in set(view.townships["code"]):
+        st.session_state[SELECTED_KEY] = code
+
+
+def planner_map(view: MapView, areas: TownshipAreas, shapes: layers.DisplayShapes, options: layers.MapOptions) -> None:
+    """The map; a click selects the township whose profile shows beside it (without redrawing the map)."""
+    if not view.townships["has_area"].any():
+        st.info("所选区、县（市）没有乡镇边界（示例数据里的合成区县只有表格数据），无法绘制地图。请在侧栏选择全市或真实区县。",
+                icon=":material/map:")
+        return
+    _clicked_township(view, areas, options.basemap)
+    selected = st.session_state.get(SELECTED_KEY)
+    outline = layers.highlight(shapes, [selected] if selected else [], options.basemap)
+    st_folium(layers.planner_map(view, shapes, areas.approximate, options), key=MAP_KEY, height=layers.MAP_HEIGHT_PX,
+              use_container_width=True, returned_objects=RETURNED_OBJECTS, feature_group_to_add=outline)
+
+
+def township_panel(view: MapView, areas: TownshipAreas) -> None:
+    """Pick a township (or click one on the map) and see its metrics, gaps and sites."""
+    codes = list(view.townships["code"])
+    names = dict(zip(view.townships["code"], view.townships["name"], strict=True))
+    if st.session_state.get(SELECTED_KEY) not in codes:
+        st.session_state.pop(SELECTED_KEY, None)
+    code = st.selectbox("乡镇（街道）", codes, index=None, key=SELECTED_KEY, placeholder="点击地图或在此选择",
+                        format_func=lambda c: names[c])
+    if code is None:
+        st.caption("点击地图上的乡镇（街道），这里显示它的指标、缺口和服务阵地。")
+        return
+    profile = township_profile(view, code, areas.approximate)
+    if profile is None:
+        return
+    st.markdown(f"#### {profile.title}")
+    st.caption(profile.subtitle)
+    st.markdown("| 指标 | 数值 |\n| --- | --- |\n" + "\n".join(f"| {k} | {v} |" for k, v in profile.figures))
+    if profile.gaps:
+        st.markdown("**缺口**\n" + "\n".join(f"- {g}" for g in profile.gaps))
+    else:
+        st.success("各项目标均已达到。", icon=":material/check_circle:")
+    st.markdown(f"**服务阵地**（{len(profile.sites)} 个）")
+    if profile.sites.empty:
+        st.caption("该乡镇（街道）没有在用的服务阵地。")
+    else:
+        st.dataframe(profile.sites, hide_index=True, width="stretch")
+    for note in profile.notes:
+        st.caption(note)
+
+
+def geography_note(view: MapView, areas: TownshipAreas, heat: bool = False) -> None:
+    """Where the township areas come from (and, under the heatmap, what it can and cannot show)."""
+    lines = [f"{areas.source}。"]
+    if heat:
+        lines.append("基层组织没有坐标：热力图按乡镇（街道）汇总，画在乡镇驻地。")
+        if view.branches_unplaced:
+            lines.append(f"另有 {view.branches_unplaced} 个基层组织登记在区县或市一级，不计入热力图。")
+    st.caption(" ".join(lines))
+
+
+def gap_ranking(view: MapView, filters: Filters) -> None:
+    """Townships ranked by gap, with CSV and XLSX downloads."""
+    table = gaps.gap_table(view.townships, "sites" in view.kinds, "members" in view.kinds)
+    by = st.radio("排序依据", list(gaps.SORT_CHOICES), format_func=gaps.SORT_CHOICES.get, horizontal=True,
+                  key="gaps_sort", help="综合缺口：三项缺口各自除以其最大值后取平均（0–1），越大越落后。")
+    download_table(gaps.gap_display(gaps.sort_gaps(table, by)), f"覆盖缺口_{filters.county_name}_{filters.as_of:%Y%m%d}")
+
+
+def build_next(view: MapView, areas: TownshipAreas, shapes: layers.DisplayShapes, filters: Filters) -> None:
+    """The K townships whose new station covers the most uncovered population, as a table and on a map."""
+    if "sites" not in view.kinds:
+        st.info("还没有服务阵地数据，无法判断哪些乡镇已被服务站覆盖。请先导入 `sites`。", icon=":material/inbox:")
+        return
+    left, right = st.columns(2)
+    k = left.slider("建议数量 K", 1, gaps.MAX_PICKS, gaps.DEFAULT_PICKS, key="gaps_k")
+    radius = right.slider("服务半径（公里）", *gaps.RADIUS_RANGE_KM, gaps.DEFAULT_RADIUS_KM, 0.5, key="gaps_radius",
+                          format="%.1f")
+    st.caption(gaps.COVERAGE_MODEL)
+    stations = view.sites[view.sites["tier"].isin(gaps.COVERING_TIERS)]
+    points = list(zip(stations["lon"], stations["lat"], stations["township_code"], strict=True))
+    picks = gaps.greedy_new_stations(view.townships, points, float(radius), int(k))
+    if not picks:
+        st.success("所有乡镇（街道）都已在服务站覆盖范围内（或没有常住人口数据）。", icon=":material/check_circle:")
+        return
+    total = sum(p.population for p in picks)
+    st.markdown(f"按建议顺序新建 **{len(picks)}** 个服务站，可新增覆盖常住人口 **{total:,}** 人。")
+    left, right = st.columns([3, 2])
+    with left:
+        if view.townships["has_area"].any():
+            covered = gaps.covered_townships(view.townships, points, float(radius))
+            gap_map = layers.picks_map(view, shapes, areas.approximate, picks, covered, float(radius), NO_BASEMAP)
+            # Nothing is returned: this map never reruns the page.
+            st_folium(gap_map, key="gaps_map", height=GAP_MAP_HEIGHT_PX, use_container_width=True, returned_objects=[])
+    with right:
+        st.markdown("\n".join(f"{p.rank}. **{p.name}**（{p.county_name}）：{p.reason}" for p in picks))
+    download_table(gaps.picks_frame(picks), f"建站建议_{filters.county_name}_{filters.as_of:%Y%m%d}")
