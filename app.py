@@ -25,6 +25,8 @@ sections = {
         st.Page("pages/gaps.py", title="覆盖缺口", icon=":material/location_searching:"),
     ],
     "宣传与例会": [
+        st.Page("pages/monthly.py", title="月度主题", icon=":material/calendar_month:"),
+        st.Page("pages/brands.py", title="品牌展示", icon=":material/workspace_premium:"),
     ],
     "报告与数据": [
         st.Page("pages/data_status.py", title="数据概况", icon=":material/database:"),

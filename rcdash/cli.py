@@ -239,6 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="覆盖含真实导入数据的数据库")
     p.set_defaults(run=cmd_demo)
 
+    from rcdash import brand_photo  # its own module: the subcommand and the library function together
+    brand_photo.register(sub)
     from rcdash.geo import cli as geo_cli  # `geo import-townships` and friends live with the geography
     geo_cli.register(sub)
     from rcdash import auth_cli  # `users add|list|remove`: who may sign in

@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 
 from rcdash.db import first_row, kind_sql
+from rcdash.importing.bundle import PhotoSource, open_bundle, read_if_bundle
 from rcdash.importing.kinds import KINDS
 from rcdash.importing.read import FileProblem, read_table
 from rcdash.importing.spec import Kind
@@ -89,13 +90,23 @@ def import_file(
         result.exit_code = EXIT_UNUSABLE
         result.errors = [RowError(0, "", kind_name, f"未知的数据类型“{kind_name}”，可选：{'、'.join(KINDS)}")]
         return result
+    photos: PhotoSource | None = None
     try:
-        if data is None:
+        bundled = read_if_bundle(Path(path), data)
+        if bundled is not None:  # a ZIP of one sheet plus the photos it names
+            if not any(f.media for f in kind.fields):
+                raise FileProblem(f"“{kind.zh}”不接受 ZIP 包，请直接导入 .xlsx 或 .csv 文件")
+            data, bundle = bundled, open_bundle(bundled)
+            photos = PhotoSource(bundle)
+            table = read_table(Path(bundle.sheet_name), bundle.sheet)
+        elif data is None:
             table = read_table(Path(path))
             data = Path(path).read_bytes()
         else:
             table = read_table(Path(path), data)
-        checked = validate_table(kind, table, divisions or division_index(con))
+        if photos is None and any(f.media for f in kind.fields):
+            photos = PhotoSource()  # without a bundle a photo cell must name a photo stored earlier
+        checked = validate_table(kind, table, divisions or division_index(con), photos)
     except FileProblem as exc:
         result.exit_code = EXIT_UNUSABLE
         result.errors = [RowError(0, "", "", str(exc))]
@@ -106,6 +117,8 @@ def import_file(
         return result
     result.rows, result.accepted, result.rejected = checked.rows, checked.accepted, checked.rejected
     result.errors, result.warnings, result.errors_truncated = checked.errors, checked.warnings, checked.truncated
+    if photos is not None:
+        result.warnings += photos.warnings()
     if checked.rows == 0:
         result.exit_code = EXIT_UNUSABLE
         result.errors = [RowError(2, "", "", "文件只有表头，没有数据行")]
@@ -117,7 +130,14 @@ def import_file(
             _log_rejected(con, kind, name, digest, checked, user)
         return result
     if not dry_run:
-        result.import_id, result.inserted, result.updated = _load(con, kind, name, digest, checked, user)
+        # Photos are written first and removed again if the transaction fails: all-or-nothing on disk too.
+        created = photos.write_pending() if photos is not None else []
+        try:
+            result.import_id, result.inserted, result.updated = _load(con, kind, name, digest, checked, user)
+        except BaseException:
+            if photos is not None:
+                photos.discard(created)
+            raise
     return result
 
 

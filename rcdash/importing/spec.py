@@ -66,6 +66,7 @@ class Field:
     aliases: tuple[str, ...] = ()  # other headers accepted for this column
     example: str = ""
     help: str = ""  # one line shown in the template's instructions
+    media: bool = False  # TEXT naming a photo: a file inside the import's ZIP bundle, stored re-encoded
 
     @property
     def sql_type(self) -> str:

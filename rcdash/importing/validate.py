@@ -177,11 +177,14 @@ def _parser(f: Field) -> Callable[[object], object]:
 class RowValidator:
     """Validates rows of one kind against a header mapping and the division index."""
 
-    def __init__(self, kind: Kind, cmap: ColumnMap, divisions: Resolver) -> None:
+    def __init__(self, kind: Kind, cmap: ColumnMap, divisions: Resolver,
+                 photos: Callable[[str], str] | None = None) -> None:
         self.kind = kind
         self.cmap = cmap
         self.divisions = divisions
         self.parsers = {f.name: _parser(f) for f in kind.fields if f.type is not FieldType.DIVISION}
+        if photos is not None:  # a photo cell becomes the stored photo's reference (see importing/bundle.py)
+            self.parsers.update({f.name: (lambda v: photos(_text(v))) for f in kind.fields if f.media})
         self._division_cache: dict[tuple[str, str | None, frozenset[str]], object] = {}
 
     def _division(self, f: Field, raw: object, township: str | None) -> str:
@@ -252,11 +255,12 @@ class RowValidator:
         return []
 
 
-def validate_table(kind: Kind, table: Table, divisions: Resolver) -> Validated:
+def validate_table(kind: Kind, table: Table, divisions: Resolver,
+                   photos: Callable[[str], str] | None = None) -> Validated:
     """Validate every row; a duplicate natural key inside the file is an error too."""
     warnings: list[str] = []
     cmap = map_header(kind, table.header, warnings)
-    validator = RowValidator(kind, cmap, divisions)
+    validator = RowValidator(kind, cmap, divisions, photos)
     records: list[dict[str, object]] = []
     errors: list[RowError] = []
     seen: dict[tuple[object, ...], int] = {}

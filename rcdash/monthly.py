@@ -1,0 +1,332 @@
+"""月度主题: one month at a glance — activities per area and ISO week, each county's monthly theme, the previous month.
+
+Weeks follow DESIGN §5 (weekly_voice_rate): the ISO weeks whose Monday lies in the month, each holding its
+activities from Monday to Sunday (the last week may reach into the next month), none after the as-of date. Summed
+over the months of a half-year, the voiced weeks and themed months equal the engine's voiced_weeks and themed_months.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import duckdb
+import pandas as pd
+
+from rcdash.config import CITY_CODE, CITY_NAME
+from rcdash.db import first_row, load_sql
+
+MONDAY = 0
+THEMED, NOT_YET, MISSED = "已开展", "本月尚未开展", "未开展"
+SELF_ROW_SUFFIX = "本级"  # activities registered at the county itself, in the county view
+MAX_THEMES_SHOWN = 3  # theme names listed per county; the activity list has the rest
+MAX_SILENT_NAMED = 6  # rows named in the summary sentence; the grid shows them all
+TOTAL_KEY = "*"  # the grid key of the area's own row (a county's own activities have the county's code as key)
+
+ACTIVITY_COLUMNS = {
+    "date": "日期", "county_name": "区县", "township_name": "乡镇（街道）", "division_name": "区划",
+    "title": "活动名称", "category": "活动类别", "is_monthly_theme": "月度主题活动", "theme": "主题",
+    "participants": "参与人数",
+}
+
+
+def month_start(day: date) -> date:
+    """The first day of the month containing a day."""
+    return day.replace(day=1)
+
+
+def next_month(start: date) -> date:
+    """The first day of the following month."""
+    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def previous_month(start: date) -> date:
+    """The first day of the preceding month."""
+    return (start.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def month_label(start: date) -> str:
+    """'2022 年 3 月'."""
+    return f"{start.year} 年 {start.month} 月"
+
+
+def week_label(monday: date) -> str:
+    """'第10周 03-07': the ISO week number and its Monday."""
+    return f"第{monday.isocalendar().week}周 {monday:%m-%d}"
+
+
+@dataclass(frozen=True)
+class MonthWindow:
+    """One calendar month seen on an as-of date (a month in progress is cut at that date)."""
+
+    start: date
+    as_of: date
+
+    @property
+    def end(self) -> date:
+        """The month's last day."""
+        return next_month(self.start) - timedelta(days=1)
+
+    @property
+    def cut_end(self) -> date:
+        """The last day counted: the month's end, or the as-of date inside it."""
+        return min(self.end, self.as_of)
+
+    @property
+    def in_progress(self) -> bool:
+        """Whether the as-of date falls before the month's end."""
+        return self.as_of < self.end
+
+    @property
+    def label(self) -> str:
+        """'2022 年 3 月'."""
+        return month_label(self.start)
+
+    def mondays(self) -> list[date]:
+        """The Mondays of the month that have come by the as-of date (the weeks in the period)."""
+        first = self.start + timedelta(days=(MONDAY - self.start.weekday()) % 7)
+        days = (self.cut_end - first).days
+        return [first + timedelta(days=7 * i) for i in range(days // 7 + 1)] if days >= 0 else []
+
+
+def month_options(con: duckdb.DuckDBPyConnection, as_of: date) -> list[date]:
+    """The months with activity data up to the as-of date's month, newest first (at least that month)."""
+    first, _ = first_row(con.execute(load_sql("monthly_span"))) or (None, None)
+    last = month_start(as_of)
+    current = month_start(first) if first is not None and first <= as_of else last
+    months = []
+    while current <= last:
+        months.append(current)
+        current = next_month(current)
+    return months[::-1]
+
+
+@dataclass
+class MonthlyView:
+    """Everything the monthly page and brief show for one month and area."""
+
+    window: MonthWindow
+    area: str
+    area_name: str
+    row_label: str  # what a grid row is: 区、县（市） or 乡镇（街道）
+    weeks: list[date]
+    grid: pd.DataFrame  # key, code, name, total, <one column per Monday>, voiced_weeks, weeks
+    themes: pd.DataFrame  # code, name, themed, status, count, themes, dates, titles
+    activities: pd.DataFrame  # the month's activities (English columns, see ACTIVITY_COLUMNS)
+    comparison: pd.DataFrame  # key, code, name, total, this/previous month figures
+    previous: MonthWindow
+
+    @property
+    def total(self) -> pd.Series:
+        """The area's own row of the grid (the city, or the county)."""
+        return self.grid[self.grid["total"]].iloc[0]
+
+
+def _week_counts(con: duckdb.DuckDBPyConnection, window: MonthWindow, county: str | None) -> pd.DataFrame:
+    """Activities per (row_code, monday)."""
+    return con.execute(load_sql("monthly_week_counts"),
+                       {"mondays": window.mondays(), "as_of": window.as_of, "county": county}).df()
+
+
+def _activities(con: duckdb.DuckDBPyConnection, window: MonthWindow, county: str | None) -> pd.DataFrame:
+    """The month's activities, cut at the as-of date."""
+    frame = con.execute(load_sql("monthly_activities"),
+                        {"start": window.start, "end": window.cut_end, "county": county}).df()
+    frame["date"] = pd.to_datetime(frame["date"]).dt.date
+    return frame
+
+
+def _grid(rows: list[tuple[str, str]], total: tuple[str, str], weeks: list[date], counts: pd.DataFrame) -> pd.DataFrame:
+    """One row per area plus the total row: activities per week, voiced weeks and weeks."""
+    cells = {(r.row_code, pd.Timestamp(r.monday).date()): int(r.activities) for r in counts.itertuples()}
+    records = []
+    for code, name in rows:
+        records.append({"key": code, "code": code, "name": name, "total": False,
+                        **{m: cells.get((code, m), 0) for m in weeks}})
+    summed = {monday: sum(int(r[monday]) for r in records) for monday in weeks}  # type: ignore[call-overload]
+    records.insert(0, {"key": TOTAL_KEY, "code": total[0], "name": total[1], "total": True, **summed})
+    frame = pd.DataFrame.from_records(records, columns=["key", "code", "name", "total", *weeks])
+    frame["voiced_weeks"] = (frame[weeks] > 0).sum(axis=1).astype(int) if weeks else 0
+    frame["weeks"] = len(weeks)
+    return frame
+
+
+def _themes(counties: list[tuple[str, str]], acts: pd.DataFrame, window: MonthWindow) -> pd.DataFrame:
+    """Each county's monthly-theme activities; a county without one is flagged."""
+    themed = acts[acts["is_monthly_theme"].fillna(False).astype(bool)]
+    records = []
+    for code, name in counties:
+        own = themed[themed["county_code"] == code]
+        names = list(dict.fromkeys((own["theme"].where(own["theme"].notna(), own["title"])).astype(str)))
+        status = THEMED if len(own) else (NOT_YET if window.in_progress else MISSED)
+        records.append({
+            "code": code, "name": name, "themed": bool(len(own)), "status": status, "count": len(own),
+            "themes": "、".join(names[:MAX_THEMES_SHOWN]) + ("等" if len(names) > MAX_THEMES_SHOWN else ""),
+            "dates": "、".join(sorted({f"{d:%m-%d}" for d in own["date"]})),
+            "titles": "；".join(own["title"].astype(str).head(MAX_THEMES_SHOWN)),
+        })
+    return pd.DataFrame.from_records(records, columns=["code", "name", "themed", "status", "count", "themes", "dates", "titles"])
+
+
+def _row_key(acts: pd.DataFrame, county: str | None) -> pd.Series:
+    """Which grid row each activity belongs to."""
+    return acts["county_code"] if county is None else acts["row_code"]
+
+
+def _month_figures(grid: pd.DataFrame, acts: pd.DataFrame, county: str | None) -> pd.DataFrame:
+    """Per row (and the total): activities, participants, voiced weeks, weeks and whether a theme was held."""
+    key = _row_key(acts, county)
+    frame = grid[["key", "voiced_weeks", "weeks"]].copy()
+    by_row = acts.assign(row=key).groupby("row")
+    frame["activities"] = frame["key"].map(by_row.size()).fillna(0).astype(int)
+    frame["participants"] = frame["key"].map(by_row["participants"].sum(min_count=1)).fillna(0).astype(int)
+    themed_rows = set(key[acts["is_monthly_theme"].fillna(False).astype(bool)])
+    frame["themed"] = frame["key"].isin(themed_rows)
+    is_total = frame["key"] == TOTAL_KEY
+    frame.loc[is_total, "activities"] = len(acts)
+    frame.loc[is_total, "participants"] = int(acts["participants"].fillna(0).sum())
+    frame.loc[is_total, "themed"] = bool(themed_rows)
+    return frame.set_index("key")
+
+
+def _comparison(grid: pd.DataFrame, now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """This month beside the previous one, row by row."""
+    out = grid[["key", "code", "name", "total"]].copy()
+    for column in ("activities", "participants", "voiced_weeks", "weeks", "themed"):
+        out[f"{column}_now"] = out["key"].map(now[column]).values
+        out[f"{column}_before"] = out["key"].map(before[column]).values
+    out["activities_change"] = out["activities_now"] - out["activities_before"]
+    return out
+
+
+def month_view(con: duckdb.DuckDBPyConnection, month: date, as_of: date, county: str | None = None) -> MonthlyView:
+    """The month containing `month`, seen on `as_of`, for the city (rows: counties) or one county (townships)."""
+    window = MonthWindow(month_start(month), as_of)
+    previous = MonthWindow(previous_month(window.start), as_of)
+    rows = [tuple(r) for r in con.execute(load_sql("monthly_rows"), {"county": county}).fetchall()]
+    if county is None:
+        counties, total = rows, (CITY_CODE, CITY_NAME)
+    else:
+        name = first_row(con.execute("SELECT name FROM divisions WHERE code = ?", [county]))
+        total = (county, name[0] if name else county)
+        counties = [total]
+    weeks, prev_weeks = window.mondays(), previous.mondays()
+    counts, prev_counts = _week_counts(con, window, county), _week_counts(con, previous, county)
+    acts, prev_acts = _activities(con, window, county), _activities(con, previous, county)
+    if county is not None:
+        seen = set(counts["row_code"]) | set(acts["row_code"]) | set(prev_counts["row_code"]) | set(prev_acts["row_code"])
+        if county in seen:  # the county's own activities get their own row, after its townships
+            rows = [*rows, (county, total[1] + SELF_ROW_SUFFIX)]
+    grid = _grid(rows, total, weeks, counts)
+    prev_grid = _grid(rows, total, prev_weeks, prev_counts)
+    now, before = _month_figures(grid, acts, county), _month_figures(prev_grid, prev_acts, county)
+    return MonthlyView(
+        window=window, area=total[0], area_name=total[1],
+        row_label="区、县（市）" if county is None else "乡镇（街道）",
+        weeks=weeks, grid=grid, themes=_themes(counties, acts, window), activities=acts,
+        comparison=_comparison(grid, now, before), previous=previous,
+    )
+
+
+# ---- what people read: Chinese tables and sentences -------------------------------------------------------------
+
+def silent_weeks(view: MonthlyView) -> dict[str, list[date]]:
+    """Per area row (not the total), the weeks without any activity."""
+    rows = view.grid[~view.grid["total"]]
+    return {r["name"]: [m for m in view.weeks if r[m] == 0] for _, r in rows.iterrows() if any(r[m] == 0 for m in view.weeks)}
+
+
+def grid_table(view: MonthlyView) -> pd.DataFrame:
+    """The counties × weeks grid with Chinese headers; silent weeks listed per row."""
+    frame = view.grid.copy()
+    silent = frame.apply(lambda r: "、".join(week_label(m) for m in view.weeks if r[m] == 0) or "无", axis=1)
+    frame = frame.rename(columns={m: week_label(m) for m in view.weeks})
+    frame["有活动周数"] = frame["voiced_weeks"].astype(str) + " / " + frame["weeks"].astype(str)
+    frame["无活动的周"] = silent
+    frame = frame.drop(columns=["key", "total", "voiced_weeks", "weeks"])
+    return frame.rename(columns={"code": "代码", "name": view.row_label})
+
+
+def themes_table(view: MonthlyView) -> pd.DataFrame:
+    """Each county's monthly theme, with Chinese headers."""
+    return view.themes.drop(columns=["themed"]).rename(columns={
+        "code": "代码", "name": "区、县（市）", "status": "月度主题", "count": "主题活动数", "themes": "主题",
+        "dates": "日期", "titles": "活动名称",
+    })
+
+
+def activities_table(acts: pd.DataFrame) -> pd.DataFrame:
+    """The activity list with Chinese headers and 是/否."""
+    frame = acts[list(ACTIVITY_COLUMNS)].copy()
+    frame["is_monthly_theme"] = frame["is_monthly_theme"].map(lambda v: "是" if v else "否")
+    frame["participants"] = frame["participants"].astype("Int64")
+    frame["township_name"] = frame["township_name"].fillna("（区县本级）")
+    frame["theme"] = frame["theme"].fillna("")
+    return frame.rename(columns=ACTIVITY_COLUMNS)
+
+
+def comparison_table(view: MonthlyView, short: bool = False) -> pd.DataFrame:
+    """This month beside the previous month, with Chinese headers (short: 本月/上月 instead of the months)."""
+    c = view.comparison
+    yes = {True: "有", False: "无"}
+    now, before = ("本月", "上月") if short else (view.window.label, view.previous.label)
+    return pd.DataFrame({
+        "代码": c["code"], view.row_label: c["name"],
+        f"活动数（{now}）": c["activities_now"], f"活动数（{before}）": c["activities_before"],
+        "活动数增减": c["activities_change"].map(lambda v: f"{v:+d}"),
+        f"参与人次（{now}）": c["participants_now"], f"参与人次（{before}）": c["participants_before"],
+        f"有活动周（{now}）": c["voiced_weeks_now"].astype(str) + " / " + c["weeks_now"].astype(str),
+        f"有活动周（{before}）": c["voiced_weeks_before"].astype(str) + " / " + c["weeks_before"].astype(str),
+        f"月度主题（{now}）": c["themed_now"].map(yes), f"月度主题（{before}）": c["themed_before"].map(yes),
+    })
+
+
+def filter_activities(acts: pd.DataFrame, categories: list[str] | None = None, areas: list[str] | None = None,
+                      themes_only: bool = False, text: str = "") -> pd.DataFrame:
+    """The activity list narrowed by category, county/township name, theme flag and a search text."""
+    keep = pd.Series(True, index=acts.index)
+    if categories:
+        keep &= acts["category"].isin(categories)
+    if areas:
+        keep &= acts["county_name"].isin(areas) | acts["township_name"].isin(areas)
+    if themes_only:
+        keep &= acts["is_monthly_theme"].fillna(False).astype(bool)
+    text = text.strip()
+    if text:
+        haystack = acts["title"].fillna("") + " " + acts["theme"].fillna("") + " " + acts["division_name"].fillna("")
+        keep &= haystack.str.contains(text, case=False, regex=False)
+    return acts[keep]
+
+
+def headline(view: MonthlyView) -> list[str]:
+    """The month in a few sentences (the page's summary and the brief's opening)."""
+    c = view.comparison[view.comparison["total"]].iloc[0]
+    total = view.total
+    lines = [
+        f"{view.window.label}{'（截至 ' + f'{view.window.as_of:%m-%d}' + '）' if view.window.in_progress else ''}，"
+        f"{view.area_name}共开展活动 {int(c['activities_now'])} 次，参与 {int(c['participants_now']):,} 人次；"
+        f"{view.previous.label}全月 {int(c['activities_before'])} 次（{int(c['activities_change']):+d}）。",
+        f"周周有声音：本月 {int(total['weeks'])} 周（周一在本月）中 {int(total['voiced_weeks'])} 周有活动。" if view.weeks
+        else "周周有声音：本月还没有已开始的周（周一在本月且不晚于统计日）。",
+    ]
+    silent = silent_weeks(view)
+    if silent:
+        parts = [f"{name}（{'、'.join(week_label(m).split(' ')[0] for m in weeks)}）"
+                 for name, weeks in list(silent.items())[:MAX_SILENT_NAMED]]
+        more = "等" if len(silent) > MAX_SILENT_NAMED else ""
+        lines.append(f"有无活动周的{view.row_label} {len(silent)} 个：" + "；".join(parts) + more + "。")
+    elif view.weeks:
+        lines.append(f"每个{view.row_label}每周都有活动。")
+    themes = view.themes
+    missing = themes[~themes["themed"]]
+    verb = "尚未开展" if view.window.in_progress else "未开展"
+    if len(themes) == 1:
+        row = themes.iloc[0]
+        lines.append(f"月月有主题：{row['name']}本月已开展月度主题活动（{row['themes']}，{row['dates']}）。" if row["themed"]
+                     else f"月月有主题：{row['name']}本月{verb}月度主题活动。")
+        return lines
+    held = f"月月有主题：{len(themes) - len(missing)} / {len(themes)} 个区县开展了月度主题活动"
+    if len(missing):
+        held += f"，{verb}：{'、'.join(missing['name'])}"
+    lines.append(held + "。")
+    return lines

@@ -1,0 +1,1 @@
+"""Briefing documents (DOCX, XLSX, PPTX) built from the library's figures."""

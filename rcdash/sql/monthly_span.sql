@@ -1,0 +1,2 @@
+-- The first and last activity dates (the months the monthly page offers).
+SELECT min(date), max(date) FROM activities
