@@ -29,6 +29,7 @@ sections = {
         st.Page("pages/brands.py", title="品牌展示", icon=":material/workspace_premium:"),
     ],
     "报告与数据": [
+        st.Page("pages/report.py", title="报告", icon=":material/description:"),
         st.Page("pages/data_status.py", title="数据概况", icon=":material/database:"),
     ],
 }

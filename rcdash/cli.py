@@ -243,6 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
     brand_photo.register(sub)
     from rcdash.geo import cli as geo_cli  # `geo import-townships` and friends live with the geography
     geo_cli.register(sub)
+    from rcdash.reports import cli as report_cli  # `report`: the half-year briefing and annual evaluation
+    report_cli.register(sub)
     from rcdash import auth_cli  # `users add|list|remove`: who may sign in
 
     auth_cli.register(sub)

@@ -1,0 +1,142 @@
+"""The documents' charts: matplotlib (Agg) figures rendered to PNG with a CJK font — no browser involved."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import matplotlib
+import matplotlib.dates
+import matplotlib.ticker
+import pandas as pd
+from matplotlib.figure import Figure as MplFigure
+
+from rcdash.charts.style import CITY_COLOUR, FAIL_COLOUR, NO_DATA_COLOUR, PASS_COLOUR, RED_CROSS, SERIES_COLOURS, TARGET_COLOUR
+from rcdash.config import PLAN_END
+from rcdash.metrics.definitions import METRIC_BY_NAME
+from rcdash.metrics.rules import FAIL, PASS
+from rcdash.metrics.targets import TargetBook
+from rcdash.reports.content import SHORT, Figure
+from rcdash.reports.fonts import INSTALL_HINT, find_cjk_font, require_cjk_font
+
+DPI = 200  # sharp when printed at the text width
+WIDTH_IN = 6.7  # 17 cm: the text width of an A4 page with 2 cm margins
+RATE_RULES = {"village_branch_rate": "village_branch_rate", "member_ratio": "member_ratio"}
+
+
+def available() -> bool:
+    """Whether a CJK font is installed, so that charts can show Chinese."""
+    return find_cjk_font() is not None
+
+
+def missing_font_hint() -> str:
+    """What to install for the charts."""
+    return INSTALL_HINT
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    """The CJK font (DejaVu for any symbol it lacks) and a quiet frame; figures must be made and saved inside."""
+    font = require_cjk_font()
+    with matplotlib.rc_context({
+        "font.family": [font.family, "DejaVu Sans"], "font.size": 8.5, "axes.unicode_minus": False,
+        "axes.spines.top": False, "axes.spines.right": False, "axes.titlesize": 9.5, "axes.titleweight": "bold",
+        "legend.fontsize": 7.5, "legend.frameon": False,
+    }):
+        yield
+
+
+def _png(fig: MplFigure) -> bytes:
+    """The figure as PNG bytes (no timestamp in the metadata, so the same data gives the same bytes)."""
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    return out.getvalue()
+
+
+def _status_colour(status: str | None) -> str:
+    """Green for met, red for not met, grey for no data."""
+    return {PASS: PASS_COLOUR, FAIL: FAIL_COLOUR}.get(status or "", NO_DATA_COLOUR)
+
+
+def area_rates_figure(now: dict, targets: TargetBook, year: int) -> Figure:
+    """Village branch rate and member ratio of the city and each county against their targets."""
+    areas = now["areas"]
+    with _style():
+        fig = MplFigure(figsize=(WIDTH_IN, 0.32 * len(areas) + 1.0), layout="constrained")
+        axes = fig.subplots(1, 2, sharey=True)
+        names = [a["name"] for a in areas]
+        for ax, metric in zip(axes, RATE_RULES, strict=True):
+            values = [0.0 if a[metric] is None else a[metric] * 100 for a in areas]
+            statuses = [next((r["status"] for r in a["rules"] if r["rule"] == RATE_RULES[metric]), None) for a in areas]
+            ax.barh(range(len(areas)), values, color=[_status_colour(s) for s in statuses], height=0.62)
+            for i, area in enumerate(areas):
+                target = targets.value(metric, str(area["code"]), year)
+                if target is not None:
+                    ax.plot([target * 100] * 2, [i - 0.42, i + 0.42], color=TARGET_COLOUR, linestyle="--", linewidth=1)
+                label = "无数据" if area[metric] is None else f"{area[metric] * 100:.1f}%"
+                ax.text(values[i], i, f" {label}", va="center", fontsize=7.5)
+            ax.set_title(f"{METRIC_BY_NAME[metric].zh}（%）")
+            ax.set_yticks(range(len(areas)), names)
+            ax.set_xlim(0, max([*values, *(t * 100 for a in areas if (t := targets.value(metric, str(a["code"]), year)))]) * 1.3)
+            ax.grid(axis="x", color="#eeeeee")
+            ax.set_axisbelow(True)
+        axes[0].invert_yaxis()  # the axes share y: inverting one inverts both (the city on top)
+        png = _png(fig)
+    return Figure("区县比率", "各区域建会率与会员占比", png,
+                  "绿色：已达到目标；红色：未达到；灰色：无数据。虚线：目标值。")
+
+
+def trend_figure(trend: pd.DataFrame, projection: pd.DataFrame, metric: str, target: float | None,
+                 city_name: str) -> Figure:
+    """One rate per area month by month since the plan's start, the target, and the projection to its end."""
+    zh = METRIC_BY_NAME[metric].zh
+    with _style():
+        fig = MplFigure(figsize=(WIDTH_IN, 3.0), layout="constrained")
+        ax = fig.subplots()
+        names = list(dict.fromkeys(trend["name"]))
+        for i, name in enumerate(names):
+            rows = trend[trend["name"] == name].sort_values("as_of")
+            is_city = name == city_name
+            colour = CITY_COLOUR if is_city else SERIES_COLOURS[i % len(SERIES_COLOURS)]
+            ax.plot(pd.to_datetime(rows["as_of"]), rows["value"] * 100, color=colour, label=name,
+                    linewidth=2.6 if is_city else 1.3, zorder=3 if is_city else 2)
+            proj = projection[projection["name"] == name] if not projection.empty else projection
+            if len(proj) == 2:
+                ax.plot(pd.to_datetime(proj["as_of"]), proj["value"] * 100, color=colour, linestyle=":", linewidth=1.2)
+        if target is not None:
+            ax.axhline(target * 100, color=TARGET_COLOUR, linestyle="--", linewidth=1)
+            ax.annotate(f"目标 {target * 100:g}%", (0, target * 100), xycoords=("axes fraction", "data"),
+                        xytext=(2, 3), textcoords="offset points", fontsize=7.5, color=TARGET_COLOUR)
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}%"))
+        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%Y-%m"))
+        ax.grid(color="#eeeeee")
+        ax.set_axisbelow(True)
+        if names:
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=min(len(names), 7))
+        png = _png(fig)
+    ends = "；点线：按近 12 个月趋势推算到 " + f"{PLAN_END:%Y-%m-%d}" if not projection.empty else ""
+    first = min(trend["as_of"]) if not trend.empty else date.today()
+    return Figure(f"趋势_{SHORT[metric]}", f"{zh}月度走势", png,
+                  f"自 {first:%Y-%m} 起每月末的值（最后一点为统计截至日）；粗黑线：全市；虚线：目标值{ends}。")
+
+
+def ranking_figure(ranking: pd.DataFrame) -> Figure:
+    """The annual-evaluation scores, best on top."""
+    with _style():
+        fig = MplFigure(figsize=(WIDTH_IN, 0.32 * max(len(ranking), 1) + 0.8), layout="constrained")
+        ax = fig.subplots()
+        if not ranking.empty:
+            ax.barh(range(len(ranking)), ranking["得分"], color=RED_CROSS, height=0.6)
+            for i, score in enumerate(ranking["得分"]):
+                ax.text(score, i, f" {score:.1f}", va="center", fontsize=8)
+            ax.set_yticks(range(len(ranking)), [f"{r} {n}" for r, n in zip(ranking["排名"], ranking["区县"], strict=True)])
+        ax.invert_yaxis()
+        ax.set_xlim(0, 108)
+        ax.set_xlabel("得分（满分 100）")
+        ax.grid(axis="x", color="#eeeeee")
+        ax.set_axisbelow(True)
+        png = _png(fig)
+    return Figure("评价得分", "年度工作评价得分", png, "得分 = 各指标完成目标的比例（封顶 100%）按权重加权。")

@@ -1,0 +1,631 @@
+"""The half-year progress briefing (每半年通报工作进度) and the annual evaluation (年度工作评价) as one content model.
+
+Every figure comes from `kpi()` reports (what `rcdash kpi` prints) passed through the functions of the 总览 page
+(rcdash.overview), so the DOCX, XLSX and PDF renderings, the 总览 page and the command line cannot disagree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from rcdash import overview, status
+from rcdash.config import CITY_CODE, CITY_NAME, PLAN_END, PLAN_START, evaluation_weights
+from rcdash.metrics.definitions import METRIC_BY_NAME, Metric, format_value
+from rcdash.metrics.engine import compute
+from rcdash.metrics.kpi import kpi
+from rcdash.metrics.period import (
+    Period,
+    default_as_of,
+    half_year_of,
+    half_years_between,
+    parse_period,
+    previous_half_year,
+)
+from rcdash.metrics.rules import FAIL, NO_DATA, PASS, RULES, STATUS_LABELS
+from rcdash.metrics.targets import PER_COUNTY_TARGETS, TargetBook
+
+ORGANISATION = "绍兴市红十字会"
+PLAN_TITLE = "新时代红十字基层组织建设三年行动计划（2020—2022）"
+HALF_YEAR, YEAR = "half_year", "year"
+# The record kinds without which there is nothing to report (the 总览 page asks for the same).
+DATA_KINDS = ("branches", "members", "sites", "teams", "activities", "brands")
+DEMO_NOTE = "示例数据：本报告由自动生成的演示数据得出，不是真实统计。"
+NO_SHORTFALL = "各项计划要求均已达标。"
+MAX_NAMED = 3  # name at most this many counties in a sentence, then "等 N 个"
+# Short column headers for the documents' tables (the metric names are too long for a table header).
+SHORT = {
+    "villages_total": "村（社区）总数", "villages_with_branch": "已建会", "village_branch_rate": "建会率",
+    "population": "常住人口", "adult_members": "成人会员", "member_ratio": "会员占比",
+    "sites_center": "服务中心", "sites_base": "服务基地", "sites_station": "服务站", "sites_point": "服务点",
+    "rescue_teams_with_party": "救援队党组织", "volunteer_teams_20plus": "志愿队20人+",
+    "brand_projects": "一地一品", "funds": "博爱基金", "weekly_voice_rate": "周周有声音",
+    "monthly_theme_rate": "月月有主题",
+}
+ORG_COLUMNS = ("villages_total", "villages_with_branch", "village_branch_rate", "population", "adult_members",
+               "member_ratio")
+SERVICE_COLUMNS = ("sites_base", "sites_station", "sites_point", "rescue_teams_with_party", "volunteer_teams_20plus",
+                   "brand_projects", "funds", "weekly_voice_rate", "monthly_theme_rate")
+COUNTY_RULE_OF_METRIC = {r.metric: r.key for r in RULES if "county" in r.levels}
+
+
+class ReportProblem(ValueError):
+    """A report that cannot be made from this database (no data, a period after the data); message in Chinese."""
+
+
+# ---- the model ----------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Num:
+    """A number in a table: shown like everywhere else in the product, written to Excel as a number."""
+
+    value: float | int | None
+    unit: str  # 'rate' (fraction), 'count', 'people', 'score' (0–100, one decimal), 'share' (of a target, 0 decimals)
+
+    @property
+    def missing(self) -> bool:
+        """No value (无数据)."""
+        return self.value is None or (isinstance(self.value, float) and math.isnan(self.value))
+
+    @property
+    def text(self) -> str:
+        """The value as users read it: 42.2%, 1,234, 87.5, 无数据."""
+        if self.unit == "score":
+            return "无数据" if self.missing else f"{self.value:.1f}"
+        if self.unit == "share":
+            return "—" if self.missing else f"{self.value * 100:.0f}%"
+        return format_value(Metric("_", "_", self.unit, ""), self.value)
+
+
+Cell = str | Num
+
+
+def cell_text(cell: Cell) -> str:
+    """What a table cell shows."""
+    return cell.text if isinstance(cell, Num) else cell
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of prose (note=True: a smaller explanatory note)."""
+
+    text: str
+    note: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: `key` names its Excel sheet; `status_colours` colours 达标/未达标/无数据 cells."""
+
+    key: str
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    note: str = ""
+    widths: tuple[float, ...] = ()  # relative column widths for DOCX and PDF; empty = equal
+    status_colours: bool = False
+
+    def texts(self) -> list[list[str]]:
+        """Every row as the strings the documents show."""
+        return [[cell_text(c) for c in row] for row in self.rows]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart as a PNG image."""
+
+    key: str
+    title: str
+    png: bytes
+    caption: str
+
+
+@dataclass(frozen=True)
+class ShortfallItem:
+    """One plan requirement an area does not meet yet, with how many are still needed."""
+
+    label: str
+    status: str  # 未达标 or 无数据
+    shortfall: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class AreaShortfalls:
+    """The unmet requirements of one area (empty: all met)."""
+
+    code: str
+    name: str
+    items: tuple[ShortfallItem, ...]
+
+
+@dataclass(frozen=True)
+class Shortfalls:
+    """Per area: what is still missing and how many are needed to close the gap."""
+
+    key: str
+    title: str
+    areas: tuple[AreaShortfalls, ...]
+
+
+Block = Paragraph | Table | Figure | Shortfalls
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered section of the document."""
+
+    heading: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """The whole document, independent of its format."""
+
+    kind: str  # HALF_YEAR or YEAR
+    period: Period
+    as_of: date
+    previous_label: str
+    previous_as_of: date
+    title: str  # '2022 年下半年工作进度通报' / '2022 年度工作评价'
+    facts: tuple[tuple[str, str], ...]  # label, value lines under the title
+    demo: bool
+    sections: tuple[Section, ...]
+
+    organisation: str = ORGANISATION
+    plan_title: str = PLAN_TITLE
+
+    @property
+    def full_title(self) -> str:
+        """'绍兴市红十字会 2022 年下半年工作进度通报'."""
+        return f"{self.organisation} {self.title}"
+
+    @property
+    def file_stem(self) -> str:
+        """A file name without extension: '绍兴市红十字会_2022年下半年工作进度通报'."""
+        return f"{self.organisation}_{self.title}".replace(" ", "")
+
+    def blocks(self) -> Iterator[Block]:
+        """Every block of every section, in order."""
+        for section in self.sections:
+            yield from section.blocks
+
+    def tables(self) -> list[Table]:
+        """Every table, in order."""
+        return [b for b in self.blocks() if isinstance(b, Table)]
+
+    def figures(self) -> list[Figure]:
+        """Every chart, in order."""
+        return [b for b in self.blocks() if isinstance(b, Figure)]
+
+    def text(self) -> str:
+        """All text the document shows (the PDF embeds a font subset with exactly these characters)."""
+        parts = [self.organisation, self.plan_title, self.title, DEMO_NOTE, NO_SHORTFALL]
+        parts += [f"{k}{v}" for k, v in self.facts]
+        for section in self.sections:
+            parts.append(section.heading)
+            for block in section.blocks:
+                if isinstance(block, Paragraph):
+                    parts.append(block.text)
+                elif isinstance(block, Table):
+                    parts += [block.title, block.note, *block.columns, *("".join(r) for r in block.texts())]
+                elif isinstance(block, Figure):
+                    parts += [block.title, block.caption]
+                else:
+                    parts.append(block.title)
+                    for area in block.areas:
+                        parts.append(area.name)
+                        parts += [f"{i.label}{i.status}{i.reason}{i.shortfall}" for i in area.items]
+        return "".join(parts)
+
+
+# ---- periods ------------------------------------------------------------------------------------------------------
+
+def period_kind(period: Period) -> str:
+    """A half-year (2022H2) or a year (2022)."""
+    return YEAR if period.label.isdigit() else HALF_YEAR
+
+
+def period_name(period: Period) -> str:
+    """'2022 年下半年', '2022 年上半年' or '2022 年'."""
+    if period_kind(period) == YEAR:
+        return f"{period.start.year} 年"
+    return f"{period.start.year} 年{'上' if period.label.upper().endswith('H1') else '下'}半年"
+
+
+def report_title(period: Period) -> str:
+    """'2022 年下半年工作进度通报' for a half-year, '2022 年度工作评价' for a year."""
+    if period_kind(period) == YEAR:
+        return f"{period.start.year} 年度工作评价"
+    return f"{period_name(period)}工作进度通报"
+
+
+def previous_point(period: Period) -> tuple[str, date]:
+    """What the period is compared with: the end of the previous half-year, or of the previous year."""
+    if period_kind(period) == YEAR:
+        year = period.start.year - 1
+        return f"{year} 年末", date(year, 12, 31)
+    before = previous_half_year(period)
+    return f"{period_name(before)}末", before.end
+
+
+def period_choices(latest: date, kind: str, first: date = PLAN_START) -> list[Period]:
+    """The half-years (or years) from the plan's start to the latest data date, newest first."""
+    if kind == HALF_YEAR:
+        return half_years_between(first, latest)
+    return [parse_period(str(year)) for year in range(latest.year, first.year - 1, -1)]
+
+
+def period_of(day: date, kind: str) -> Period:
+    """The half-year (or year) containing a day: the page's default period for its as-of date."""
+    return half_year_of(day) if kind == HALF_YEAR else parse_period(str(day.year))
+
+
+def resolve_period(con: duckdb.DuckDBPyConnection, period: str | Period,
+                   today: date | None = None) -> tuple[Period, date]:
+    """The period and its as-of date: its last day, but never later than the latest data date (nor today)."""
+    chosen = parse_period(period) if isinstance(period, str) else period
+    if not status.has_rows(con, DATA_KINDS):
+        raise ReportProblem("数据库中还没有计划进展数据：请先导入基层组织、会员、服务阵地、队伍、活动或一地一品数据"
+                            "（python -m rcdash import KIND 文件.xlsx），或用 python -m rcdash demo 生成示例数据。")
+    latest = default_as_of(con, today)
+    if chosen.start > latest:
+        raise ReportProblem(f"报告期 {chosen.label}（{chosen.start:%Y-%m-%d} 起）晚于最新数据日期 {latest:%Y-%m-%d}，"
+                            "还没有可通报的数据；请选择更早的报告期。")
+    return chosen, min(chosen.end, latest)
+
+
+# ---- helpers ------------------------------------------------------------------------------------------------------
+
+def _missing(value: object) -> bool:
+    """None or NaN."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _names(names: list[str]) -> str:
+    """'越城区、柯桥区' or '越城区、柯桥区、上虞区等 5 个'."""
+    if len(names) <= MAX_NAMED:
+        return "、".join(names)
+    return "、".join(names[:MAX_NAMED]) + f"等 {len(names)} 个"
+
+
+def _counties(report: dict) -> list[dict]:
+    """The county entries of a kpi report."""
+    return [a for a in report["areas"] if a["level"] == "county"]
+
+
+def _city(report: dict) -> dict:
+    """The city entry of a kpi report."""
+    return next(a for a in report["areas"] if a["level"] == "city")
+
+
+def _rule_status(area: dict, rule_key: str) -> str | None:
+    """The status of one rule for one area."""
+    return next((r["status"] for r in area["rules"] if r["rule"] == rule_key), None)
+
+
+def _series(*reports: dict) -> pd.DataFrame:
+    """kpi reports as the (as_of, area) frame the overview functions take."""
+    frames = [pd.DataFrame(r["areas"]).assign(as_of=date.fromisoformat(r["as_of"])) for r in reports]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _counted(metric: str, value: object) -> Num:
+    """A metric value as a table number."""
+    return Num(None if _missing(value) else value, METRIC_BY_NAME[metric].unit)  # type: ignore[arg-type]
+
+
+# ---- tables -------------------------------------------------------------------------------------------------------
+
+def city_table(now: dict, before: dict, previous_label: str, targets: TargetBook) -> Table:
+    """全市主要指标: each plan target now, at the previous point, the change, the target and how many counties meet it."""
+    series = _series(before, now)
+    cards = overview.kpi_cards(series, CITY_CODE, targets, pd.DataFrame(now["areas"]))
+    city_before = _city(before)
+    counties = _counties(now)
+    year = date.fromisoformat(now["as_of"]).year
+    rows = []
+    for card in cards:
+        metric = card.metric
+        target = card.target_text
+        if metric in PER_COUNTY_TARGETS:
+            per = targets.value(metric, CITY_CODE, year)
+            target = f"{target}（每区县 {per:g}）" if per is not None else target
+        if metric in overview.CITY_ONLY_CARDS:
+            met = "—"
+        elif metric in COUNTY_RULE_OF_METRIC:
+            met = f"{sum(_rule_status(c, COUNTY_RULE_OF_METRIC[metric]) == PASS for c in counties)}/{len(counties)}"
+        else:
+            goals = [(c[metric], targets.value(metric, c["code"], year)) for c in counties]
+            met = f"{sum(1 for v, t in goals if not _missing(v) and t is not None and v >= t - 1e-12)}/{len(counties)}"
+        rows.append((
+            card.label, _counted(metric, card.value), _counted(metric, city_before.get(metric)),
+            card.delta_text or "—", target,
+            Num(card.pct_of_target, "share"), met,
+        ))
+    return Table(
+        "全市指标", "全市主要指标完成情况",
+        ("指标", "本期", previous_label, "变化", "目标", "完成目标", "达标区县"), tuple(rows),
+        note=(f"目标为 {year} 年阶段目标（已导入时）或计划目标（2022 年末）；按区县下达的目标，全市目标为每区县目标 × 区县数。"
+              f"“周周有声音”“月月有主题”按统计日所在半年（{now['period']}）计算。"),
+        widths=(3.2, 1.4, 1.4, 1.9, 1.9, 1.2, 1.2),
+    )
+
+
+def area_table(now: dict, key: str, title: str, metrics: tuple[str, ...], note: str = "") -> Table:
+    """The city and every county: one column per metric."""
+    rows = tuple((a["name"], *(_counted(m, a.get(m)) for m in metrics)) for a in now["areas"])
+    return Table(key, title, ("区域", *(SHORT[m] for m in metrics)), rows, note=note,
+                 widths=(1.3, *(1.0 for _ in metrics)))
+
+
+def ranking_table(ranking: pd.DataFrame, weights: dict[str, float], year: int, as_of: date) -> Table:
+    """年度工作评价: rank, county, each indicator's share of its target reached, score."""
+    metric_columns = [METRIC_BY_NAME[m].zh for m in weights]
+    rows = tuple(
+        (Num(int(r["排名"]), "count"), r["区县"], *(Num(float(r[c]), "score") for c in metric_columns), Num(float(r["得分"]), "score"))
+        for r in ranking.to_dict("records")
+    )
+    weight_text = "，".join(f"{SHORT[m]} {w:g}" for m, w in weights.items())
+    return Table(
+        "年度评价", f"{year} 年度工作评价（截至 {as_of:%Y-%m-%d}）",
+        ("排名", "区县", *(SHORT[m] for m in weights), "得分"), rows,
+        note=("各指标一栏为完成目标的比例（封顶 100），得分为其加权平均（满分 100）。权重：" + weight_text
+              + "（可在 settings.toml 的 [evaluation.weights] 中调整）。"),
+        widths=(0.8, 1.3, *(1.0 for _ in weights), 0.9),
+    )
+
+
+def compliance_table(now: dict) -> Table:
+    """区县达标情况: counties × plan rules (the 总览 page's compliance matrix), worst county first."""
+    statuses, _ = overview.compliance_matrix(now)
+    rows = tuple((name, *(str(v) for v in row)) for name, row in zip(statuses.index, statuses.values, strict=True))
+    return Table("达标情况", "各区、县（市）计划要求达标情况", ("区县", *statuses.columns), rows,
+                 note="未达标项多的区县排在前面；未达标的原因和还差多少见第五部分。",
+                 widths=(1.3, *(1.0 for _ in statuses.columns)), status_colours=True)
+
+
+def outlook_table(now: dict) -> Table:
+    """目标差距与趋势: the monthly increase still needed and the projection to the plan's end (rcdash.overview)."""
+    frame = overview.rate_outlook_table(now)
+    renames = {"区域": "区域"}
+    for metric in overview.TREND_METRICS:
+        zh, short = METRIC_BY_NAME[metric].zh, SHORT[metric]
+        renames.update({zh: short, f"{zh}·每月还需提高": f"{short}·每月还需提高",
+                        f"{zh}·按近 12 个月趋势预计期末": f"{short}·按趋势预计期末"})
+    frame = frame.rename(columns=renames)
+    rows = tuple(tuple(str(v) for v in row) for row in frame.itertuples(index=False))
+    return Table("目标差距与趋势", "建会率与会员占比：到 2022 年末的差距与趋势", tuple(frame.columns), rows,
+                 note="每月还需提高 = (计划期末目标 − 当前值) ÷ 剩余月数；按趋势预计 = 近 12 个月的线性趋势外推到 2022-12-31。",
+                 widths=(1.2, 1.0, 1.5, 1.5, 1.0, 1.5, 1.5))
+
+
+def shortfalls(now: dict) -> Shortfalls:
+    """Per area (city first): the requirements not met, with the numbers still needed (from the kpi rules)."""
+    areas = []
+    for area in now["areas"]:
+        items = tuple(
+            ShortfallItem(r["label"], STATUS_LABELS[r["status"]], r["shortfall"], r["reason"])
+            for r in area["rules"] if r["status"] in (FAIL, NO_DATA)
+        )
+        areas.append(AreaShortfalls(str(area["code"]), area["name"], items))
+    return Shortfalls("差距清单", "各区域未达标事项及还需完成的数量", tuple(areas))
+
+
+def definitions_table(weights: dict[str, float]) -> Table:
+    """The definitions of the metrics the document shows."""
+    shown = dict.fromkeys([*ORG_COLUMNS, "sites_center", *SERVICE_COLUMNS, *weights])
+    rows = tuple((METRIC_BY_NAME[m].zh, METRIC_BY_NAME[m].definition) for m in shown)
+    return Table("指标口径", "指标口径", ("指标", "定义"), rows, widths=(1.0, 3.6))
+
+
+# ---- prose --------------------------------------------------------------------------------------------------------
+
+def _city_sentence(now: dict) -> str:
+    """Where the city stands against each of its own targets (the kpi rules' reasons)."""
+    city = _city(now)
+    reasons = [f"{r['label']}{r['reason']}" if r["status"] == NO_DATA else r["reason"] for r in city["rules"]]
+    members = "成人会员无数据" if _missing(city["adult_members"]) else f"成人会员 {city['adult_members']:,} 人"
+    return (f"截至 {date.fromisoformat(now['as_of']):%Y-%m-%d}，全市 {city['villages_total']:,} 个村（社区）中已有 "
+            f"{city['villages_with_branch'] or 0:,} 个建立红十字组织，{members}。" + "；".join(reasons) + "。")
+
+
+def _county_rules_sentence(now: dict) -> str:
+    """For each county rule: how many counties meet it and which do not."""
+    counties = _counties(now)
+    parts = []
+    for rule in RULES:
+        if "county" not in rule.levels:
+            continue
+        failing = [c["name"] for c in counties if _rule_status(c, rule.key) == FAIL]
+        unknown = [c["name"] for c in counties if _rule_status(c, rule.key) == NO_DATA]
+        passed = len(counties) - len(failing) - len(unknown)
+        text = f"{rule.label}：{passed}/{len(counties)} 个达标"
+        if failing:
+            text += f"（未达标：{_names(failing)}）"
+        if unknown:
+            text += f"（无数据：{_names(unknown)}）"
+        parts.append(text)
+    return f"{len(counties)} 个区、县（市）对照计划要求：" + "；".join(parts) + "。"
+
+
+def _ranking_sentence(ranking: pd.DataFrame, now: dict, year: int) -> str:
+    """Which counties lead and which lag."""
+    if ranking.empty:
+        return ""
+    rows = ranking.to_dict("records")
+    show = 2 if len(rows) >= 4 else 1
+    lead = "、".join(f"{r['区县']}（{r['得分']:.1f} 分）" for r in rows[:show])
+    lag = "、".join(f"{r['区县']}（{r['得分']:.1f} 分）" for r in rows[-show:])
+    text = f"{year} 年度工作评价得分领先的是{lead}，相对落后的是{lag}。"
+    fails = {c["name"]: sum(r["status"] == FAIL for r in c["rules"]) for c in _counties(now)}
+    most = max(fails.values(), default=0)
+    if most:
+        worst = [n for n, k in fails.items() if k == most]
+        text += f"未达标事项最多的是{_names(worst)}（各 {most} 项）。" if len(worst) > 1 else f"未达标事项最多的是{worst[0]}（{most} 项）。"
+    else:
+        text += "各区、县（市）计划要求全部达标。"
+    return text
+
+
+def _difference(label: str, now: object, before: object, unit: str) -> str | None:
+    """'新增服务站 3 个' / '成人会员减少 12 人'; None when unknown or unchanged."""
+    if _missing(now) or _missing(before):
+        return None
+    change = int(now) - int(before)  # type: ignore[call-overload]
+    if change == 0:
+        return None
+    return f"{label}{'增加' if change > 0 else '减少'} {abs(change):,} {unit}"
+
+
+def _change_sentence(now: dict, before: dict, previous_label: str, previous_as_of: date) -> str:
+    """What changed since the previous half-year (or year)."""
+    city, prior = _city(now), _city(before)
+    parts = []
+    for metric in overview.TREND_METRICS:
+        m = METRIC_BY_NAME[metric]
+        if _missing(city[metric]) or _missing(prior[metric]):
+            continue
+        change = (city[metric] - prior[metric]) * 100
+        how = "持平" if abs(change) < 0.05 else f"{'提高' if change > 0 else '下降'} {abs(change):.1f} 个百分点"
+        parts.append(f"{m.zh}由 {format_value(m, prior[metric])} 到 {format_value(m, city[metric])}，{how}")
+    counts = (("已建会村（社区）", "villages_with_branch", "个"), ("成人会员", "adult_members", "人"),
+              ("服务站", "sites_station", "个"), ("服务点", "sites_point", "个"),
+              ("20 人以上志愿队", "volunteer_teams_20plus", "支"), ("建立党组织的应急救援队", "rescue_teams_with_party", "支"),
+              ("一地一品项目", "brand_projects", "个"), ("博爱基金", "funds", "个"))
+    changes = [d for label, metric, unit in counts if (d := _difference(label, city[metric], prior[metric], unit))]
+    passes_now = sum(r["status"] == PASS for c in _counties(now) for r in c["rules"])
+    passes_before = sum(r["status"] == PASS for c in _counties(before) for r in c["rules"])
+    total = sum(len(c["rules"]) for c in _counties(now))
+    text = f"与{previous_label}（{previous_as_of:%Y-%m-%d}）相比：" + "；".join(parts) + "。"
+    text += ("，".join(changes) + "。") if changes else "阵地、队伍和项目数量与上期持平。"
+    text += f"区县计划要求达标项由 {passes_before} 项变为 {passes_now} 项（共 {total} 项）。"
+    return text
+
+
+def _activity_sentence(now: dict, first_half: dict | None) -> str:
+    """周周有声音、月月有主题 in the half-year of the as-of date (and in the first half for a year report)."""
+    city = _city(now)
+
+    def rates(report: dict, area: dict) -> str:
+        if _missing(area["weekly_voice_rate"]):
+            return f"{report['period']} 全市周周有声音、月月有主题无数据（尚未导入活动）"
+        return (f"{report['period']}（{report['period_start']} 至 {report['as_of']}）全市周周有声音 "
+                f"{format_value(METRIC_BY_NAME['weekly_voice_rate'], area['weekly_voice_rate'])}"
+                f"（{area['voiced_weeks'] or 0}/{area['weeks_in_period'] or 0} 周有活动），月月有主题 "
+                f"{format_value(METRIC_BY_NAME['monthly_theme_rate'], area['monthly_theme_rate'])}"
+                f"（{area['themed_months'] or 0}/{area['months_in_period'] or 0} 个月开展主题活动）")
+
+    parts = [rates(first_half, _city(first_half))] if first_half else []
+    parts.append(rates(now, city))
+    silent = [c["name"] for c in _counties(now) if not _missing(c["weekly_voice_rate"]) and c["weekly_voice_rate"] < 1]
+    text = "；".join(parts) + "。"
+    if silent:
+        text += f"本半年有周次无活动的区县：{_names(silent)}。"
+    return text
+
+
+# ---- assembly -----------------------------------------------------------------------------------------------------
+
+APPENDIX_KEYS = frozenset({"指标口径"})  # tables of the appendix are not numbered
+
+
+def _numbered(sections: tuple[Section, ...]) -> tuple[Section, ...]:
+    """Number tables (表 1 …) and charts (图 1 …) in reading order."""
+    tables = figures = 0
+    out = []
+    for section in sections:
+        blocks: list[Block] = []
+        for block in section.blocks:
+            if isinstance(block, Table):
+                if block.key in APPENDIX_KEYS:
+                    block = replace(block, title=f"附表  {block.title}")
+                else:
+                    tables += 1
+                    block = replace(block, title=f"表 {tables}  {block.title}")
+            elif isinstance(block, Figure):
+                figures += 1
+                block = replace(block, title=f"图 {figures}  {block.title}")
+            blocks.append(block)
+        out.append(Section(section.heading, tuple(blocks)))
+    return tuple(out)
+
+
+def build_briefing(con: duckdb.DuckDBPyConnection, period: str | Period, weights: dict[str, float] | None = None,
+                   charts: bool = True, today: date | None = None) -> Briefing:
+    """The briefing (half-year) or annual evaluation (year) for a period, from the database."""
+    from rcdash.reports import charts as chart_module  # matplotlib loads only when documents are made
+
+    chosen, as_of = resolve_period(con, period, today)
+    kind = period_kind(chosen)
+    weights = weights or evaluation_weights()
+    targets = TargetBook.load(con)
+    now = kpi(con, as_of, "county")
+    previous_label, previous_as_of = previous_point(chosen)
+    before = kpi(con, previous_as_of, "county", with_outlook=False)
+    first_half = None
+    if kind == YEAR and half_year_of(as_of).label.endswith("H2"):
+        first_half = kpi(con, date(as_of.year, 6, 30), "county", with_outlook=False)
+    ranking = overview.evaluation_ranking(pd.DataFrame(now["areas"]), targets, as_of.year, weights)
+
+    summary = [Paragraph(_city_sentence(now)), Paragraph(_county_rules_sentence(now)),
+               Paragraph(_ranking_sentence(ranking, now, as_of.year)),
+               Paragraph(_change_sentence(now, before, previous_label, previous_as_of)),
+               Paragraph(_activity_sentence(now, first_half))]
+
+    font_ok = charts and chart_module.available()
+    no_font = Paragraph(f"（图表从略：{chart_module.missing_font_hint()}）", note=True) if charts and not font_ok else None
+    trend_figures: list[Block] = []
+    ranking_figures: list[Block] = []
+    if font_ok:
+        monthly = compute(con, overview.month_points(as_of), "county")
+        trend_figures.append(chart_module.area_rates_figure(now, targets, as_of.year))
+        for metric in overview.TREND_METRICS:
+            trend = overview.trend_frame(monthly, metric)
+            if trend.empty:  # never imported (无数据): no chart rather than empty axes
+                continue
+            trend_figures.append(chart_module.trend_figure(
+                trend, overview.projection_frame(now, metric), metric, targets.value(metric, CITY_CODE, as_of.year),
+                CITY_NAME))
+        ranking_figures.append(chart_module.ranking_figure(ranking))
+    elif no_font:
+        trend_figures.append(no_font)
+
+    indicators: list[Block] = [
+        city_table(now, before, previous_label, targets),
+        area_table(now, "组织与会员", "各区、县（市）组织与会员", ORG_COLUMNS,
+                   note="建会率 = 已建会村（社区）÷ 村（社区）总数；会员占比 = 成人会员 ÷ 常住人口。"),
+        area_table(now, "阵地队伍活动", "各区、县（市）阵地、队伍与活动", SERVICE_COLUMNS,
+                   note=f"周周有声音、月月有主题为 {now['period']}（{now['period_start']} 至 {now['as_of']}）的比例。"),
+        *trend_figures,
+    ]
+    if as_of < PLAN_END:
+        indicators.append(outlook_table(now))
+    evaluation: list[Block] = [ranking_table(ranking, weights, as_of.year, as_of), *ranking_figures]
+    sections = (
+        Section("一、总体情况", tuple(summary)),
+        Section("二、主要指标完成情况", tuple(indicators)),
+        Section("三、年度工作评价", tuple(evaluation)),
+        Section("四、区县达标情况", (compliance_table(now),)),
+        Section("五、差距与下一步工作", (
+            Paragraph("对照计划要求，各区域尚未达标的事项及还需完成的数量如下（数量按目标值与统计截至日的实际值计算）："),
+            shortfalls(now),
+        )),
+        Section("附：指标口径", (definitions_table(weights),)),
+    )
+    cut = "（报告期尚未结束，统计截至最新数据日期）" if as_of < chosen.end else ""
+    facts = (
+        ("报告期", f"{chosen.start:%Y-%m-%d} 至 {chosen.end:%Y-%m-%d}（{chosen.label}）"),
+        ("统计截至", f"{as_of:%Y-%m-%d}{cut}"),
+        ("对比基准", f"{previous_label}（{previous_as_of:%Y-%m-%d}）"),
+        ("数据口径", f"与看板“总览”页及 python -m rcdash kpi --as-of {as_of:%Y-%m-%d} 一致"),
+    )
+    return Briefing(kind=kind, period=chosen, as_of=as_of, previous_label=previous_label,
+                    previous_as_of=previous_as_of, title=report_title(chosen), facts=facts,
+                    demo=status.demo_seed(con) is not None, sections=_numbered(sections))
