@@ -16,7 +16,14 @@ from rcdash.importing.bundle import PhotoSource, open_bundle, read_if_bundle
 from rcdash.importing.kinds import KINDS
 from rcdash.importing.read import FileProblem, read_table
 from rcdash.importing.spec import Kind
-from rcdash.importing.validate import HeaderProblem, RowError, Validated, validate_table
+from rcdash.importing.validate import (
+    VALIDATION_SHARE,
+    HeaderProblem,
+    Progress,
+    RowError,
+    Validated,
+    validate_table,
+)
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -81,6 +88,7 @@ def import_file(
     data: bytes | None = None,
     file_name: str | None = None,
     divisions: object | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Validate a file and, unless it is a dry run or a row is rejected, load it all-or-nothing."""
     name = file_name or Path(path).name
@@ -106,7 +114,7 @@ def import_file(
             table = read_table(Path(path), data)
         if photos is None and any(f.media for f in kind.fields):
             photos = PhotoSource()  # without a bundle a photo cell must name a photo stored earlier
-        checked = validate_table(kind, table, divisions or division_index(con), photos)
+        checked = validate_table(kind, table, divisions or division_index(con), photos, progress)
     except FileProblem as exc:
         result.exit_code = EXIT_UNUSABLE
         result.errors = [RowError(0, "", "", str(exc))]
@@ -132,6 +140,8 @@ def import_file(
     if not dry_run:
         # Photos are written first and removed again if the transaction fails: all-or-nothing on disk too.
         created = photos.write_pending() if photos is not None else []
+        if progress is not None:
+            progress(VALIDATION_SHARE, f"校验通过，正在写入 {checked.accepted:,} 行…")
         try:
             result.import_id, result.inserted, result.updated = _load(con, kind, name, digest, checked, user)
         except BaseException:

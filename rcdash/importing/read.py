@@ -13,7 +13,9 @@ from python_calamine import CalamineWorkbook
 # Limits that keep a careless or hostile file from exhausting the machine.
 MAX_FILE_BYTES = 50 * 1024 * 1024  # the upload limit of the admin page as well
 MAX_ROWS = 1_000_000  # a township file never has more; a bigger one is a mistake
-MAX_XLSX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024  # refuses zip bombs before they are expanded
+MAX_XLSX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024  # refuses zip bombs before they are expanded (1M rows fit)
+MAX_COMPRESSION_RATIO = 500  # spreadsheet XML compresses 5–50×; a member squeezed 500× is a bomb, not data
+BOMB_MIN_MEMBER_BYTES = 10 * 1024 * 1024  # small members may compress oddly well without harm
 MAX_COLUMNS = 200
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -62,12 +64,15 @@ def _read_xlsx(data: bytes) -> list[list[object]]:
     """An .xlsx workbook's first sheet, after checking it is a sane zip archive."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            expanded = sum(info.file_size for info in archive.infolist())
+            members = archive.infolist()
+            expanded = sum(info.file_size for info in members)
+            squeezed = max((i.file_size / max(i.compress_size, 1) for i in members
+                            if i.file_size > BOMB_MIN_MEMBER_BYTES), default=0)
             if "[Content_Types].xml" not in archive.namelist():
                 raise FileProblem("文件不是有效的 Excel（.xlsx）工作簿，请用 Excel 另存为 .xlsx 或 .csv")
     except zipfile.BadZipFile:
         raise FileProblem("文件已损坏或不是 Excel 工作簿，请重新导出为 .xlsx 或 .csv") from None
-    if expanded > MAX_XLSX_UNCOMPRESSED_BYTES:
+    if expanded > MAX_XLSX_UNCOMPRESSED_BYTES or squeezed > MAX_COMPRESSION_RATIO:
         raise FileProblem("Excel 文件解压后体积异常（疑似压缩炸弹），已拒绝；请另存为普通 .xlsx 或 .csv")
     return _read_workbook(data, "xlsx")
 

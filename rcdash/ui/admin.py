@@ -1,0 +1,110 @@
+"""Widgets of the data-management page: upload and dry run, confirm and import, the log with undo, templates."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from rcdash import admin, status
+from rcdash.auth import User
+from rcdash.config import max_upload_bytes
+from rcdash.importing.kinds import KINDS
+from rcdash.importing.template import template_bytes
+from rcdash.ui.data import database_path, shared_cursor
+from rcdash.ui.widgets import download_table
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def kind_picker() -> str:
+    """Choose the import kind (Chinese label, English code)."""
+    return st.selectbox("数据类型", list(KINDS), format_func=lambda k: f"{KINDS[k].zh}（{k}）：{KINDS[k].description}")
+
+
+@st.cache_data(show_spinner="正在校验文件…", max_entries=16)
+def _dry_run(db_key: str, kind: str, file_name: str, digest: str, _data: bytes) -> admin.ImportResult:
+    """The dry run of one upload against one snapshot (cached on the file's hash)."""
+    return admin.dry_run(shared_cursor(db_key), kind, file_name, _data)
+
+
+def show_result(result: admin.ImportResult) -> None:
+    """Counts, warnings and the error table of a dry run or an import."""
+    c1, c2, c3 = st.columns(3)
+    c1.metric("数据行", f"{result.rows:,}")
+    c2.metric("通过", f"{result.accepted:,}")
+    c3.metric("有错误", f"{result.rejected:,}")
+    for warning in result.warnings:
+        st.info(warning, icon=":material/info:")
+    if result.errors:
+        (st.error if result.exit_code == 2 else st.warning)(
+            "文件无法导入：" if result.exit_code == 2 else f"{result.rejected} 行有错误，整个文件不会导入。请按下表修改后重新上传：",
+            icon=":material/error:")
+        download_table(admin.errors_frame(result), f"{result.kind}_错误清单")
+
+
+def upload_and_import(db_key: str, user: User | None) -> None:
+    """Upload → dry run → (admin) confirm → import with progress."""
+    kind = kind_picker()
+    upload = st.file_uploader(f"上传 CSV 或 Excel 文件（不超过 {max_upload_bytes() // 1024 // 1024} MB）",
+                              type=["csv", "xlsx", "xls", "zip"], key=f"upload-{kind}")
+    if upload is None:
+        st.caption("先上传文件：系统会先校验（不写入），列出每一行的问题；全部通过后由管理员确认导入。")
+        return
+    data = upload.getvalue()
+    try:
+        result = _dry_run(db_key, kind, upload.name, hashlib.sha256(data).hexdigest(), data)
+    except admin.UploadRefused as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    show_result(result)
+    if result.exit_code != 0:
+        return
+    st.success(f"校验通过：{result.accepted:,} 行可以导入。", icon=":material/check_circle:")
+    if user is None:
+        return
+    if st.button("确认导入", type="primary", key=f"confirm-{kind}"):
+        bar = st.progress(0.0, text="正在导入…")
+        done = admin.apply_import(database_path(), kind, upload.name, data, user.name,
+                                  progress=lambda share, text: bar.progress(min(share, 1.0), text=text))
+        bar.empty()
+        if done.exit_code == 0:
+            st.success(f"已导入 #{done.import_id}：新增 {done.inserted:,} 行，更新 {done.updated:,} 行。各页面已显示新数据。",
+                       icon=":material/task_alt:")
+        else:
+            show_result(done)
+
+
+def import_log(user: User | None) -> None:
+    """The import log, and undo for admins."""
+    log = status.recent_imports(shared_cursor(), limit=200)
+    if log.empty:
+        st.info("还没有导入记录。", icon=":material/history:")
+        return
+    download_table(log, "导入记录")
+    if user is None:
+        st.caption("管理员登录后可在此撤销导入（在“导入数据”页登录）。")
+        return
+    loaded = log[log["状态"] == "已导入"]
+    if loaded.empty:
+        return
+    labels = {row["编号"]: f"#{row['编号']} {row['数据类型']} · {row['文件']}" for row in loaded.to_dict("records")}
+    choice = st.selectbox("撤销哪一次导入", list(labels), format_func=labels.get)
+    sure = st.checkbox(f"确认撤销 #{choice}：删除它导入的行，并恢复被它覆盖的旧数据")
+    if st.button("撤销", disabled=not sure, key="undo"):
+        try:
+            outcome = admin.apply_undo(database_path(), int(choice), user.name)
+        except Exception as exc:  # UndoRefused and WriterBusy carry their Chinese message
+            st.error(str(exc), icon=":material/error:")
+            return
+        st.success(f"已撤销 #{outcome['import_id']}：删除 {outcome['removed']} 行，恢复 {outcome['restored']} 行。")
+        st.rerun()
+
+
+def templates() -> None:
+    """A template download per kind."""
+    st.caption("模板含中文表头（粉色为必填）、下拉选项、示例行和填写说明；英文表头（字段名）同样可以导入。")
+    columns = st.columns(3)
+    for i, (name, kind) in enumerate(KINDS.items()):
+        columns[i % 3].download_button(f"{kind.zh}模板", template_bytes(kind), f"{name}_模板.xlsx", XLSX_MIME,
+                                       key=f"template-{name}", icon=":material/download:", width="stretch")
