@@ -108,3 +108,32 @@ def templates() -> None:
     for i, (name, kind) in enumerate(KINDS.items()):
         columns[i % 3].download_button(f"{kind.zh}模板", template_bytes(kind), f"{name}_模板.xlsx", XLSX_MIME,
                                        key=f"template-{name}", icon=":material/download:", width="stretch")
+
+
+def photo_upload(user: User | None) -> None:
+    """Attach one photo to one 一地一品 project (administrators)."""
+    projects = admin.brand_choices(shared_cursor())
+    if projects.empty:
+        st.info("还没有“一地一品”项目。先导入 `brands`（可带照片的 ZIP 包），再在这里逐个补充照片。", icon=":material/inbox:")
+        return
+    st.caption("图片按内容识别（JPEG、PNG、WebP），会去除元数据并压缩；旧照片可通过撤销此次上传恢复。")
+    labels = {i: f"{r['county_name']} · {r['name']}" + ("" if r["photo"] else "（暂无照片）")
+              for i, r in projects.iterrows()}
+    choice = st.selectbox("项目", list(labels), format_func=labels.get)
+    image = st.file_uploader("照片", type=["jpg", "jpeg", "png", "webp"], key="brand-photo")
+    if user is None or image is None:
+        if user is None:
+            st.caption("管理员登录后可上传照片（在“导入数据”页登录）。")
+        return
+    if st.button("上传照片", type="primary", key="brand-photo-go"):
+        row = projects.loc[choice]
+        try:
+            done = admin.attach_brand_photo(database_path(), row["county_name"], row["name"], image.getvalue(),
+                                            image.name, user.name)
+        except admin.UploadRefused as exc:
+            st.error(str(exc), icon=":material/error:")
+            return
+        if done.exit_code == 0:
+            st.success(f"已更新“{row['name']}”的照片（导入 #{done.import_id}，可撤销）。", icon=":material/task_alt:")
+        else:
+            show_result(done)

@@ -72,3 +72,54 @@ def test_admin_sees_undo_for_loaded_imports(monkeypatch: pytest.MonkeyPatch, dem
     labels = [s.label for s in at.selectbox]
     assert "撤销哪一次导入" in labels and "数据类型" in labels
     assert any("确认撤销" in c.label for c in at.checkbox)
+
+
+def test_photo_tab_lists_projects(monkeypatch: pytest.MonkeyPatch, demo_db: Path, tmp_path: Path) -> None:
+    import shutil
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copyfile(demo_db, db)
+    at = run(monkeypatch, db, User("admin1", "admin"))
+    project = next(s for s in at.selectbox if s.label == "项目")
+    assert len(project.options) == 14 and "·" in project.options[0]
+
+
+def test_attach_photo_as_admin(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import shutil
+
+    from PIL import Image
+
+    from rcdash.admin import attach_brand_photo, brand_choices
+    from rcdash.db import connect
+
+    monkeypatch.setenv("RCDASH_MEDIA", str(tmp_path / "media"))
+    db = tmp_path / "copy.duckdb"
+    shutil.copyfile(demo_db, db)
+    con = connect(db, read_only=True)
+    first = brand_choices(con).iloc[0]
+    con.close()
+    png = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(png, "PNG")
+    done = attach_brand_photo(db, first["county_name"], first["name"], png.getvalue(), "新照片.png", "admin1")
+    assert done.exit_code == 0 and done.import_id is not None
+    con = connect(db, read_only=True)
+    after = brand_choices(con).set_index("name").loc[first["name"], "photo"]
+    con.close()
+    assert after != first["photo"] and str(after).endswith(".jpg")
+
+
+def test_everyone_must_sign_in_when_settings_say_so(monkeypatch: pytest.MonkeyPatch, db_file: Path, tmp_path: Path) -> None:
+    settings = tmp_path / "settings.toml"
+    settings.write_text("[auth]\nviewers_must_sign_in = true\n", encoding="utf-8")
+    add_user(db_file.parent / "users.sqlite", "viewer1", "viewer", "correct horse 42")
+    monkeypatch.setenv("RCDASH_SETTINGS", str(settings))
+    monkeypatch.setenv("RCDASH_DB", str(db_file))
+    monkeypatch.setenv("RCDASH_USERS", str(db_file.parent / "users.sqlite"))
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert [t.label for t in at.text_input] == ["用户名", "密码"] and not at.metric
+    at.text_input[0].input("viewer1")
+    at.text_input[1].input("correct horse 42")
+    at.button[0].click().run()
+    assert at.title[0].value == "总览"  # signed in: the dashboard appears
