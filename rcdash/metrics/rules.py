@@ -80,14 +80,14 @@ def _reason(rule: PlanRule, row: dict[str, object], value: float, target: float,
     if metric.unit == "rate":
         goal = f"{target * 100:g}%"
     if short == 0:
-        return f"{metric.zh} {shown}，已达到{source} {goal}"
+        return f"{metric.zh} {shown}，已达到目标 {goal}（{source}）"
     if rule.metric == "village_branch_rate":
         need = f"还需建会 {short:,} 个村（社区）"
     elif rule.metric == "member_ratio":
         need = f"还需发展成人会员 {short:,} 人"
     else:
         need = f"还需 {short:,} {rule.unit_word}"
-    return f"{metric.zh} {shown}，{source} {goal}，{need}"
+    return f"{metric.zh} {shown}，目标 {goal}（{source}），{need}"
 
 
 def evaluate(row: dict[str, object], targets: TargetBook, year: int) -> list[RuleResult]:
