@@ -43,7 +43,9 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return None if row is None else row[0]
 
 
-SNAPSHOT_ALIAS = "snapshot"
+# Readers attach the published file under this name and make it their default catalog.
+ATTACH_SNAPSHOT_SQL = "ATTACH ? AS snapshot (READ_ONLY)"
+USE_SNAPSHOT_SQL = "USE snapshot"
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -62,16 +64,15 @@ def open_snapshot(path: Path | str) -> duckdb.DuckDBPyConnection:
     if not Path(path).exists():
         raise duckdb.IOException(f"database file {path} does not exist")
     con = duckdb.connect(":memory:")
-    literal = "'" + str(path).replace("'", "''") + "'"  # ATTACH takes no bound parameter; the path is ours
-    con.execute(f"ATTACH {literal} AS {SNAPSHOT_ALIAS} (READ_ONLY)")
-    con.execute(f"USE {SNAPSHOT_ALIAS}")
+    con.execute(ATTACH_SNAPSHOT_SQL, [str(path)])
+    con.execute(USE_SNAPSHOT_SQL)
     return con
 
 
 def snapshot_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """A cursor on a snapshot connection (cursors start in the in-memory catalog, so select the snapshot)."""
     cur = con.cursor()
-    cur.execute(f"USE {SNAPSHOT_ALIAS}")
+    cur.execute(USE_SNAPSHOT_SQL)
     return cur
 
 
