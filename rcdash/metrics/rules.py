@@ -21,7 +21,7 @@ class PlanRule:
     metric: str
     levels: tuple[str, ...]
     unit_word: str  # what is counted, for the shortfall sentence
-    short: str  # a column header
+    short: str  # a column header; without the number, since interim years have their own targets
 
 
 RULES: tuple[PlanRule, ...] = (
@@ -29,8 +29,8 @@ RULES: tuple[PlanRule, ...] = (
     PlanRule("base_built", "县级服务基地建成", "sites_base", ("county",), "个", "服务基地"),
     PlanRule("rescue_team_party", "应急救援队建立党组织", "rescue_teams_with_party", ("county",), "支", "救援队党组织"),
     PlanRule("volunteer_teams", "特色志愿队 ≥ 3 支（每支 ≥ 20 人）", "volunteer_teams_20plus", ("county",), "支", "志愿队 ≥ 3 支"),
-    PlanRule("village_branch_rate", "村（社区）建会率 ≥ 40%", "village_branch_rate", ("city", "county"), "", "建会率 ≥ 40%"),
-    PlanRule("member_ratio", "成人会员 ≥ 常住人口 2%", "member_ratio", ("city", "county"), "", "会员 ≥ 2%"),
+    PlanRule("village_branch_rate", "村（社区）建会率 ≥ 40%", "village_branch_rate", ("city", "county"), "", "建会率达标"),
+    PlanRule("member_ratio", "成人会员 ≥ 常住人口 2%", "member_ratio", ("city", "county"), "", "会员占比达标"),
     PlanRule("brand_project", "一地一品项目", "brand_projects", ("county",), "个", "一地一品"),
 )
 # What the missing data is, for the 无数据 reason.
