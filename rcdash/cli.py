@@ -88,20 +88,29 @@ def _print_import_text(result: object) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Validate and load one file."""
-    from rcdash.importing.load import import_file
+    from rcdash.db import WriterBusy
+    from rcdash.importing.load import import_file, import_into
 
     path = Path(args.file)
     if not path.is_file():
         raise UsageProblem(f"找不到文件：{path}")
-    if args.dry_run and config.db_path(args.db).exists():
+    db = config.db_path(args.db)
+    if args.dry_run and db.exists():
         con = open_reader(args)  # a dry run changes nothing, so it does not publish a new snapshot either
         try:
             result = import_file(con, args.kind, path, dry_run=True, user=config.current_user())
         finally:
             con.close()
+    elif args.dry_run:
+        with open_writer(args) as con:  # creates the database, as any command on a missing one does
+            result = import_file(con, args.kind, path, dry_run=True, user=config.current_user())
     else:
-        with open_writer(args) as con:
-            result = import_file(con, args.kind, path, dry_run=args.dry_run, user=config.current_user())
+        if not db.exists():
+            print(f"数据库 {db} 不存在，已新建（含区划参考数据）。", file=sys.stderr)
+        try:
+            result = import_into(db, args.kind, path, user=config.current_user())
+        except WriterBusy as exc:
+            raise UsageProblem(str(exc)) from None
     if args.format == "json":
         print(json.dumps(result.as_json(), ensure_ascii=False))
     else:

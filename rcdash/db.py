@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
+import re
 import shutil
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +25,7 @@ SQL_DIR = Path(__file__).resolve().parent / "sql"
 WRITER_LOCK_TIMEOUT_S = 600  # an import of a million rows fits well inside; past it a stuck writer is reported
 STAGING_MARK = ".next-"  # staging copies are named .<db name>.next-<pid>; leftovers of a killed writer are removed
 SCHEMA_VERSION = "1"
+SCHEMA_META_KEY = "schema_fingerprint"
 # Each record table has a shadow "<table>_prior" holding rows an import replaced, so undo restores them exactly.
 PRIOR_SUFFIX = "_prior"
 
@@ -126,8 +131,26 @@ def with_ancestor_codes(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@cache
+def _schema_fingerprint() -> str:
+    """Names the schema this code creates (its statements); stored in meta once a database has it."""
+    statements = [load_sql("schema"), SCHEMA_VERSION]
+    for kind in KINDS.values():
+        statements += [kind_sql(kind)["create_table"], kind_sql(kind)["create_prior"]]
+    return hashlib.sha256("\n".join(statements).encode("utf-8")).hexdigest()[:16]
+
+
+def _has_schema(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database already has this code's schema (then nothing needs creating)."""
+    if "meta" not in table_names(con):
+        return False
+    return scalar(con, "SELECT value FROM meta WHERE key = ?", [SCHEMA_META_KEY]) == _schema_fingerprint()
+
+
 def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the schema and load the reference data if missing (idempotent, one transaction)."""
+    if _has_schema(con):  # every write passes here: skip a dozen statements when they would change nothing
+        return
     con.execute("BEGIN")
     try:
         con.execute(load_sql("schema"))
@@ -141,10 +164,104 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.unregister("reference_divisions")
             _load_reference_population(con)
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [SCHEMA_META_KEY, _schema_fingerprint()])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A table computed from others whenever they change, so that reading stays cheap at scale."""
+
+    table: str  # also the name of its query, rcdash/sql/<table>.sql, unless built in Python
+    sources: tuple[str, ...]
+    build: Callable[[duckdb.DuckDBPyConnection], None] | None = None  # for tables SQL cannot compute
+
+
+def _build_division_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Every division under the names it answers to exactly (as the division index normalises them)."""
+    from rcdash.reference.divisions import normalize
+
+    keys: dict[tuple[str, str], None] = {}
+    for code, name, short in con.execute("SELECT code, name, short_name FROM divisions").fetchall():
+        name = (name or "").strip()
+        short = (short or "").strip() or name
+        keys[(normalize(name), code)] = None
+        keys[(normalize(short), code)] = None
+    frame = pd.DataFrame(list(keys), columns=["key", "code"])
+    con.register("division_key_rows", frame)
+    try:
+        con.execute("CREATE OR REPLACE TABLE division_keys AS SELECT * FROM division_key_rows ORDER BY key")
+    finally:
+        con.unregister("division_key_rows")
+
+
+# Pre-aggregation at write time: each is rebuilt by refresh_derived when a source table changed.
+DERIVED = (
+    Derived("division_keys", ("divisions",), _build_division_keys),
+    Derived("area_divisions", ("divisions",)),
+    Derived("branch_coverage", ("branches",)),
+    Derived("site_counts", ("sites",)),
+    Derived("activity_weeks", ("activities",)),
+    Derived("theme_months", ("activities",)),
+)
+DERIVED_META_PREFIX = "derived:"  # meta key of a derived table: the fingerprint of its sources when built
+def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The tables of the current database."""
+    sql = "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+    return {r[0] for r in con.execute(sql).fetchall()}
+
+
+def _fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """Changes whenever the table's rows do: imports only insert rows with a new id and delete rows (undo too)."""
+    if table == "divisions":  # reference data: only ever added to
+        return str(scalar(con, "SELECT count(*) FROM divisions"))
+    row = first_row(con.execute(
+        f"SELECT count(*), coalesce(sum(import_id), 0), coalesce(max(import_id), 0) FROM {quote_ident(table)}"
+    ))
+    return ":".join(str(v) for v in row)  # type: ignore[union-attr]
+
+
+def refresh_derived(con: duckdb.DuckDBPyConnection, sources: frozenset[str] | None = None) -> list[str]:
+    """Rebuild the derived tables whose sources changed since they were built; the names of those rebuilt.
+
+    sources: check only tables derived from these (others are built only when missing).
+    """
+    existing = table_names(con)
+    prints: dict[str, str] = {}
+    rebuilt = []
+    for derived in DERIVED:
+        if derived.table in existing and sources is not None and not sources.intersection(derived.sources):
+            continue
+        for source in derived.sources:
+            if source not in prints:
+                prints[source] = _fingerprint(con, source)
+        current = "|".join(prints[s] for s in derived.sources)
+        key = DERIVED_META_PREFIX + derived.table
+        if derived.table in existing and scalar(con, "SELECT value FROM meta WHERE key = ?", [key]) == current:
+            continue
+        if "divisions" in derived.sources:
+            bad = [r[0] for r in con.execute(load_sql("division_code_violations")).fetchall()]
+            if bad:
+                raise ValueError(f"division codes do not carry their county and township as prefixes: {bad}")
+        if derived.build is not None:
+            derived.build(con)
+        else:
+            con.execute(f"CREATE OR REPLACE TABLE {quote_ident(derived.table)} AS {load_sql(derived.table)}")
+        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, current])
+        rebuilt.append(derived.table)
+    return rebuilt
+
+
+def with_derived(con: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """A query on derived tables, with any the database lacks (written by an older version) inlined as CTEs."""
+    missing = [d.table for d in DERIVED if d.build is None and d.table not in table_names(con)]
+    if not missing:
+        return sql
+    ctes = "".join(f"{quote_ident(t)} AS ({load_sql(t)}),\n" for t in missing)
+    return re.sub(r"^WITH ", lambda _: "WITH " + ctes, sql, count=1, flags=re.M)
 
 
 def init_db(path: Path | str) -> None:
@@ -211,39 +328,124 @@ def _fsync_path(path: Path) -> None:
         os.close(fd)
 
 
+class StagedCopy:
+    """The first half of a write: the writer lock taken and the published file copied to a staging file and
+    flushed to disk. Started in a thread, it runs while the caller does other work — an import reads and checks
+    its file meanwhile — so that publishing later has only the changed pages to write. writing() finishes it."""
+
+    def __init__(self, path: Path | str, fresh: bool = False, background: bool = False) -> None:
+        self.path = Path(path)
+        self.fresh = fresh
+        self.staging = self.path.with_name(f".{self.path.name}{STAGING_MARK}{os.getpid()}")
+        self._lock = _writer_lock(self.path)
+        self._locked = False
+        self.connection: duckdb.DuckDBPyConnection | None = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if background:
+            self._thread = threading.Thread(target=self._run, name="rcdash-staging", daemon=True)
+            self._thread.start()
+        else:
+            self._run()
+
+    def _run(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock.__enter__()
+            self._locked = True
+            for stale in _staging_glob(self.path):
+                stale.unlink(missing_ok=True)
+            if self.path.exists() and not self.fresh:
+                shutil.copyfile(self.path, self.staging)
+                _fsync_path(self.staging)
+            # No fsync from DuckDB on each commit: nothing of the staging file counts until writing() flushes it
+            # whole and renames it, so one flush at the end gives the same guarantee at a fraction of the cost.
+            self.connection = duckdb.connect(str(self.staging), config={"fsync_mode": "NONE"})
+            _ensure_schema(self.connection)
+        except BaseException as exc:  # handed to the thread that waits
+            self._error = exc
+
+    def wait(self) -> duckdb.DuckDBPyConnection:
+        """The connection to the staging copy, once made (or the error that stopped it, the lock released)."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            self.release()
+            raise self._error
+        return self.connection
+
+    def release(self) -> None:
+        """Give up: close and remove the staging file (if still there) and release the lock."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+        for leftover in (self.staging, Path(str(self.staging) + ".wal")):
+            leftover.unlink(missing_ok=True)
+        if self._locked:
+            self._locked = False
+            self._lock.__exit__(None, None, None)
+
+    def publish(self) -> None:
+        """Make the staging copy the database: flushed, then renamed over the published file."""
+        assert self.connection is not None
+        refresh_derived(self.connection, frozenset({"divisions"}))
+        self.connection.execute("CHECKPOINT")
+        self.connection.close()
+        self.connection = None
+        _fsync_path(self.staging)
+        Path(str(self.path) + ".wal").unlink(missing_ok=True)  # a stale log of the old file must not replay
+        os.replace(self.staging, self.path)
+        _fsync_path(self.path.parent)
+
+
 @contextlib.contextmanager
-def writing(path: Path | str, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def writing(path: Path | str, fresh: bool = False, staged: StagedCopy | None = None,
+            ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Change the database as one published step (all-or-nothing, never blocking readers).
 
     Readers (the app, `kpi`) open the published file read-only. A writer copies it to a staging file, changes
     the copy, and renames the copy over the published file only when everything succeeded. Readers that have
     the old file open keep a consistent snapshot; the next connection sees the new one. A writer killed midway
     leaves only a staging file, removed by the next writer. `fresh` starts from an empty database instead of a
-    copy (the demo builder replaces the whole database this way).
+    copy (the demo builder replaces the whole database this way). `staged`: the copy, made ahead (StagedCopy).
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _writer_lock(path):
-        for stale in _staging_glob(path):
-            stale.unlink(missing_ok=True)
-        staging = path.with_name(f".{path.name}{STAGING_MARK}{os.getpid()}")
-        if path.exists() and not fresh:
-            shutil.copyfile(path, staging)
-        con = connect(staging)
+    staged = staged or StagedCopy(path, fresh)
+    try:
+        # The importer keeps the tables derived from record kinds up to date in its own transaction; publishing
+        # checks only those derived from the divisions (which the demo and init load).
+        yield staged.wait()
+        staged.publish()
+    finally:
+        staged.release()
+
+
+class Opening:
+    """A connection being opened in a thread while the caller gets on; its first use waits for it."""
+
+    def __init__(self, open_connection: Callable[[], duckdb.DuckDBPyConnection]) -> None:
+        self._result: list[object] = []
+        self._thread = threading.Thread(target=self._run, args=(open_connection,), name="rcdash-open", daemon=True)
+        self._thread.start()
+
+    def _run(self, open_connection: Callable[[], duckdb.DuckDBPyConnection]) -> None:
         try:
-            _ensure_schema(con)
-            yield con
-            con.execute("CHECKPOINT")
-        except BaseException:
-            con.close()
-            staging.unlink(missing_ok=True)
-            Path(str(staging) + ".wal").unlink(missing_ok=True)
-            raise
-        con.close()
-        _fsync_path(staging)
-        Path(str(path) + ".wal").unlink(missing_ok=True)  # a stale log of the old file must not replay onto the new
-        os.replace(staging, path)
-        _fsync_path(path.parent)
+            self._result.append(open_connection())
+        except BaseException as exc:  # raised where the connection is first used
+            self._result.append(exc)
+
+    def get(self) -> duckdb.DuckDBPyConnection:
+        """The connection (waiting for it, raising what stopped it)."""
+        self._thread.join()
+        if isinstance(self._result[0], BaseException):
+            raise self._result[0]
+        return self._result[0]  # type: ignore[return-value]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.get(), name)
 
 
 def file_identity(path: Path | str) -> str:

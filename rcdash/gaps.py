@@ -10,7 +10,7 @@ yet — the standard greedy for maximum coverage, which is within 63 % of the be
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,18 +99,32 @@ def km_between(a: tuple[float, float], b: tuple[float, float]) -> float:
     return math.hypot((a[0] - b[0]) * kx, a[1] - b[1]) * KM_PER_DEG
 
 
-def _seat(row: pd.Series) -> tuple[float, float] | None:
+def _seat(row: Mapping[str, object]) -> tuple[float, float] | None:
     lon, lat = _num(row.get("seat_lon")), _num(row.get("seat_lat"))
     return None if lon is None or lat is None else (lon, lat)
+
+
+BOX_MARGIN = 1.01  # the bounding box that pre-selects neighbours is a little larger than the radius needs
+
+
+def _near(point: tuple[float, float], lons: np.ndarray, lats: np.ndarray, radius_km: float) -> np.ndarray:
+    """Indices of the points (lons, lats) that may lie within the radius: a box test on whole arrays; whether
+    they do is then decided by km_between alone, so the outcome is the one a pairwise loop gives."""
+    dlat = radius_km / KM_PER_DEG * BOX_MARGIN
+    dlon = dlat / max(math.cos(math.radians(min(abs(point[1]) + dlat, 89.0))), 1e-6)
+    return np.flatnonzero((np.abs(lats - point[1]) <= dlat) & (np.abs(lons - point[0]) <= dlon))
 
 
 def covered_townships(townships: pd.DataFrame, stations: Sequence[tuple[float, float, str | None]],
                       radius_km: float) -> set[str]:
     """Codes of the townships already covered: a station inside, or the seat within radius of a station."""
     covered = {str(t) for _, _, t in stations if t is not None}
-    for _, row in townships.iterrows():
+    lons = np.array([s[0] for s in stations], dtype=float)
+    lats = np.array([s[1] for s in stations], dtype=float)
+    for row in townships.to_dict("records"):
         seat = _seat(row)
-        if seat is not None and any(km_between(seat, (lon, lat)) <= radius_km for lon, lat, _ in stations):
+        if seat is not None and any(km_between(seat, (stations[i][0], stations[i][1])) <= radius_km
+                                    for i in _near(seat, lons, lats, radius_km)):
             covered.add(str(row["code"]))
     return covered & set(townships["code"].astype(str))
 
@@ -128,12 +142,15 @@ def greedy_new_stations(townships: pd.DataFrame, stations: Sequence[tuple[float,
     stations: (lon, lat, township code) of the open stations. A township without a seat covers (and is
     covered by a radius around) nothing but itself. Stops early when no candidate covers anyone new.
     """
-    rows = {str(r["code"]): r for _, r in townships.iterrows()}
+    rows = {str(r["code"]): r for r in townships.to_dict("records")}
     population = {c: int(_num(r["population"]) or 0) for c, r in rows.items()}
     seats = {c: _seat(r) for c, r in rows.items()}
     covered = covered_townships(townships, stations, radius_km)
     has_station = {c for c, r in rows.items() if (_num(r.get("sites_station")) or 0) > 0} | {
         str(t) for _, _, t in stations if t is not None}
+    seated = [c for c in rows if seats[c] is not None]
+    seat_lons = np.array([seats[c][0] for c in seated], dtype=float)  # type: ignore[index]
+    seat_lats = np.array([seats[c][1] for c in seated], dtype=float)  # type: ignore[index]
     reach: dict[str, list[str]] = {}
     for c in rows:
         if c in has_station:
@@ -141,7 +158,8 @@ def greedy_new_stations(townships: pd.DataFrame, stations: Sequence[tuple[float,
         if seats[c] is None:
             reach[c] = [c]
         else:
-            near = [o for o in rows if seats[o] is not None and km_between(seats[c], seats[o]) <= radius_km]  # type: ignore[arg-type]
+            near = [seated[i] for i in _near(seats[c], seat_lons, seat_lats, radius_km)  # type: ignore[arg-type]
+                    if km_between(seats[c], seats[seated[i]]) <= radius_km]  # type: ignore[arg-type]
             reach[c] = sorted(set(near) | {c}, key=lambda o: (o != c, o))
     picks: list[Pick] = []
     for rank in range(1, k + 1):

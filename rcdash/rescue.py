@@ -39,9 +39,10 @@ def year_earlier(day: date) -> date:
 def period_totals(current: pd.DataFrame, previous: pd.DataFrame, county_names: list[str]) -> pd.DataFrame:
     """Per county and category: this period, the same months a year earlier, and the change in percent."""
     rows = []
+    now_by, before_by = dict(tuple(current.groupby("county_name"))), dict(tuple(previous.groupby("county_name")))
     for name in [*county_names, "合计"]:
-        now = current if name == "合计" else current[current["county_name"] == name]
-        before = previous if name == "合计" else previous[previous["county_name"] == name]
+        now = current if name == "合计" else now_by.get(name, current.iloc[:0])
+        before = previous if name == "合计" else before_by.get(name, previous.iloc[:0])
         for column, label in CATEGORIES.items():
             a = int(now[column].sum()) if len(now) else None
             b = int(before[column].sum()) if len(before) else None

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
-from rcdash.db import first_row, kind_sql
+from rcdash.db import Opening, StagedCopy, first_row, kind_sql, open_snapshot, refresh_derived, scalar, writing
 from rcdash.importing.bundle import PhotoSource, open_bundle, read_if_bundle
 from rcdash.importing.kinds import KINDS
 from rcdash.importing.read import FileProblem, read_table
+from rcdash.importing.resolve import DivisionSource
 from rcdash.importing.spec import Kind
 from rcdash.importing.validate import (
     VALIDATION_SHARE,
@@ -26,15 +26,6 @@ from rcdash.importing.validate import (
 )
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
-
-_ARROW_TYPES = {
-    "VARCHAR": pa.string(),
-    "BIGINT": pa.int64(),
-    "INTEGER": pa.int32(),
-    "DOUBLE": pa.float64(),
-    "DATE": pa.date32(),
-    "BOOLEAN": pa.bool_(),
-}
 
 
 class UndoRefused(Exception):
@@ -71,11 +62,24 @@ class ImportResult:
 
 
 def division_index(con: duckdb.DuckDBPyConnection) -> object:
-    """A name/code index over the divisions this database holds."""
-    from rcdash.reference.divisions import DivisionIndex
+    """A name/code index over all the divisions this database holds (for many imports into one database)."""
+    return DivisionSource(con).full()
 
-    frame = con.execute("SELECT code, name, short_name, level, parent_code, kind FROM divisions").df()
-    return DivisionIndex(frame)
+
+@dataclass
+class CheckedFile:
+    """A file read and validated: its outcome so far, and what loading it (or logging its rejection) needs."""
+
+    result: ImportResult
+    kind: Kind | None = None
+    checked: Validated | None = None
+    digest: str = ""
+    photos: PhotoSource | None = None
+
+    @property
+    def needs_writer(self) -> bool:
+        """Whether the database changes: the rows are loaded, or a rejected attempt is logged."""
+        return self.checked is not None and not self.result.dry_run
 
 
 def import_file(
@@ -91,13 +95,60 @@ def import_file(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Validate a file and, unless it is a dry run or a row is rejected, load it all-or-nothing."""
+    checked = check_file(con, kind_name, path, dry_run=dry_run, data=data, file_name=file_name,
+                         divisions=divisions, progress=progress)
+    return apply_checked(con, checked, user=user, progress=progress)
+
+
+def import_into(db: Path, kind_name: str, path: Path, *, user: str = "cli",
+                progress: Progress | None = None) -> ImportResult:
+    """`rcdash import`: the file is read and checked against the published database while the copy that the
+    write will publish is made (rcdash.db.StagedCopy); then it is loaded into that copy and published."""
+    if not Path(db).exists():  # a new database: its reference data must be there before anything is checked
+        with writing(db) as con:
+            return import_file(con, kind_name, path, user=user, progress=progress)
+    staged = StagedCopy(db, background=True)
+    try:
+        reader = Opening(lambda: open_snapshot(db))  # opened while the file is being read
+        try:
+            checked = check_file(reader, kind_name, path, progress=progress)
+            seen = scalar(reader, DIVISIONS_SEEN_SQL)
+        finally:
+            reader.close()
+    except BaseException:
+        staged.release()
+        raise
+    if not checked.needs_writer:
+        staged.release()
+        return checked.result
+    with writing(db, staged=staged) as con:
+        if scalar(con, DIVISIONS_SEEN_SQL) != seen:  # another writer replaced the divisions meanwhile: check again
+            checked = check_file(con, kind_name, path, progress=progress)
+        return apply_checked(con, checked, user=user, progress=progress)
+
+
+DIVISIONS_SEEN_SQL = "SELECT count(*) FROM divisions"  # the divisions change only when a database is (re)built
+
+
+def check_file(
+    con: duckdb.DuckDBPyConnection,
+    kind_name: str,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    data: bytes | None = None,
+    file_name: str | None = None,
+    divisions: object | None = None,
+    progress: Progress | None = None,
+) -> CheckedFile:
+    """Read and validate a file against the divisions of a database (changing nothing)."""
     name = file_name or Path(path).name
     result = ImportResult(kind=kind_name, file=name, dry_run=dry_run)
     kind = KINDS.get(kind_name)
     if kind is None:
         result.exit_code = EXIT_UNUSABLE
         result.errors = [RowError(0, "", kind_name, f"未知的数据类型“{kind_name}”，可选：{'、'.join(KINDS)}")]
-        return result
+        return CheckedFile(result)
     photos: PhotoSource | None = None
     try:
         bundled = read_if_bundle(Path(path), data)
@@ -114,15 +165,15 @@ def import_file(
             table = read_table(Path(path), data)
         if photos is None and any(f.media for f in kind.fields):
             photos = PhotoSource()  # without a bundle a photo cell must name a photo stored earlier
-        checked = validate_table(kind, table, divisions or division_index(con), photos, progress)
+        checked = validate_table(kind, table, divisions or DivisionSource(con), photos, progress)
     except FileProblem as exc:
         result.exit_code = EXIT_UNUSABLE
         result.errors = [RowError(0, "", "", str(exc))]
-        return result
+        return CheckedFile(result)
     except HeaderProblem as exc:
         result.exit_code = EXIT_UNUSABLE
         result.errors = exc.errors
-        return result
+        return CheckedFile(result)
     result.rows, result.accepted, result.rejected = checked.rows, checked.accepted, checked.rejected
     result.errors, result.warnings, result.errors_truncated = checked.errors, checked.warnings, checked.truncated
     if photos is not None:
@@ -130,33 +181,34 @@ def import_file(
     if checked.rows == 0:
         result.exit_code = EXIT_UNUSABLE
         result.errors = [RowError(2, "", "", "文件只有表头，没有数据行")]
-        return result
-    digest = hashlib.sha256(data).hexdigest()
+        return CheckedFile(result)
     if checked.rejected:
         result.exit_code = EXIT_REJECTED
-        if not dry_run:
-            _log_rejected(con, kind, name, digest, checked, user)
+    return CheckedFile(result, kind, checked, hashlib.sha256(data).hexdigest(), photos)
+
+
+def apply_checked(con: duckdb.DuckDBPyConnection, checked: CheckedFile, *, user: str = "cli",
+                  progress: Progress | None = None) -> ImportResult:
+    """Load a checked file all-or-nothing (or log its rejection); nothing for a dry run or an unusable file."""
+    result = checked.result
+    if not checked.needs_writer:
         return result
-    if not dry_run:
-        # Photos are written first and removed again if the transaction fails: all-or-nothing on disk too.
-        created = photos.write_pending() if photos is not None else []
-        if progress is not None:
-            progress(VALIDATION_SHARE, f"校验通过，正在写入 {checked.accepted:,} 行…")
-        try:
-            result.import_id, result.inserted, result.updated = _load(con, kind, name, digest, checked, user)
-        except BaseException:
-            if photos is not None:
-                photos.discard(created)
-            raise
+    kind, rows = checked.kind, checked.checked
+    assert kind is not None and rows is not None
+    if rows.rejected:
+        _log_rejected(con, kind, result.file, checked.digest, rows, user)
+        return result
+    # Photos are written first and removed again if the transaction fails: all-or-nothing on disk too.
+    created = checked.photos.write_pending() if checked.photos is not None else []
+    if progress is not None:
+        progress(VALIDATION_SHARE, f"校验通过，正在写入 {rows.accepted:,} 行…")
+    try:
+        result.import_id, result.inserted, result.updated = _load(con, kind, result.file, checked.digest, rows, user)
+    except BaseException:
+        if checked.photos is not None:
+            checked.photos.discard(created)
+        raise
     return result
-
-
-def _staged_table(kind: Kind, records: list[dict[str, object]]) -> pa.Table:
-    """Validated records as an Arrow table typed like the record table."""
-    arrays = {
-        f.name: pa.array([r[f.name] for r in records], type=_ARROW_TYPES[f.sql_type]) for f in kind.fields
-    }
-    return pa.table(arrays)
 
 
 def _log(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, checked: Validated,
@@ -187,7 +239,7 @@ def _load(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, ch
           user: str) -> tuple[int, int, int]:
     """Upsert the records on the natural key in one transaction; replaced rows go to the prior table."""
     sql = kind_sql(kind)
-    staged = _staged_table(kind, checked.records)
+    staged = checked.table
     con.register("staged_rows", staged)
     con.execute("BEGIN")
     try:
@@ -195,8 +247,9 @@ def _load(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, ch
         updated = first_row(con.execute(sql["save_replaced"], [import_id]))[0]
         con.execute(sql["delete_replaced"])
         con.execute(sql["insert_staged"], [import_id])
-        inserted = len(checked.records) - int(updated)
+        inserted = checked.accepted - int(updated)
         con.execute("UPDATE imports SET inserted = ?, updated = ? WHERE import_id = ?", [inserted, updated, import_id])
+        refresh_derived(con)  # the tables the metrics read, in the same transaction as the rows they come from
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -229,6 +282,7 @@ def undo_import(con: duckdb.DuckDBPyConnection, import_id: int, user: str = "cli
             "UPDATE imports SET status = 'undone', undone_at = ?, undone_by = ? WHERE import_id = ?",
             [datetime.now().replace(microsecond=0), user, import_id],
         )
+        refresh_derived(con)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

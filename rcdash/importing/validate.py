@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
+import pyarrow as pa
+
 from rcdash.importing import parse
 from rcdash.importing.parse import CellError
 from rcdash.importing.read import Table
@@ -51,11 +53,21 @@ class HeaderProblem(Exception):
         self.errors = errors
 
 
+ARROW_TYPES = {
+    "VARCHAR": pa.string(),
+    "BIGINT": pa.int64(),
+    "INTEGER": pa.int32(),
+    "DOUBLE": pa.float64(),
+    "DATE": pa.date32(),
+    "BOOLEAN": pa.bool_(),
+}
+
+
 @dataclass
 class Validated:
-    """The outcome of validating one file."""
+    """The outcome of validating one file: the accepted rows typed like the record table, or the errors."""
 
-    records: list[dict[str, object]]
+    table: pa.Table
     errors: list[RowError]
     warnings: list[str]
     rows: int
@@ -66,6 +78,17 @@ class Validated:
     def accepted(self) -> int:
         """Rows without an error."""
         return self.rows - self.rejected
+
+    @property
+    def records(self) -> list[dict[str, object]]:
+        """The accepted rows as dicts (field name → value)."""
+        return self.table.to_pylist()
+
+
+def records_table(kind: Kind, records: list[dict[str, object]]) -> pa.Table:
+    """Validated records as an Arrow table typed like the record table."""
+    return pa.table({f.name: pa.array([r[f.name] for r in records], type=ARROW_TYPES[f.sql_type])
+                     for f in kind.fields})
 
 
 def _fold_header(text: str) -> str:
@@ -262,30 +285,46 @@ VALIDATION_SHARE = 0.85  # of an import's time, roughly; loading takes the rest
 
 def validate_table(kind: Kind, table: Table, divisions: Resolver,
                    photos: Callable[[str], str] | None = None, progress: Progress | None = None) -> Validated:
-    """Validate every row; a duplicate natural key inside the file is an error too."""
+    """Validate every row; a duplicate natural key inside the file is an error too.
+
+    Each column's distinct cells are parsed once (rcdash/importing/bulk.py); the rows that fail there are then
+    validated one by one as below, which words the errors. A photo column stores each photo as it is read, so
+    kinds with one take the per-row path throughout.
+    """
     warnings: list[str] = []
     cmap = map_header(kind, table.header, warnings)
     validator = RowValidator(kind, cmap, divisions, photos)
+    if photos is None:
+        from rcdash.importing.bulk import validate_columns  # bulk builds on this module's row validation
+
+        checked = validate_columns(kind, table, cmap, validator, progress)
+        if checked is not None:
+            checked.warnings[:0] = warnings
+            return checked
+    return validate_rows(kind, table, cmap, validator, warnings, progress)
+
+
+def validate_rows(kind: Kind, table: Table, cmap: ColumnMap, validator: RowValidator, warnings: list[str],
+                  progress: Progress | None = None) -> Validated:
+    """Validate row by row, in order."""
     records: list[dict[str, object]] = []
     errors: list[RowError] = []
     seen: dict[tuple[object, ...], int] = {}
     rejected = 0
     key_label = "+".join(kind.field(k).zh for k in kind.key)
-    total = len(table.rows)
+    total = len(table)
     for done, (row_no, cells) in enumerate(table.rows):
         if progress is not None and done % PROGRESS_EVERY_ROWS == 0:
             progress(VALIDATION_SHARE * done / max(total, 1), f"正在校验：{done:,} / {total:,} 行")
         if row_no == EXAMPLE_ROW and is_example_row(kind, table.header, cells):
-            warnings.append(f"第 {EXAMPLE_ROW} 行是模板示例行，未改动，已跳过")
+            warnings.append(EXAMPLE_WARNING)
             continue
         record, row_errors = validator.validate(row_no, cells)
         if record is not None:
             key = tuple(record[k] for k in kind.key)
             first = seen.get(key)
             if first is not None:
-                column = cmap.written.get(kind.key[0], kind.field(kind.key[0]).zh)
-                row_errors = [RowError(row_no, column, _echo(cells[cmap.fields[kind.key[0]]]),
-                                       f"与第 {first} 行重复（同一{key_label}），请删除或合并重复行")]
+                row_errors = [duplicate_error(kind, cmap, row_no, cells, first, key_label)]
             else:
                 seen[key] = row_no
         if row_errors:
@@ -295,7 +334,18 @@ def validate_table(kind: Kind, table: Table, divisions: Resolver,
             records.append(record)
     truncated = len(errors) > MAX_ERRORS
     rows = len(records) + rejected
-    return Validated(records, errors[:MAX_ERRORS], warnings, rows, rejected, truncated)
+    return Validated(records_table(kind, records), errors[:MAX_ERRORS], warnings, rows, rejected, truncated)
+
+
+EXAMPLE_WARNING = f"第 {EXAMPLE_ROW} 行是模板示例行，未改动，已跳过"
+
+
+def duplicate_error(kind: Kind, cmap: ColumnMap, row_no: int, cells: list[object], first: int,
+                    key_label: str) -> RowError:
+    """The error of a row whose natural key an earlier row of the file already has."""
+    column = cmap.written.get(kind.key[0], kind.field(kind.key[0]).zh)
+    return RowError(row_no, column, _echo(cells[cmap.fields[kind.key[0]]]),
+                    f"与第 {first} 行重复（同一{key_label}），请删除或合并重复行")
 
 
 def iso(value: object) -> object:

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from rcdash.db import load_sql
+from rcdash.db import load_sql, with_derived
 from rcdash.metrics.definitions import METRICS
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -20,7 +20,22 @@ def compute(con: duckdb.DuckDBPyConnection, dates: Sequence[date], level: str = 
     """One row per (as_of, area): the city and every area of `level`, with every metric of DESIGN §5."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
-    frame = con.execute(load_sql("area_metrics", SQL_DIR), {"dates": list(dates), "level": level}).df()
+    return _compute(con, dates, (level,))
+
+
+def compute_all(con: duckdb.DuckDBPyConnection, dates: Sequence[date]) -> pd.DataFrame:
+    """The metrics of the city, every county and every township at each date, in one pass over the records."""
+    return _compute(con, dates, LEVELS)
+
+
+def metrics_sql(con: duckdb.DuckDBPyConnection) -> str:
+    """The engine's query (on a database written before the derived tables existed, with them inlined)."""
+    return with_derived(con, load_sql("area_metrics", SQL_DIR))
+
+
+def _compute(con: duckdb.DuckDBPyConnection, dates: Sequence[date], levels: tuple[str, ...]) -> pd.DataFrame:
+    """The engine's query for the city and the areas of `levels`."""
+    frame = con.execute(metrics_sql(con), {"dates": list(dates), "levels": list(levels)}).df()
     frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
     for metric in METRICS:
         if metric.county_level_only:

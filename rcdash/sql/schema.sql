@@ -14,7 +14,13 @@ CREATE TABLE IF NOT EXISTS divisions (
     kind          VARCHAR,            -- 村/社区, 街道/镇/乡, 区/县/市
     county_code   VARCHAR,            -- the county at or above this division (NULL for the city)
     township_code VARCHAR,            -- the township at or above (NULL above townships)
-    synthetic     BOOLEAN NOT NULL DEFAULT false
+    synthetic     BOOLEAN NOT NULL DEFAULT false,
+    -- A code carries its ancestors: the metrics place records by code prefix (rcdash/metrics/sql/area_metrics.sql).
+    -- rcdash.db.refresh_derived checks the same of databases created before these checks.
+    CHECK (length(code) = CASE level WHEN 'city' THEN 4 WHEN 'county' THEN 6 WHEN 'township' THEN 9 ELSE 12 END),
+    CHECK (county_code IS NOT DISTINCT FROM CASE WHEN level <> 'city' THEN left(code, 6) END),
+    CHECK (township_code IS NOT DISTINCT FROM CASE WHEN level IN ('township', 'village') THEN left(code, 9) END),
+    CHECK (level <> 'village' OR parent_code = left(code, 9))
 );
 
 CREATE SEQUENCE IF NOT EXISTS import_id_seq START 1;

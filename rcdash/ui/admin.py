@@ -106,8 +106,9 @@ def templates() -> None:
     st.caption("模板含中文表头（粉色为必填）、下拉选项、示例行和填写说明；英文表头（字段名）同样可以导入。")
     columns = st.columns(3)
     for i, (name, kind) in enumerate(KINDS.items()):
-        columns[i % 3].download_button(f"{kind.zh}模板", template_bytes(kind), f"{name}_模板.xlsx", XLSX_MIME,
-                                       key=f"template-{name}", icon=":material/download:", width="stretch")
+        # Each workbook is written when its button is clicked, not eleven on every visit.
+        columns[i % 3].download_button(f"{kind.zh}模板", lambda kind=kind: template_bytes(kind), f"{name}_模板.xlsx",
+                                       XLSX_MIME, key=f"template-{name}", icon=":material/download:", width="stretch")
 
 
 def photo_upload(user: User | None) -> None:

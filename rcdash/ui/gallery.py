@@ -115,10 +115,11 @@ def exports(db_key: str, frame: pd.DataFrame, as_of: date, county: str | None, a
     keys = tuple(chosen)
     stem = f"一地一品_{area_name}_{as_of:%Y%m%d}"
     left, right, _ = st.columns([1, 1, 2])
-    left.download_button(f"下载 PPT（{len(keys)} 页项目）", pptx_bytes(db_key, as_of, county, keys, area_name),
+    # Made when a button is clicked (and then cached), not on every visit: slides and photos take seconds.
+    left.download_button(f"下载 PPT（{len(keys)} 页项目）", lambda: pptx_bytes(db_key, as_of, county, keys, area_name),
                          f"{stem}.pptx", PPTX_MIME, icon=":material/slideshow:", on_click="ignore", width="stretch",
                          type="primary")
-    right.download_button("下载照片包（ZIP + 说明）", zip_bytes(db_key, as_of, county, keys), f"{stem}_照片.zip",
+    right.download_button("下载照片包（ZIP + 说明）", lambda: zip_bytes(db_key, as_of, county, keys), f"{stem}_照片.zip",
                           "application/zip", icon=":material/photo_library:", on_click="ignore", width="stretch")
     st.caption("PPT：封面加每个项目一页（照片与文字，中文字体微软雅黑）。照片包：各项目照片和“说明.csv”（一地一品导入模板的列），"
                "可直接作为导入包重新导入。没有照片的项目只出现在说明中。")

@@ -96,8 +96,9 @@ def planner_map(view: MapView, areas: TownshipAreas, shapes: layers.DisplayShape
     _clicked_township(view, areas, options.basemap)
     selected = st.session_state.get(SELECTED_KEY)
     outline = layers.highlight(shapes, [selected] if selected else [], options.basemap)
+    # render=False: st_folium would render the whole map twice; once (inside st_folium) gives the same HTML.
     st_folium(layers.planner_map(view, shapes, areas.approximate, options), key=MAP_KEY, height=layers.MAP_HEIGHT_PX,
-              use_container_width=True, returned_objects=RETURNED_OBJECTS, feature_group_to_add=outline)
+              use_container_width=True, returned_objects=RETURNED_OBJECTS, feature_group_to_add=outline, render=False)
 
 
 def township_panel(view: MapView, areas: TownshipAreas) -> None:
@@ -172,7 +173,8 @@ def build_next(view: MapView, areas: TownshipAreas, shapes: layers.DisplayShapes
             covered = gaps.covered_townships(view.townships, points, float(radius))
             gap_map = layers.picks_map(view, shapes, areas.approximate, picks, covered, float(radius), NO_BASEMAP)
             # Nothing is returned: this map never reruns the page.
-            st_folium(gap_map, key="gaps_map", height=GAP_MAP_HEIGHT_PX, use_container_width=True, returned_objects=[])
+            st_folium(gap_map, key="gaps_map", height=GAP_MAP_HEIGHT_PX, use_container_width=True, returned_objects=[],
+                      render=False)
     with right:
         st.markdown("\n".join(f"{p.rank}. **{p.name}**（{p.county_name}）：{p.reason}" for p in picks))
     download_table(gaps.picks_frame(picks), f"建站建议_{filters.county_name}_{filters.as_of:%Y%m%d}")

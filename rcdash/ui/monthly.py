@@ -48,13 +48,14 @@ def pick_month(db_key: str, filters: Filters) -> date:
 
 def brief_buttons(db_key: str, view: monthly.MonthlyView, county: str | None) -> None:
     """One click to download the meeting's brief."""
-    xlsx, docx = brief_files(db_key, view.window.start, view.window.as_of, county)
+    month, as_of = view.window.start, view.window.as_of
     stem = monthly_brief.file_stem(view)
     left, right = st.columns(2)
-    left.download_button("下载简报（Word）", docx, f"{stem}.docx", DOCX_MIME, icon=":material/description:",
-                         on_click="ignore", width="stretch", type="primary")
-    right.download_button("下载简报（Excel）", xlsx, f"{stem}.xlsx", XLSX_MIME, icon=":material/table_view:",
-                          on_click="ignore", width="stretch")
+    # Made when a button is clicked (and then cached), not on every visit.
+    left.download_button("下载简报（Word）", lambda: brief_files(db_key, month, as_of, county)[1], f"{stem}.docx",
+                         DOCX_MIME, icon=":material/description:", on_click="ignore", width="stretch", type="primary")
+    right.download_button("下载简报（Excel）", lambda: brief_files(db_key, month, as_of, county)[0], f"{stem}.xlsx",
+                          XLSX_MIME, icon=":material/table_view:", on_click="ignore", width="stretch")
 
 
 def headline_cards(view: monthly.MonthlyView) -> None:

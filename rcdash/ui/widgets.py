@@ -35,9 +35,11 @@ def download_table(frame: pd.DataFrame, stem: str, key: str | None = None) -> No
     height = min(max(len(frame), 1), MAX_ROWS_UNSCROLLED) * ROW_PX + HEADER_PX
     st.dataframe(frame, hide_index=True, width="stretch", height=height)
     row = st.container(horizontal=True)
-    row.download_button("下载 CSV", csv_bytes(frame), f"{stem}.csv", "text/csv", key=f"{key or stem}-csv",
+    # The files are made when a button is clicked, not on every run: writing XLSX is the slowest thing a page
+    # would otherwise do, for downloads that are seldom taken.
+    row.download_button("下载 CSV", lambda: csv_bytes(frame), f"{stem}.csv", "text/csv", key=f"{key or stem}-csv",
                          icon=":material/download:")
-    row.download_button("下载 Excel", xlsx_bytes(frame, stem), f"{stem}.xlsx",
+    row.download_button("下载 Excel", lambda: xlsx_bytes(frame, stem), f"{stem}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"{key or stem}-xlsx", icon=":material/download:")
 

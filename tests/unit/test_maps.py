@@ -258,3 +258,25 @@ def test_township_profile(view: MapView) -> None:
     assert profile.notes and "近似" in profile.notes[0]
     assert list(profile.sites.columns) == ["阵地名称", "类型", "依托场所", "启用日期"]
     assert township_profile(view, "000000000", True) is None
+
+
+
+def test_fast_render_gives_exactly_the_html_branca_gives(view: MapView, shapes: layers.DisplayShapes) -> None:
+    import itertools
+    from unittest.mock import patch
+
+    from branca.element import MacroElement
+
+    from rcdash.maps import fast_render
+
+    def draw(options: layers.MapOptions) -> folium.Map:  # element ids from a counter, so two drawings match
+        counter = itertools.count()
+        with patch("branca.element.urandom", lambda n: next(counter).to_bytes(n, "big")):
+            return layers.planner_map(view, shapes, True, options)
+
+    assert MacroElement.render is fast_render._render  # installed by rcdash.maps.layers
+    for options in (layers.MapOptions(show_radius=True), layers.MapOptions(metric="villages_without_branch")):
+        fast = draw(options).get_root().render()
+        with patch.object(MacroElement, "render", fast_render.BRANCA_RENDER):
+            slow = draw(options).get_root().render()
+        assert len(fast) > 100_000 and fast == slow

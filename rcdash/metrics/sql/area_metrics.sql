@@ -1,22 +1,33 @@
--- The metrics of DESIGN §5 for the city and every area of one level ($level: 'county' or 'township'),
+-- The metrics of DESIGN §5 for the city and every area of the levels in $levels ('county', 'township'),
 -- as of each date in $dates. One row per (as_of, area). Counts are NULL ("无数据") when the record kind
 -- holds no rows at all; an area with none of an existing kind's records gets 0.
+--
+-- Why it has this shape (a national database has ~455,000 divisions and a million activities; the budget is
+-- 200 ms on two cores): a statistical division code carries its ancestors — a county is the first 6 digits of
+-- the code, a township the first 9 (rcdash/sql/schema.sql checks it) — so records are placed by their code
+-- alone, without a join to the divisions. Every kind is reduced to measures per (date, place), where a place is
+-- the township of a village record, else the record's own division; those ~20,000 rows are the townships, and
+-- summed by code prefix they give the counties and the city. The weeks and months with activity are bit sets
+-- (bit i = the period's i-th week or month) that roll up with bit_or. Tables derived at write time
+-- (rcdash.db.DERIVED, their queries in rcdash/sql/) carry the areas with their village counts and the running
+-- counts of covered villages and open sites, and the first activity of each week and month per place.
 WITH as_of_dates AS (
     SELECT DISTINCT unnest($dates::DATE[]) AS d
 ),
-period AS (  -- the half-year containing d, cut at d
-    SELECT d, make_date(year(d), CASE WHEN month(d) <= 6 THEN 1 ELSE 7 END, 1) AS p_start FROM as_of_dates
+period AS (  -- the half-year containing d, cut at d, and its first Monday
+    SELECT d, p_start, p_start + ((8 - isodow(p_start)) % 7)::INTEGER AS first_monday
+    FROM (SELECT d, make_date(year(d), CASE WHEN month(d) <= 6 THEN 1 ELSE 7 END, 1) AS p_start FROM as_of_dates)
+),
+want AS (
+    SELECT list_contains($levels::VARCHAR[], 'county') AS county,
+           list_contains($levels::VARCHAR[], 'township') AS township
 ),
 areas AS (
-    SELECT code, name, level FROM divisions WHERE level = 'city' OR level = $level
+    SELECT code, name, level, parent_code, villages_total FROM area_divisions
+    WHERE level = 'city' OR list_contains($levels::VARCHAR[], level)
 ),
-div_area AS (  -- each division with every reported area that contains it (itself included)
-    SELECT d.code AS division, c.code AS area
-    FROM divisions d CROSS JOIN (SELECT code FROM divisions WHERE level = 'city') c
-    UNION ALL
-    SELECT code, CASE WHEN $level = 'county' THEN county_code ELSE township_code END
-    FROM divisions
-    WHERE (CASE WHEN $level = 'county' THEN county_code ELSE township_code END) IS NOT NULL
+cities AS (
+    SELECT code FROM area_divisions WHERE level = 'city'
 ),
 has AS (  -- which record kinds hold any rows: an empty kind reads as 无数据, not as zero
     SELECT (SELECT count(*) FROM branches) > 0 AS branches,
@@ -26,178 +37,179 @@ has AS (  -- which record kinds hold any rows: an empty kind reads as 无数据,
            (SELECT count(*) FROM funds) > 0 AS funds,
            (SELECT count(*) FROM activities) > 0 AS activities
 ),
-villages AS (
-    SELECT da.area, count(*) AS villages_total
-    FROM divisions v JOIN div_area da ON da.division = v.code
-    WHERE v.level = 'village'
-    GROUP BY da.area
-),
-village_branch AS (  -- distinct villages with a 村社区 branch open on d (established <= d, not closed by d)
-    SELECT a.d, da.area, count(DISTINCT b.division) AS villages_with_branch
-    FROM as_of_dates a
-    JOIN branches b ON b.established_on <= a.d AND (b.closed_on IS NULL OR b.closed_on > a.d)
-    JOIN divisions v ON v.code = b.division AND v.level = 'village'
-    JOIN div_area da ON da.division = b.division
-    WHERE b.level = '村社区'
-    GROUP BY a.d, da.area
-),
-own_pop AS (  -- a division's own population row for the latest year <= year(d)
-    SELECT a.d, p.division, arg_max(p.resident_population, p.year) AS pop
-    FROM as_of_dates a JOIN population p ON p.year <= year(a.d)
-    GROUP BY a.d, p.division
-),
-pop_village AS (
-    SELECT o.d, v.code, v.parent_code, o.pop
-    FROM own_pop o JOIN divisions v ON v.code = o.division AND v.level = 'village'
-),
-pop_township AS (  -- own row, else the sum of its villages
-    SELECT a.d, t.code, t.parent_code, coalesce(o.pop, c.pop) AS pop
-    FROM as_of_dates a CROSS JOIN divisions t
-    LEFT JOIN own_pop o ON o.d = a.d AND o.division = t.code
-    LEFT JOIN (SELECT d, parent_code, sum(pop) AS pop FROM pop_village GROUP BY ALL) c
-        ON c.d = a.d AND c.parent_code = t.code
-    WHERE t.level = 'township'
-),
-pop_county AS (  -- own row, else the sum of its townships
-    SELECT a.d, k.code, k.parent_code, coalesce(o.pop, c.pop) AS pop
-    FROM as_of_dates a CROSS JOIN divisions k
-    LEFT JOIN own_pop o ON o.d = a.d AND o.division = k.code
-    LEFT JOIN (SELECT d, parent_code, sum(pop) AS pop FROM pop_township GROUP BY ALL) c
-        ON c.d = a.d AND c.parent_code = k.code
-    WHERE k.level = 'county'
-),
-pop_city AS (  -- own row, else the sum of its counties
-    SELECT a.d, y.code, coalesce(o.pop, c.pop) AS pop
-    FROM as_of_dates a CROSS JOIN divisions y
-    LEFT JOIN own_pop o ON o.d = a.d AND o.division = y.code
-    LEFT JOIN (SELECT d, parent_code, sum(pop) AS pop FROM pop_county GROUP BY ALL) c
-        ON c.d = a.d AND c.parent_code = y.code
-    WHERE y.level = 'city'
-),
-population_area AS (
-    SELECT d, code AS area, pop AS population FROM pop_city
-    UNION ALL SELECT d, code, pop FROM pop_county
-    UNION ALL SELECT d, code, pop FROM pop_township
-),
-member_latest AS (  -- each division's latest members snapshot dated <= d
-    SELECT a.d, m.division,
-           arg_max(m.adult_members, m.date) AS adult, arg_max(m.youth_members, m.date) AS youth
-    FROM as_of_dates a JOIN members m ON m.date <= a.d
-    GROUP BY a.d, m.division
-),
-members_area AS (
-    SELECT ml.d, da.area, sum(ml.adult) AS adult_members, sum(ml.youth) AS youth_members
-    FROM member_latest ml JOIN div_area da ON da.division = ml.division
-    GROUP BY ml.d, da.area
-),
-sites_area AS (  -- sites open on d
-    SELECT a.d, da.area,
-           count(*) FILTER (WHERE s.tier = 'center') AS sites_center,
-           count(*) FILTER (WHERE s.tier = 'base') AS sites_base,
-           count(*) FILTER (WHERE s.tier = 'station') AS sites_station,
-           count(*) FILTER (WHERE s.tier = 'point') AS sites_point
-    FROM as_of_dates a
-    JOIN sites s ON s.opened_on <= a.d AND (s.closed_on IS NULL OR s.closed_on > a.d)
-    JOIN div_area da ON da.division = s.division
-    GROUP BY a.d, da.area
-),
-teams_area AS (  -- teams active on d
-    SELECT a.d, da.area,
-           count(*) FILTER (WHERE t.type = '应急救援队') AS rescue_teams,
+placed AS (  -- each kind's measures per (date, place): a village's township, else the record's own division
+    SELECT a.d, g.place, arg_max(g.villages, g.day) AS villages_with_branch  -- see branch_coverage.sql
+    FROM as_of_dates a JOIN branch_coverage g ON g.day <= a.d
+    GROUP BY ALL
+    UNION ALL BY NAME
+    SELECT d, CASE WHEN length(division) > 9 THEN left(division, 9) ELSE division END AS place,
+           sum(adult)::BIGINT AS adult_members, sum(youth)::BIGINT AS youth_members
+    FROM (  -- each division's latest members snapshot dated <= d (youth: the latest that gives a number)
+        SELECT a.d, m.division, arg_max(m.adult_members, m.date) AS adult, arg_max(m.youth_members, m.date) AS youth
+        FROM as_of_dates a JOIN members m ON m.date <= a.d
+        GROUP BY a.d, m.division
+    )
+    GROUP BY ALL
+    UNION ALL BY NAME
+    SELECT a.d, g.place,  -- sites open on d: see site_counts.sql
+           arg_max(g.center, g.day) AS sites_center, arg_max(g.base, g.day) AS sites_base,
+           arg_max(g.station, g.day) AS sites_station, arg_max(g.point, g.day) AS sites_point
+    FROM as_of_dates a JOIN site_counts g ON g.day <= a.d
+    GROUP BY ALL
+    UNION ALL BY NAME
+    SELECT a.d, CASE WHEN length(t.division) > 9 THEN left(t.division, 9) ELSE t.division END AS place,
+           count(*) FILTER (WHERE t.type = '应急救援队') AS rescue_teams,  -- teams active on d
            count(*) FILTER (WHERE t.type = '应急救援队' AND t.has_party_org) AS rescue_teams_with_party,
            count(*) FILTER (WHERE t.type = '志愿服务队') AS volunteer_teams,
            count(*) FILTER (WHERE t.type = '志愿服务队' AND t.registered_volunteers >= 20) AS volunteer_teams_20plus
     FROM as_of_dates a
     JOIN teams t ON t.founded_on <= a.d AND (t.disbanded_on IS NULL OR t.disbanded_on > a.d)
-    JOIN div_area da ON da.division = t.division
-    GROUP BY a.d, da.area
-),
-brands_area AS (  -- projects started by d (a project without a start date counts from its import)
-    SELECT a.d, da.area, count(*) AS brand_projects
+    GROUP BY ALL
+    UNION ALL BY NAME
+    SELECT a.d, b.county AS place, count(*) AS brand_projects  -- started by d (no start date: counts from its import)
     FROM as_of_dates a
     JOIN brands b ON b.started_on IS NULL OR b.started_on <= a.d
-    JOIN div_area da ON da.division = b.county
-    GROUP BY a.d, da.area
-),
-funds_area AS (
-    SELECT a.d, da.area, count(*) AS funds,
-           count(*) FILTER (WHERE f.last_disclosed_on <= a.d
-                            AND f.last_disclosed_on > a.d - INTERVAL 12 MONTH) AS funds_disclosed
+    GROUP BY ALL
+    UNION ALL BY NAME
+    SELECT a.d, CASE WHEN length(f.division) > 9 THEN left(f.division, 9) ELSE f.division END AS place,
+           count(*) AS funds,
+           count(*) FILTER (WHERE f.last_disclosed_on <= a.d AND f.last_disclosed_on > a.d - INTERVAL 12 MONTH)
+               AS funds_disclosed  -- disclosed within the last 12 months
     FROM as_of_dates a
     JOIN funds f ON f.established_on <= a.d
-    JOIN div_area da ON da.division = f.division
-    GROUP BY a.d, da.area
+    GROUP BY ALL
+    UNION ALL BY NAME
+    SELECT p.d, g.place,  -- weeks whose Monday lies in the period, voiced by d: see activity_weeks.sql
+           bit_or(1::UBIGINT << ((g.monday - p.first_monday) // 7)::UBIGINT) AS week_bits
+    FROM period p JOIN activity_weeks g ON g.monday >= p.first_monday AND g.monday <= p.d AND g.first_day <= p.d
+    GROUP BY ALL
+    UNION ALL BY NAME
+    SELECT p.d, g.place,  -- months of the period with a monthly-theme activity by d: see theme_months.sql
+           bit_or(1::UBIGINT << (month(g.month) - month(p.p_start))::UBIGINT) AS month_bits
+    FROM period p JOIN theme_months g ON g.month >= p.p_start AND g.month <= p.d AND g.first_day <= p.d
+    GROUP BY ALL
 ),
-weeks AS (  -- ISO weeks whose Monday lies inside the period (cut at d)
-    SELECT p.d, w.monday::DATE AS monday
-    FROM period p
-    CROSS JOIN LATERAL (
-        SELECT unnest(generate_series(p.p_start + ((8 - isodow(p.p_start)) % 7)::INTEGER, p.d, INTERVAL 7 DAY)) AS monday
-    ) w
+fine AS (  -- one row per (date, place); a kind gives at most one row per (date, place), which max() picks
+    SELECT d, place,
+           max(villages_with_branch) AS villages_with_branch,
+           max(adult_members) AS adult_members, max(youth_members) AS youth_members,
+           max(sites_center) AS sites_center, max(sites_base) AS sites_base,
+           max(sites_station) AS sites_station, max(sites_point) AS sites_point,
+           max(rescue_teams) AS rescue_teams, max(rescue_teams_with_party) AS rescue_teams_with_party,
+           max(volunteer_teams) AS volunteer_teams, max(volunteer_teams_20plus) AS volunteer_teams_20plus,
+           max(brand_projects) AS brand_projects, max(funds) AS funds, max(funds_disclosed) AS funds_disclosed,
+           max(week_bits) AS week_bits, max(month_bits) AS month_bits
+    FROM placed
+    GROUP BY ALL
 ),
-weeks_total AS (SELECT d, count(*) AS n FROM weeks GROUP BY d),
-voiced AS (  -- weeks with at least one activity (activities after d do not count)
-    SELECT w.d, da.area, count(DISTINCT w.monday) AS voiced_weeks
-    FROM weeks w
-    JOIN activities ac ON ac.date >= w.monday AND ac.date <= least(w.monday + 6, w.d)
-    JOIN div_area da ON da.division = ac.division
-    GROUP BY w.d, da.area
+rolled AS (  -- the townships as they are; the counties (6-digit prefix) and the city summed
+    SELECT d, area, villages_with_branch, adult_members, youth_members, sites_center, sites_base, sites_station,
+           sites_point, rescue_teams, rescue_teams_with_party, volunteer_teams, volunteer_teams_20plus,
+           brand_projects, funds, funds_disclosed,
+           bit_count(coalesce(week_bits, 0::UBIGINT)) AS voiced_weeks,
+           bit_count(coalesce(month_bits, 0::UBIGINT)) AS themed_months
+    FROM (
+        SELECT f.*, f.place AS area FROM fine f, want w WHERE w.township AND length(f.place) = 9
+        UNION ALL BY NAME
+        SELECT d, left(place, 6) AS area,
+               sum(villages_with_branch) AS villages_with_branch,
+               sum(adult_members) AS adult_members, sum(youth_members) AS youth_members,
+               sum(sites_center) AS sites_center, sum(sites_base) AS sites_base,
+               sum(sites_station) AS sites_station, sum(sites_point) AS sites_point,
+               sum(rescue_teams) AS rescue_teams, sum(rescue_teams_with_party) AS rescue_teams_with_party,
+               sum(volunteer_teams) AS volunteer_teams, sum(volunteer_teams_20plus) AS volunteer_teams_20plus,
+               sum(brand_projects) AS brand_projects, sum(funds) AS funds, sum(funds_disclosed) AS funds_disclosed,
+               bit_or(week_bits) AS week_bits, bit_or(month_bits) AS month_bits
+        FROM fine f, want w WHERE w.county AND length(f.place) >= 6
+        GROUP BY d, left(place, 6)
+        UNION ALL BY NAME
+        SELECT d, c.code AS area,  -- the city holds every record (each city row, should there be several)
+               sum(villages_with_branch) AS villages_with_branch,
+               sum(adult_members) AS adult_members, sum(youth_members) AS youth_members,
+               sum(sites_center) AS sites_center, sum(sites_base) AS sites_base,
+               sum(sites_station) AS sites_station, sum(sites_point) AS sites_point,
+               sum(rescue_teams) AS rescue_teams, sum(rescue_teams_with_party) AS rescue_teams_with_party,
+               sum(volunteer_teams) AS volunteer_teams, sum(volunteer_teams_20plus) AS volunteer_teams_20plus,
+               sum(brand_projects) AS brand_projects, sum(funds) AS funds, sum(funds_disclosed) AS funds_disclosed,
+               bit_or(week_bits) AS week_bits, bit_or(month_bits) AS month_bits
+        FROM fine f CROSS JOIN cities c
+        GROUP BY d, c.code
+    )
 ),
-months AS (  -- months of the period that have begun by d
-    SELECT p.d, m.month_start::DATE AS month_start
-    FROM period p
-    CROSS JOIN LATERAL (SELECT unnest(generate_series(p.p_start, p.d, INTERVAL 1 MONTH)) AS month_start) m
+years AS (  -- population depends on the year only
+    SELECT DISTINCT year(d) AS y FROM as_of_dates
 ),
-months_total AS (SELECT d, count(*) AS n FROM months GROUP BY d),
-themed AS (  -- months with at least one activity flagged as the monthly theme
-    SELECT m.d, da.area, count(DISTINCT m.month_start) AS themed_months
-    FROM months m
-    JOIN activities ac ON ac.is_monthly_theme
-        AND ac.date >= m.month_start AND ac.date < m.month_start + INTERVAL 1 MONTH AND ac.date <= m.d
-    JOIN div_area da ON da.division = ac.division
-    GROUP BY m.d, da.area
+own_pop AS (  -- a division's own population row for the latest year <= the as-of year
+    SELECT y.y, p.division, arg_max(p.resident_population, p.year) AS pop
+    FROM years y JOIN population p ON p.year <= y.y
+    GROUP BY y.y, p.division
+),
+pop_township AS (  -- own row, else the sum of its villages (12-digit codes under its 9 digits)
+    SELECT y.y, t.code, t.parent_code, coalesce(o.pop, c.pop) AS pop
+    FROM years y CROSS JOIN area_divisions t
+    LEFT JOIN own_pop o ON o.y = y.y AND o.division = t.code
+    LEFT JOIN (SELECT y, left(division, 9) AS township, sum(pop) AS pop FROM own_pop
+               WHERE length(division) = 12 GROUP BY ALL) c ON c.y = y.y AND c.township = t.code
+    WHERE t.level = 'township'
+),
+pop_county AS (  -- own row, else the sum of its townships
+    SELECT y.y, k.code, k.parent_code, coalesce(o.pop, c.pop) AS pop
+    FROM years y CROSS JOIN area_divisions k
+    LEFT JOIN own_pop o ON o.y = y.y AND o.division = k.code
+    LEFT JOIN (SELECT y, parent_code, sum(pop) AS pop FROM pop_township GROUP BY ALL) c
+        ON c.y = y.y AND c.parent_code = k.code
+    WHERE k.level = 'county'
+),
+pop_city AS (  -- own row, else the sum of its counties
+    SELECT y.y, c.code, coalesce(o.pop, s.pop) AS pop
+    FROM years y CROSS JOIN cities c
+    LEFT JOIN own_pop o ON o.y = y.y AND o.division = c.code
+    LEFT JOIN (SELECT y, parent_code, sum(pop) AS pop FROM pop_county GROUP BY ALL) s
+        ON s.y = y.y AND s.parent_code = c.code
+),
+population_area AS (
+    SELECT y, code AS area, pop AS population FROM pop_city
+    UNION ALL SELECT y, code, pop FROM pop_county
+    UNION ALL SELECT y, code, pop FROM pop_township WHERE (SELECT township FROM want)
+),
+calendar AS (  -- ISO weeks whose Monday lies inside the period, and months begun, both cut at d
+    SELECT d, CASE WHEN first_monday <= d THEN (d - first_monday) // 7 + 1 ELSE 0 END AS weeks_in_period,
+           month(d) - month(p_start) + 1 AS months_in_period
+    FROM period
 )
 SELECT
     a.d AS as_of,
     ar.code, ar.name, ar.level,
-    coalesce(v.villages_total, 0) AS villages_total,
-    CASE WHEN h.branches THEN coalesce(vb.villages_with_branch, 0) END AS villages_with_branch,
-    CASE WHEN h.branches THEN coalesce(vb.villages_with_branch, 0) / nullif(v.villages_total, 0) END
+    ar.villages_total,
+    CASE WHEN h.branches THEN coalesce(r.villages_with_branch, 0)::BIGINT END AS villages_with_branch,
+    CASE WHEN h.branches THEN coalesce(r.villages_with_branch, 0) / nullif(ar.villages_total, 0) END
         AS village_branch_rate,
-    pa.population,
-    ma.adult_members,
-    ma.youth_members,
-    ma.adult_members / nullif(pa.population, 0) AS member_ratio,
-    CASE WHEN h.sites THEN coalesce(sa.sites_center, 0) END AS sites_center,
-    CASE WHEN h.sites THEN coalesce(sa.sites_base, 0) END AS sites_base,
-    CASE WHEN h.sites THEN coalesce(sa.sites_station, 0) END AS sites_station,
-    CASE WHEN h.sites THEN coalesce(sa.sites_point, 0) END AS sites_point,
-    CASE WHEN h.teams THEN coalesce(ta.rescue_teams, 0) END AS rescue_teams,
-    CASE WHEN h.teams THEN coalesce(ta.rescue_teams_with_party, 0) END AS rescue_teams_with_party,
-    CASE WHEN h.teams THEN coalesce(ta.volunteer_teams, 0) END AS volunteer_teams,
-    CASE WHEN h.teams THEN coalesce(ta.volunteer_teams_20plus, 0) END AS volunteer_teams_20plus,
-    CASE WHEN h.brands THEN coalesce(ba.brand_projects, 0) END AS brand_projects,
-    CASE WHEN h.funds THEN coalesce(fa.funds, 0) END AS funds,
-    CASE WHEN h.funds THEN coalesce(fa.funds_disclosed, 0) END AS funds_disclosed,
-    coalesce(wt.n, 0) AS weeks_in_period,
-    CASE WHEN h.activities THEN coalesce(vo.voiced_weeks, 0) END AS voiced_weeks,
-    CASE WHEN h.activities THEN coalesce(vo.voiced_weeks, 0) / nullif(wt.n, 0) END AS weekly_voice_rate,
-    coalesce(mt.n, 0) AS months_in_period,
-    CASE WHEN h.activities THEN coalesce(th.themed_months, 0) END AS themed_months,
-    CASE WHEN h.activities THEN coalesce(th.themed_months, 0) / nullif(mt.n, 0) END AS monthly_theme_rate
+    -- people as DOUBLE: exact below 2^53, and what the HUGEINT sums became in pandas anyway
+    pa.population::DOUBLE AS population,
+    r.adult_members::DOUBLE AS adult_members,
+    r.youth_members::DOUBLE AS youth_members,
+    r.adult_members / nullif(pa.population, 0) AS member_ratio,
+    CASE WHEN h.sites THEN coalesce(r.sites_center, 0)::BIGINT END AS sites_center,
+    CASE WHEN h.sites THEN coalesce(r.sites_base, 0)::BIGINT END AS sites_base,
+    CASE WHEN h.sites THEN coalesce(r.sites_station, 0)::BIGINT END AS sites_station,
+    CASE WHEN h.sites THEN coalesce(r.sites_point, 0)::BIGINT END AS sites_point,
+    CASE WHEN h.teams THEN coalesce(r.rescue_teams, 0)::BIGINT END AS rescue_teams,
+    CASE WHEN h.teams THEN coalesce(r.rescue_teams_with_party, 0)::BIGINT END AS rescue_teams_with_party,
+    CASE WHEN h.teams THEN coalesce(r.volunteer_teams, 0)::BIGINT END AS volunteer_teams,
+    CASE WHEN h.teams THEN coalesce(r.volunteer_teams_20plus, 0)::BIGINT END AS volunteer_teams_20plus,
+    CASE WHEN h.brands THEN coalesce(r.brand_projects, 0)::BIGINT END AS brand_projects,
+    CASE WHEN h.funds THEN coalesce(r.funds, 0)::BIGINT END AS funds,
+    CASE WHEN h.funds THEN coalesce(r.funds_disclosed, 0)::BIGINT END AS funds_disclosed,
+    cal.weeks_in_period::BIGINT AS weeks_in_period,
+    CASE WHEN h.activities THEN coalesce(r.voiced_weeks, 0)::BIGINT END AS voiced_weeks,
+    CASE WHEN h.activities THEN coalesce(r.voiced_weeks, 0) / nullif(cal.weeks_in_period, 0) END AS weekly_voice_rate,
+    cal.months_in_period::BIGINT AS months_in_period,
+    CASE WHEN h.activities THEN coalesce(r.themed_months, 0)::BIGINT END AS themed_months,
+    CASE WHEN h.activities THEN coalesce(r.themed_months, 0) / nullif(cal.months_in_period, 0) END AS monthly_theme_rate
 FROM as_of_dates a
 CROSS JOIN areas ar
 CROSS JOIN has h
-LEFT JOIN villages v ON v.area = ar.code
-LEFT JOIN village_branch vb ON vb.d = a.d AND vb.area = ar.code
-LEFT JOIN population_area pa ON pa.d = a.d AND pa.area = ar.code
-LEFT JOIN members_area ma ON ma.d = a.d AND ma.area = ar.code
-LEFT JOIN sites_area sa ON sa.d = a.d AND sa.area = ar.code
-LEFT JOIN teams_area ta ON ta.d = a.d AND ta.area = ar.code
-LEFT JOIN brands_area ba ON ba.d = a.d AND ba.area = ar.code
-LEFT JOIN funds_area fa ON fa.d = a.d AND fa.area = ar.code
-LEFT JOIN weeks_total wt ON wt.d = a.d
-LEFT JOIN voiced vo ON vo.d = a.d AND vo.area = ar.code
-LEFT JOIN months_total mt ON mt.d = a.d
-LEFT JOIN themed th ON th.d = a.d AND th.area = ar.code
-ORDER BY a.d, CASE ar.level WHEN 'city' THEN 0 ELSE 1 END, ar.code
+JOIN calendar cal ON cal.d = a.d
+LEFT JOIN rolled r ON r.d = a.d AND r.area = ar.code
+LEFT JOIN population_area pa ON pa.y = year(a.d) AND pa.area = ar.code
+ORDER BY a.d, CASE ar.level WHEN 'city' THEN 0 WHEN 'county' THEN 1 ELSE 2 END, ar.code

@@ -1,0 +1,150 @@
+"""The divisions an import resolves its cells against, read from the database only as far as the file needs.
+
+A national database holds ~455,000 divisions; building the whole name index takes seconds, far longer than the
+rest of an import. Plain codes are looked up in one query (levels_of). Names are resolved on a small index
+(prepare) of every division answering to one of the names in the file's cells — found through the derived table
+division_keys — with their ancestors, knowing only those names and matching them exactly, nothing weaker. So a
+code it finds is the code the full index finds; a cell it cannot resolve (a typo, an ambiguous or variant name, a
+wrong level) is resolved again on the full index, built on first need, which words the error and offers the
+candidates as it always did. A database as small as one city's is simply indexed whole.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from rcdash.db import scalar, table_names
+from rcdash.reference.divisions import (
+    CODE_AND_NAME_RE,
+    SEPARATORS,
+    STANDARD_CODE_LENGTHS,
+    DivisionIndex,
+    Resolution,
+    normalize,
+)
+
+DIVISION_COLUMNS = "code, name, short_name, level, parent_code, kind"
+WHOLE_INDEX_BELOW = 20_000  # divisions: a city indexes whole in ~20 ms, quicker than looking names up in SQL
+_DIGITS = re.compile(r"[0-9]{2,12}")
+
+
+class DivisionSource:
+    """Resolves division cells against one database's divisions (the Resolver of validation)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, index: DivisionIndex | None = None) -> None:
+        self._con = con
+        self._full = index
+        self._small: DivisionIndex | None = None
+        self._small_keys: set[str] = set()
+        self._cache: dict[tuple[str, str | None, frozenset[str] | None], Resolution] = {}
+
+    def full(self) -> DivisionIndex:
+        """The index of every division (built on first need)."""
+        if self._full is None:
+            frame = self._con.execute(f"SELECT {DIVISION_COLUMNS} FROM divisions").df()
+            self._full = DivisionIndex(frame)
+        return self._full
+
+    def levels_of(self, codes: pa.Array) -> pa.Array:
+        """The level of each code's division (NULL where there is none), in one query."""
+        if self._full is not None:
+            return pa.array(self._full.levels_of(codes), type=pa.string())
+        wanted = pa.table({"i": pa.array(np.arange(len(codes), dtype=np.int64)), "code": codes})
+        self._con.register("division_codes_wanted", wanted)
+        try:
+            found = self._con.sql(
+                "SELECT d.level FROM division_codes_wanted w LEFT JOIN divisions d ON d.code = w.code ORDER BY w.i"
+            ).to_arrow_table()
+        finally:
+            self._con.unregister("division_codes_wanted")
+        return found.column(0).combine_chunks()
+
+    def prepare(self, texts: Iterable[str], townships: Iterable[str | None] = ()) -> None:
+        """Load the divisions these cells (and township cells) could name into the small exact index: every
+        division answering to one of their names (so a name found once there is not ambiguous in the full
+        table), with all its ancestors. A small database is simply indexed whole."""
+        if self._full is not None:
+            return
+        if "division_keys" not in table_names(self._con) or scalar(self._con, "SELECT count(*) FROM divisions") \
+                <= WHOLE_INDEX_BELOW:
+            self.full()  # an older database, or one so small that indexing it all is the quicker way
+            return
+        keys: set[str] = set()
+        codes: set[str] = set()
+        for text in [*texts, *(t for t in townships if t)]:
+            _keys_of(text, keys, codes)
+        if keys <= self._small_keys and not codes:
+            return
+        keys |= self._small_keys
+        codes |= self._codes_named(keys)
+        codes |= self._ancestors(codes)
+        frame = self._rows(codes)
+        self._small = DivisionIndex(frame, exact_only=True, names=keys)
+        self._small_keys = keys
+        self._cache.clear()
+
+    def _query(self, sql: str, values: set[str]) -> pa.Table:
+        """A query joining the table `wanted(value)`, registered from Python strings."""
+        self._con.register("wanted", pa.table({"value": pa.array(sorted(values), type=pa.string())}))
+        try:
+            return self._con.sql(sql).to_arrow_table()
+        finally:
+            self._con.unregister("wanted")
+
+    def _codes_named(self, keys: set[str]) -> set[str]:
+        """Codes of the divisions answering to any of these names."""
+        found = self._query("SELECT DISTINCT k.code FROM division_keys k JOIN wanted w ON w.value = k.key", keys)
+        return set(found.column(0).to_pylist())
+
+    def _ancestors(self, codes: set[str]) -> set[str]:
+        """The codes of every division above these (by parent_code)."""
+        found: set[str] = set()
+        step = set(codes)
+        sql = "SELECT DISTINCT d.parent_code FROM divisions d JOIN wanted w ON w.value = d.code"
+        while step:
+            parents = {p for p in self._query(sql, step).column(0).to_pylist() if p}
+            step = parents - found - codes
+            found |= step
+        return found
+
+    def _rows(self, codes: set[str]) -> pd.DataFrame:
+        """These divisions, for an index."""
+        sql = f"SELECT {DIVISION_COLUMNS} FROM divisions d JOIN wanted w ON w.value = d.code"
+        return self._query(sql, codes).to_pandas()
+
+    def resolve(self, text: str, township: str | None = None, levels: frozenset[str] | None = None) -> Resolution:
+        """As DivisionIndex.resolve: on the small index when it finds a code there, else on the full index."""
+        key = (text, township, levels)
+        res = self._cache.get(key)
+        if res is None:
+            res = self._small.resolve(text, township, levels) if self._small is not None else None
+            if res is None or res.code is None:
+                res = self.full().resolve(text, township, levels)
+            self._cache[key] = res
+        return res
+
+
+def _keys_of(text: str, keys: set[str], codes: set[str]) -> None:
+    """The names (normalised) and codes a cell could stand for, whole and by path segment."""
+    written = unicodedata.normalize("NFKC", text).strip()
+    whole = normalize(written)
+    keys.add(whole)
+    for segment in [whole, *SEPARATORS.split(whole)]:
+        if not segment:
+            continue
+        keys.add(segment)
+        m = CODE_AND_NAME_RE.fullmatch(segment)
+        if m is not None:  # "330603 柯桥区": the code, and the name that must agree with it
+            keys.add(m.group(2))
+            segment = m.group(1)
+        digits = segment.split(".")[0]
+        if _DIGITS.fullmatch(digits):
+            codes.add(digits)
+            codes.update(digits[:n] for n in STANDARD_CODE_LENGTHS if n < len(digits))

@@ -1,0 +1,168 @@
+"""Validation by column (rcdash/importing/bulk.py) and the fast CSV reader give exactly what the row-by-row path
+and the csv module give: the same accepted rows, the same errors (row, column, value, message), the same warnings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from unittest.mock import patch
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rcdash.db import connect, init_db
+from rcdash.importing.kinds import KINDS
+from rcdash.importing.load import import_file
+from rcdash.importing.read import FileProblem, _delimiter, _read_csv, _read_csv_fast, _read_csv_rows, read_table
+from rcdash.importing.resolve import DivisionSource
+from rcdash.importing.validate import RowValidator, map_header, validate_rows, validate_table
+from rcdash.reference.divisions import DivisionIndex, load_reference_divisions
+
+# Cells of every shape the importer meets: valid and invalid values of each field type, as people write them.
+CELLS = {
+    "division": ["330603006", "330603006.0", "330603006234", "福全街道/峡山村", "峡山村", "三溪村", "丰惠镇/三溪村",
+                 "柯桥区", "越城区", "999999999", "330603000000", "３３０６０３", "330603 柯桥区", "330602 柯桥区",
+                 "福全街道 峡山村", "柯桥街道", "", " ", "3306", "*"],
+    "county": ["柯桥区", "越城区", "330603", "330602", "福全街道", "诸暨", "", "新昌县", "3306"],
+    "area": ["*", "柯桥区", "3306", "福全街道", ""],
+    "date": ["2021-03-05", "2021/3/5", "2021年3月5日", "20210305", "2021-02-30", "44260", "2021-13-01", "", "昨天",
+             "2021-03-05 10:00", "１９９９-01-01", "2020-02-29", "2021-02-29", "1949-01-01", "1948-12-31",
+             "2100-12-31", "2101-01-01", "0001-01-01"],
+    "int": ["0", "12", "1,200", "１２", "-5", "1.5", "abc", "", "3人", "12,34", "007", "999999999999999",
+            "9999999999999999", "1e3", " 12 "],
+    "float": ["120.47", "30.05", "120", "abc", "", "30.05"],
+    "bool": ["是", "否", "Y", "n", "1", "0", "√", "×", "", "maybe"],
+    "text": ["峡山村红十字会", "福全志愿队", "A", "  B  ", "", "x" * 2001, "同名"],
+    "year": ["2021", "2021年", "1900", "", "二〇二一"],
+    "ratio": ["30%", "0.4", "40％", "4", "", "abc"],
+}
+TYPE_POOL = {"DIVISION": "division", "DATE": "date", "MONTH": "date", "INT": "int", "MONEY": "int", "FLOAT": "float",
+             "BOOL": "bool", "TEXT": "text", "YEAR": "year", "RATIO": "ratio", "ENUM": None}
+KIND_NAMES = sorted(k for k, kind in KINDS.items() if not any(f.media for f in kind.fields))
+
+
+def pool(kind_name: str, field_name: str) -> list[str]:
+    f = KINDS[kind_name].field(field_name)
+    if f.type.name == "ENUM":
+        return [c.value for c in f.choices] + [a for c in f.choices for a in c.aliases[:1]] + ["不存在", ""]
+    if field_name in ("county", "area"):
+        return CELLS[field_name]
+    if field_name in ("lon",):
+        return ["120.58", "120.47", "30.0", "200", ""]
+    if field_name in ("lat",):
+        return ["30.0", "30.05", "120.58", ""]
+    return CELLS[TYPE_POOL[f.type.name]]
+
+
+@st.composite
+def sheets(draw: st.DrawFn) -> tuple[str, str]:
+    """A kind and a CSV of it: some header spellings, an optional township column, rows from the pools."""
+    kind_name = draw(st.sampled_from(KIND_NAMES))
+    kind = KINDS[kind_name]
+    fields = [f for f in kind.fields if f.required or draw(st.booleans())]
+    headers = [draw(st.sampled_from([f.name, f.zh])) for f in fields]
+    township = kind.has_division and draw(st.booleans())
+    if township:
+        headers.append("乡镇（街道）")
+    width = len(headers)
+    base = [[draw(st.sampled_from(pool(kind_name, f.name))) for f in fields] for _ in range(draw(st.integers(1, 4)))]
+    rows = []
+    for _ in range(draw(st.integers(1, 25))):  # repeats make duplicate keys and repeated cells
+        row = list(draw(st.sampled_from(base)))
+        if draw(st.booleans()):
+            i = draw(st.integers(0, len(fields) - 1))
+            row[i] = draw(st.sampled_from(pool(kind_name, fields[i].name)))
+        if township:
+            row.append(draw(st.sampled_from(["", "福全街道", "丰惠镇", "石璜镇", "不存在镇"])))
+        rows.append(row)
+    if draw(st.booleans()):
+        rows.insert(draw(st.integers(0, len(rows))), [""] * width)  # a blank row keeps the numbering
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return kind_name, buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def index() -> DivisionIndex:
+    return DivisionIndex(load_reference_divisions())
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    path = tmp_path_factory.mktemp("bulk") / "bulk.duckdb"
+    init_db(path)
+    return connect(path)
+
+
+def outcome(checked: object) -> tuple:
+    return (checked.rows, checked.rejected, checked.truncated, checked.warnings,  # type: ignore[attr-defined]
+            [e.as_dict() for e in checked.errors], checked.table.to_pylist())  # type: ignore[attr-defined]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sheet=sheets())
+def test_by_column_equals_by_row(index: DivisionIndex, db: duckdb.DuckDBPyConnection, sheet: tuple[str, str]) -> None:
+    kind_name, text = sheet
+    kind = KINDS[kind_name]
+    table = _read_csv(text.encode("utf-8"))
+    warnings: list[str] = []
+    cmap = map_header(kind, table.header, warnings)
+    by_row = validate_rows(kind, table, cmap, RowValidator(kind, cmap, index), warnings)
+    assert outcome(validate_table(kind, table, index)) == outcome(by_row)
+    assert outcome(validate_table(kind, table, DivisionSource(db))) == outcome(by_row)
+    with patch("rcdash.importing.resolve.WHOLE_INDEX_BELOW", 0):  # names on the small exact index, as at scale
+        assert outcome(validate_table(kind, table, DivisionSource(db))) == outcome(by_row)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=["a", "中", ",", '"', "\n", "\r", " ", "\t", ";", "1"], max_size=40))
+def test_fast_csv_reader_reads_as_the_csv_module(text: str) -> None:
+    data = text.encode("utf-8")
+    if not data.strip():
+        return
+    delimiter = _delimiter(text)
+    try:
+        expected = _read_csv_rows(text, delimiter)
+    except FileProblem as exc:
+        with pytest.raises(FileProblem, match=str(exc)[:8]):
+            _read_csv(data)
+        return
+    got = _read_csv_fast(data, text, delimiter, utf8=True)
+    if got is not None:  # None: left to the csv module
+        assert (got.header, got.row_numbers, got.rows) == (expected.header, expected.row_numbers, expected.rows)
+
+
+def test_township_column_and_plain_codes_in_bulk(db: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    text = ("组织名称,乡镇（街道）,区划,组织层级,成立日期\n"
+            "一会,石璜镇,三溪村,村,2022-01-05\n二会,,330603006234,村,2022-01-05\n三会,,330603006234.0,村,2022-01-06\n"
+            "四会,,三溪村,村,2022-01-05\n")
+    path = tmp_path / "b.csv"
+    path.write_text(text, encoding="utf-8")
+    result = import_file(db, "branches", path, dry_run=True)
+    assert result.rows == 4 and result.rejected == 1
+    assert [(e.row, e.column, e.value) for e in result.errors] == [(5, "区划", "三溪村")]
+    assert "丰惠镇/三溪村" in result.errors[0].message
+
+
+def test_xlsx_cells_keep_their_types_apart(index: DivisionIndex, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in (["division", "date", "adult_members"], ["330603006", 44561, True], ["330603", 44561.0, 1],
+                ["越城区", "2021-12-31", 1.0], ["330602", 44561, 1.5]):
+        wb.active.append(row)
+    path = tmp_path / "m.xlsx"
+    wb.save(path)
+    kind = KINDS["members"]
+    table = read_table(path)
+    warnings: list[str] = []
+    cmap = map_header(kind, table.header, warnings)
+    by_row = validate_rows(kind, table, cmap, RowValidator(kind, cmap, index), warnings)
+    assert outcome(validate_table(kind, table, index)) == outcome(by_row)
+    assert [e.row for e in by_row.errors] == [2, 5]  # True is no number; 1.5 no whole number
