@@ -21,8 +21,8 @@ except ReportProblem as exc:
     st.warning(str(exc), icon=":material/event_busy:")
     st.stop()
 
-ui.downloads(key, period, briefing)
+charted = ui.downloads(key, period, briefing)
 st.caption(f"命令行：`python -m rcdash report --period {period.label} --out 通报.docx`（或 .xlsx、.pdf）。"
            "文档包括：总体情况、主要指标完成情况、年度工作评价排名、区县达标情况、各区县差距与还需完成的数量、图表。")
 st.divider()
-ui.preview(briefing)
+ui.preview(briefing, charted)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from python_calamine import CalamineWorkbook
 
@@ -182,7 +183,7 @@ def _read_csv_fast(data: bytes, text: str, delimiter: str, utf8: bool = True) ->
     blank = np.ones(parsed.num_rows, dtype=bool)
     for column in columns:
         codes, uniques = factorize(column)
-        blank &= np.array([_empty(u) for u in uniques.to_pylist()], dtype=bool)[codes] if len(uniques) else True
+        blank &= _blank_cells(uniques)[codes] if len(uniques) else True
     kept = np.flatnonzero(~blank)
     if not len(kept):
         raise FileProblem("文件中没有表头，请使用模板填写后再导入")
@@ -192,6 +193,21 @@ def _read_csv_fast(data: bytes, text: str, delimiter: str, utf8: bool = True) ->
         raise FileProblem(f"行数过多（{len(data_rows)} 行），上限 {MAX_ROWS} 行，请拆分后导入")
     return Table(header=header, columns=[_rows_of(c, data_rows) for c in columns],
                  row_numbers=(data_rows + 1).tolist(), source_format="csv")
+
+
+# A cell holding any letter, digit, punctuation, symbol or mark is not blank: none of those is white space to
+# str.strip(). Only the rest (empty cells, white space, control and format characters) are checked one by one.
+VISIBLE_CHARACTER = r"[\p{L}\p{N}\p{P}\p{S}\p{M}]"
+
+
+def _blank_cells(uniques: pa.Array) -> np.ndarray:
+    """For each distinct cell, whether it is blank (as _empty says), testing in Python only the few that may be."""
+    visible = np.asarray(pc.match_substring_regex(uniques, VISIBLE_CHARACTER).to_numpy(zero_copy_only=False), dtype=bool)
+    blank = np.zeros(len(uniques), dtype=bool)
+    maybe = np.flatnonzero(~visible)
+    for k, text in zip(maybe, uniques.take(pa.array(maybe, type=pa.int64())).to_pylist(), strict=True):
+        blank[k] = _empty(text)
+    return blank
 
 
 def _rows_of(column: pa.DictionaryArray, rows: np.ndarray) -> pa.DictionaryArray:

@@ -26,15 +26,20 @@ def weights_key() -> tuple[tuple[str, float], ...]:
 
 
 @st.cache_data(show_spinner="正在汇总报告内容…", max_entries=16)
-def briefing_of(db_key: str, period: str, weights: tuple[tuple[str, float], ...]) -> content.Briefing:
-    """The briefing of one period (its figures, prose and charts)."""
-    return content.build_briefing(shared_cursor(), period, dict(weights))
+def briefing_of(db_key: str, period: str, weights: tuple[tuple[str, float], ...], charts: bool = False,
+                ) -> content.Briefing:
+    """The briefing of one period: its figures and prose, and with `charts` its charts.
+
+    The page previews it without charts: drawing them (matplotlib, a bar per county) takes seconds at province
+    scale, so they are drawn with the documents, on request.
+    """
+    return content.build_briefing(shared_cursor(), period, dict(weights), charts=charts)
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
 def document_of(db_key: str, period: str, weights: tuple[tuple[str, float], ...], fmt: str) -> bytes:
     """One rendering of the briefing."""
-    return render(briefing_of(db_key, period, weights), fmt)
+    return render(briefing_of(db_key, period, weights, charts=True), fmt)
 
 
 def _period_label(period: Period) -> str:
@@ -60,23 +65,27 @@ def pick_period(filters: Filters) -> Period:
     return parse_period(chosen)
 
 
-def preview(briefing: content.Briefing) -> None:
-    """Title, facts, the generated summary and the charts, as the documents show them."""
+def preview(briefing: content.Briefing, charted: content.Briefing | None) -> None:
+    """Title, facts, the generated summary and, once the documents exist (`charted`), their charts."""
     st.subheader(briefing.full_title)
     st.caption(" · ".join(f"{label}：{value}" for label, value in briefing.facts))
     summary = briefing.sections[0]
     for block in summary.blocks:
         if isinstance(block, content.Paragraph):
             st.markdown(escape_markdown(block.text))
-    figures = briefing.figures()
+    if charted is None:
+        st.caption("文档中的图表在生成文档后显示。")
+        return
+    figures = charted.figures()
     if figures:
         with st.expander(f"文档中的图表（{len(figures)} 幅）"):
             for figure in figures:
                 st.image(figure.png, caption=f"{figure.title}。{figure.caption}", width="stretch")
 
 
-def downloads(db_key: str, period: Period, briefing: content.Briefing) -> None:
-    """Generate the three documents on request, then offer each for download."""
+def downloads(db_key: str, period: Period, briefing: content.Briefing) -> content.Briefing | None:
+    """Generate the three documents on request, then offer each for download; the briefing with its charts once
+    they exist."""
     weights = weights_key()
     ready = st.session_state.get(READY_KEY) == (db_key, period.label, weights)
     slot = st.empty()  # the button goes away once the documents exist
@@ -91,7 +100,7 @@ def downloads(db_key: str, period: Period, briefing: content.Briefing) -> None:
         st.session_state[READY_KEY] = (db_key, period.label, weights)
         ready = True
     if not ready:
-        return
+        return None
     columns = st.columns(len(FORMATS))
     for column, fmt in zip(columns, FORMATS, strict=True):
         try:
@@ -101,3 +110,4 @@ def downloads(db_key: str, period: Period, briefing: content.Briefing) -> None:
             continue
         column.download_button(f"下载 {FORMAT_LABELS[fmt]}（.{fmt}）", data, file_name(briefing, fmt), MIME_TYPES[fmt],
                                icon=FORMAT_ICONS[fmt], on_click="ignore", width="stretch", key=f"report_download_{fmt}")
+    return briefing_of(db_key, period.label, weights, charts=True)

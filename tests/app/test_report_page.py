@@ -18,6 +18,7 @@ def test_default_is_the_half_year_of_the_as_of_date(monkeypatch: pytest.MonkeyPa
     assert "绍兴市红十字会 2022 年下半年工作进度通报" in shown and "统计截至：2022-12-31" in shown
     assert "个建立红十字组织" in shown and "年度工作评价得分领先的是" in shown  # the generated summary
     assert not at.get("download_button")  # generated on request only
+    assert "文档中的图表在生成文档后显示。" in shown and not at.get("image")  # charts are drawn with the documents
 
     at.button(key="report_generate").click().run()
     assert not at.exception, at.exception
@@ -26,6 +27,8 @@ def test_default_is_the_half_year_of_the_as_of_date(monkeypatch: pytest.MonkeyPa
     assert labels == ["下载 Word（.docx）", "下载 Excel（.xlsx）", "下载 PDF（.pdf）"] or (
         len(labels) == 2 and at.error and "fonts-noto-cjk" in at.error[0].value)
     assert not at.button  # the generate button is gone once the documents exist
+    assert at.expander and at.expander[0].label.startswith("文档中的图表")
+    assert len(at.get("image")) >= 3  # the documents' charts, shown once they exist
 
     at.selectbox(key="report_period_half_year_2022H2").set_value("2021H2").run()
     assert "2021 年下半年工作进度通报" in texts(at) and at.button(key="report_generate")  # new period, new documents

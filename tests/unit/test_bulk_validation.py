@@ -166,3 +166,13 @@ def test_xlsx_cells_keep_their_types_apart(index: DivisionIndex, tmp_path: Path)
     by_row = validate_rows(kind, table, cmap, RowValidator(kind, cmap, index), warnings)
     assert outcome(validate_table(kind, table, index)) == outcome(by_row)
     assert [e.row for e in by_row.errors] == [2, 5]  # True is no number; 1.5 no whole number
+
+
+def test_blank_cells_in_bulk_are_exactly_the_cells_str_strip_empties() -> None:
+    import pyarrow as pa
+
+    from rcdash.importing.read import _blank_cells, _empty
+
+    characters = [chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF]  # every character of the BMP
+    cells = [*characters, *(f" {c} " for c in characters), "", " \t\u3000\u00a0 ", "\u200b", "a b"]
+    assert _blank_cells(pa.array(cells, type=pa.string())).tolist() == [_empty(c) for c in cells]
