@@ -37,11 +37,13 @@ has AS (  -- which record kinds hold any rows: an empty kind reads as 无数据,
            (SELECT count(*) FROM funds) > 0 AS funds,
            (SELECT count(*) FROM activities) > 0 AS activities
 ),
-placed AS (  -- each kind's measures per (date, place): a village's township, else the record's own division
-    SELECT a.d, g.place, arg_max(g.villages, g.day) AS villages_with_branch  -- see branch_coverage.sql
+-- Each kind's measures per (date, place), where a place is a village's township, else the record's own division.
+by_branches AS (  -- see branch_coverage.sql
+    SELECT a.d, g.place, arg_max(g.villages, g.day) AS villages_with_branch
     FROM as_of_dates a JOIN branch_coverage g ON g.day <= a.d
     GROUP BY ALL
-    UNION ALL BY NAME
+),
+by_members AS (
     SELECT d, CASE WHEN length(division) > 9 THEN left(division, 9) ELSE division END AS place,
            sum(adult)::BIGINT AS adult_members, sum(youth)::BIGINT AS youth_members
     FROM (  -- each division's latest members snapshot dated <= d (youth: the latest that gives a number)
@@ -50,27 +52,31 @@ placed AS (  -- each kind's measures per (date, place): a village's township, el
         GROUP BY a.d, m.division
     )
     GROUP BY ALL
-    UNION ALL BY NAME
-    SELECT a.d, g.place,  -- sites open on d: see site_counts.sql
+),
+by_sites AS (  -- sites open on d: see site_counts.sql
+    SELECT a.d, g.place,
            arg_max(g.center, g.day) AS sites_center, arg_max(g.base, g.day) AS sites_base,
            arg_max(g.station, g.day) AS sites_station, arg_max(g.point, g.day) AS sites_point
     FROM as_of_dates a JOIN site_counts g ON g.day <= a.d
     GROUP BY ALL
-    UNION ALL BY NAME
+),
+by_teams AS (  -- teams active on d
     SELECT a.d, CASE WHEN length(t.division) > 9 THEN left(t.division, 9) ELSE t.division END AS place,
-           count(*) FILTER (WHERE t.type = '应急救援队') AS rescue_teams,  -- teams active on d
+           count(*) FILTER (WHERE t.type = '应急救援队') AS rescue_teams,
            count(*) FILTER (WHERE t.type = '应急救援队' AND t.has_party_org) AS rescue_teams_with_party,
            count(*) FILTER (WHERE t.type = '志愿服务队') AS volunteer_teams,
            count(*) FILTER (WHERE t.type = '志愿服务队' AND t.registered_volunteers >= 20) AS volunteer_teams_20plus
     FROM as_of_dates a
     JOIN teams t ON t.founded_on <= a.d AND (t.disbanded_on IS NULL OR t.disbanded_on > a.d)
     GROUP BY ALL
-    UNION ALL BY NAME
-    SELECT a.d, b.county AS place, count(*) AS brand_projects  -- started by d (no start date: counts from its import)
+),
+by_brands AS (  -- started by d (no start date: counts from its import)
+    SELECT a.d, b.county AS place, count(*) AS brand_projects
     FROM as_of_dates a
     JOIN brands b ON b.started_on IS NULL OR b.started_on <= a.d
     GROUP BY ALL
-    UNION ALL BY NAME
+),
+by_funds AS (
     SELECT a.d, CASE WHEN length(f.division) > 9 THEN left(f.division, 9) ELSE f.division END AS place,
            count(*) AS funds,
            count(*) FILTER (WHERE f.last_disclosed_on <= a.d AND f.last_disclosed_on > a.d - INTERVAL 12 MONTH)
@@ -78,29 +84,34 @@ placed AS (  -- each kind's measures per (date, place): a village's township, el
     FROM as_of_dates a
     JOIN funds f ON f.established_on <= a.d
     GROUP BY ALL
-    UNION ALL BY NAME
-    SELECT p.d, g.place,  -- weeks whose Monday lies in the period, voiced by d: see activity_weeks.sql
-           bit_or(1::UBIGINT << ((g.monday - p.first_monday) // 7)::UBIGINT) AS week_bits
+),
+by_weeks AS (  -- weeks whose Monday lies in the period, voiced by d: see activity_weeks.sql
+    SELECT p.d, g.place, bit_or(1::UBIGINT << ((g.monday - p.first_monday) // 7)::UBIGINT) AS week_bits
     FROM period p JOIN activity_weeks g ON g.monday >= p.first_monday AND g.monday <= p.d AND g.first_day <= p.d
     GROUP BY ALL
-    UNION ALL BY NAME
-    SELECT p.d, g.place,  -- months of the period with a monthly-theme activity by d: see theme_months.sql
-           bit_or(1::UBIGINT << (month(g.month) - month(p.p_start))::UBIGINT) AS month_bits
+),
+by_months AS (  -- months of the period with a monthly-theme activity by d: see theme_months.sql
+    SELECT p.d, g.place, bit_or(1::UBIGINT << (month(g.month) - month(p.p_start))::UBIGINT) AS month_bits
     FROM period p JOIN theme_months g ON g.month >= p.p_start AND g.month <= p.d AND g.first_day <= p.d
     GROUP BY ALL
 ),
-fine AS (  -- one row per (date, place); a kind gives at most one row per (date, place), which max() picks
-    SELECT d, place,
-           max(villages_with_branch) AS villages_with_branch,
-           max(adult_members) AS adult_members, max(youth_members) AS youth_members,
-           max(sites_center) AS sites_center, max(sites_base) AS sites_base,
-           max(sites_station) AS sites_station, max(sites_point) AS sites_point,
-           max(rescue_teams) AS rescue_teams, max(rescue_teams_with_party) AS rescue_teams_with_party,
-           max(volunteer_teams) AS volunteer_teams, max(volunteer_teams_20plus) AS volunteer_teams_20plus,
-           max(brand_projects) AS brand_projects, max(funds) AS funds, max(funds_disclosed) AS funds_disclosed,
-           max(week_bits) AS week_bits, max(month_bits) AS month_bits
-    FROM placed
-    GROUP BY ALL
+fine AS (  -- one row per (date, place): every area is a place (records name existing divisions), each kind
+           -- gives at most one row per (date, place); joined rather than unioned and grouped, which costs more
+    SELECT a.d, p.code AS place,
+           b.villages_with_branch, m.adult_members, m.youth_members,
+           s.sites_center, s.sites_base, s.sites_station, s.sites_point,
+           t.rescue_teams, t.rescue_teams_with_party, t.volunteer_teams, t.volunteer_teams_20plus,
+           br.brand_projects, f.funds, f.funds_disclosed, w.week_bits, mo.month_bits
+    FROM as_of_dates a
+    CROSS JOIN area_divisions p
+    LEFT JOIN by_branches b ON b.d = a.d AND b.place = p.code
+    LEFT JOIN by_members m ON m.d = a.d AND m.place = p.code
+    LEFT JOIN by_sites s ON s.d = a.d AND s.place = p.code
+    LEFT JOIN by_teams t ON t.d = a.d AND t.place = p.code
+    LEFT JOIN by_brands br ON br.d = a.d AND br.place = p.code
+    LEFT JOIN by_funds f ON f.d = a.d AND f.place = p.code
+    LEFT JOIN by_weeks w ON w.d = a.d AND w.place = p.code
+    LEFT JOIN by_months mo ON mo.d = a.d AND mo.place = p.code
 ),
 rolled AS (  -- the townships as they are; the counties (6-digit prefix) and the city summed
     SELECT d, area, villages_with_branch, adult_members, youth_members, sites_center, sites_base, sites_station,
