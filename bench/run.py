@@ -264,11 +264,12 @@ def import_files(db: Path, scale: str) -> tuple[Path, Path]:
 def _import_once(db: Path, source: Path, work: Path) -> float:
     """Seconds of `rcdash import members FILE` (what the CLI runs) on a fresh copy of the database: the file
     read and checked, loaded, and a new snapshot published."""
+    from rcdash.db import fsync_path
     from rcdash.importing.load import EXIT_OK, import_into
 
     target = work / "import.duckdb"
     shutil.copyfile(db, target)
-    _flush(target)  # the copy's dirty pages are the bench's business, not the import's
+    fsync_path(target)  # the copy's dirty pages are the bench's business, not the import's
     started = time.perf_counter()
     result = import_into(target, "members", source, user="bench")
     elapsed = time.perf_counter() - started
@@ -277,15 +278,6 @@ def _import_once(db: Path, source: Path, work: Path) -> float:
         raise SystemExit(f"bench import of {source.name} failed ({result.exit_code}): {shown}")
     target.unlink()
     return elapsed
-
-
-def _flush(path: Path) -> None:
-    """Write a file's pages to disk now."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _read_csv_once(path: Path) -> float:

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
+from rcdash.appserver import AppServer
 from rcdash.config import REPO_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -27,7 +24,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-b
                  "--disable-renderer-backgrounding", "--disable-background-timer-throttling",
                  "--disable-backgrounding-occluded-windows"]
 SESSIONS = 10
-STARTUP_TIMEOUT_S = 120
 RENDER_TIMEOUT_MS = 600_000  # a cold national page with 10 sessions on 2 cores; reported, never cut short
 SETTLE_MS = 1500  # after the run ends, charts finish painting; only used when counting what a page draws
 POLL_MS = 200  # how often a session checks whether its page has finished
@@ -47,34 +43,8 @@ def chromium_available() -> bool:
     return CHROMIUM.exists()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`streamlit run app.py` on a free port against a database."""
-
-    def __init__(self, db: Path) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "RCDASH_DB": str(db)}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
-            cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("streamlit did not start")
+class Server(AppServer):
+    """The app as served, with the figures the benchmark reads from /proc."""
 
     def memory_mb(self) -> dict[str, float]:
         """Peak (VmHWM) and current (VmRSS) resident memory of the server process, in MB."""
@@ -89,14 +59,6 @@ class Server:
         """CPU time the server process has used (user + system)."""
         fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
 
 
 async def _finished(page: object, expected: tuple[int, ...] | None) -> tuple[int, ...]:

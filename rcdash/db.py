@@ -319,7 +319,7 @@ def _writer_lock(path: Path, timeout_s: float = WRITER_LOCK_TIMEOUT_S) -> Iterat
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _fsync_path(path: Path) -> None:
+def fsync_path(path: Path) -> None:
     """Flush a file or directory to disk, so a rename survives a power cut."""
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -357,7 +357,7 @@ class StagedCopy:
                 stale.unlink(missing_ok=True)
             if self.path.exists() and not self.fresh:
                 shutil.copyfile(self.path, self.staging)
-                _fsync_path(self.staging)
+                fsync_path(self.staging)
             # No fsync from DuckDB on each commit: nothing of the staging file counts until writing() flushes it
             # whole and renames it, so one flush at the end gives the same guarantee at a fraction of the cost.
             self.connection = duckdb.connect(str(self.staging), config={"fsync_mode": "NONE"})
@@ -396,10 +396,10 @@ class StagedCopy:
         self.connection.execute("CHECKPOINT")
         self.connection.close()
         self.connection = None
-        _fsync_path(self.staging)
+        fsync_path(self.staging)
         Path(str(self.path) + ".wal").unlink(missing_ok=True)  # a stale log of the old file must not replay
         os.replace(self.staging, self.path)
-        _fsync_path(self.path.parent)
+        fsync_path(self.path.parent)
 
 
 @contextlib.contextmanager

@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import App, open_page, screenshot, start_app
+from rcdash.appserver import AppServer
+from tests.browser.conftest import open_page, screenshot, start_app
 
 RENDER_TIMEOUT_MS = 120_000
 TOWNSHIPS = 103
 
 
 @pytest.fixture(scope="module")
-def map_app(demo_db: Path) -> Iterator[App]:
+def map_app(demo_db: Path) -> Iterator[AppServer]:
     app = start_app(demo_db)
     yield app
     app.stop()
@@ -33,7 +34,7 @@ def folium_frame(page: object, timeout_s: float = RENDER_TIMEOUT_MS / 1000) -> o
     raise AssertionError("no streamlit-folium iframe appeared")
 
 
-def test_map_draws_offline_and_click_shows_profile(browser: object, map_app: App) -> None:
+def test_map_draws_offline_and_click_shows_profile(browser: object, map_app: AppServer) -> None:
     outside: list[str] = []
     vendored: list[str] = []
     page = open_page(browser, f"{map_app.url}/map", outside)
@@ -76,7 +77,7 @@ def test_map_draws_offline_and_click_shows_profile(browser: object, map_app: App
     page.context.close()
 
 
-def test_gaps_page_draws_offline(browser: object, map_app: App) -> None:
+def test_gaps_page_draws_offline(browser: object, map_app: AppServer) -> None:
     outside: list[str] = []
     page = open_page(browser, f"{map_app.url}/gaps", outside)
     frame = folium_frame(page)

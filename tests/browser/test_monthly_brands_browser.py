@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from rcdash import config
+from rcdash.appserver import AppServer
 from rcdash.db import connect
 from rcdash.importing.load import import_file
 from tests import samples
-from tests.browser.conftest import App, open_page, screenshot, start_app
+from tests.browser.conftest import open_page, screenshot, start_app
 
 RENDER_TIMEOUT_MS = 120_000
 HOSTILE_NAME = "恶意项目<b>粗</b>"
@@ -20,7 +21,7 @@ HOSTILE_DESCRIPTION = "<script>alert('xss')</script><img src=x onerror=alert(1)>
 
 
 @pytest.fixture(scope="module")
-def app(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+def app(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     """The app on a copy of the demo with one hostile project and one project whose photo file is gone."""
     folder = tmp_path_factory.mktemp("m6_browser")
     db = folder / "demo.duckdb"
@@ -46,7 +47,7 @@ def settle(page: object) -> None:
     page.wait_for_timeout(2000)  # type: ignore[attr-defined]
 
 
-def test_monthly_page(browser: object, app: App) -> None:
+def test_monthly_page(browser: object, app: AppServer) -> None:
     outside: list[str] = []
     page = open_page(browser, f"{app.url}/monthly", outside)
     page.get_by_text("周周有声音：每周活动数", exact=True).wait_for(timeout=RENDER_TIMEOUT_MS)
@@ -62,7 +63,7 @@ def test_monthly_page(browser: object, app: App) -> None:
     page.context.close()
 
 
-def test_brands_page_and_detail(browser: object, app: App) -> None:
+def test_brands_page_and_detail(browser: object, app: AppServer) -> None:
     outside: list[str] = []
     alerts: list[str] = []
     page = open_page(browser, f"{app.url}/brands", outside)

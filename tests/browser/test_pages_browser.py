@@ -8,22 +8,23 @@ from pathlib import Path
 
 import pytest
 
+from rcdash.appserver import AppServer
 from rcdash.config import REPO_ROOT
-from tests.browser.conftest import App, open_page, screenshot, start_app
+from tests.browser.conftest import open_page, screenshot, start_app
 
 PAGE_NAMES = sorted(p.stem for p in (REPO_ROOT / "pages").glob("*.py"))
 RENDER_TIMEOUT_MS = 120_000
 
 
 @pytest.fixture(scope="module")
-def demo_app(demo_db: Path) -> Iterator[App]:
+def demo_app(demo_db: Path) -> Iterator[AppServer]:
     app = start_app(demo_db)
     yield app
     app.stop()
 
 
 @pytest.mark.parametrize("name", PAGE_NAMES)
-def test_page_renders(browser: object, demo_app: App, name: str) -> None:
+def test_page_renders(browser: object, demo_app: AppServer, name: str) -> None:
     outside: list[str] = []
     page = open_page(browser, f"{demo_app.url}/{name}", outside)
     page.wait_for_selector("h1", timeout=RENDER_TIMEOUT_MS)

@@ -113,7 +113,20 @@ fine AS (  -- one row per (date, place): every area is a place (records name exi
     LEFT JOIN by_weeks w ON w.d = a.d AND w.place = p.code
     LEFT JOIN by_months mo ON mo.d = a.d AND mo.place = p.code
 ),
-rolled AS (  -- the townships as they are; the counties (6-digit prefix) and the city summed
+summed AS (  -- the counties (6-digit prefix) and the whole (every record: the city's) in one pass over fine
+    SELECT d, county, grouping(county) = 1 AS whole,
+           sum(villages_with_branch) AS villages_with_branch,
+           sum(adult_members) AS adult_members, sum(youth_members) AS youth_members,
+           sum(sites_center) AS sites_center, sum(sites_base) AS sites_base,
+           sum(sites_station) AS sites_station, sum(sites_point) AS sites_point,
+           sum(rescue_teams) AS rescue_teams, sum(rescue_teams_with_party) AS rescue_teams_with_party,
+           sum(volunteer_teams) AS volunteer_teams, sum(volunteer_teams_20plus) AS volunteer_teams_20plus,
+           sum(brand_projects) AS brand_projects, sum(funds) AS funds, sum(funds_disclosed) AS funds_disclosed,
+           bit_or(week_bits) AS week_bits, bit_or(month_bits) AS month_bits
+    FROM (SELECT *, CASE WHEN length(place) >= 6 THEN left(place, 6) END AS county FROM fine)
+    GROUP BY GROUPING SETS ((d, county), (d))
+),
+rolled AS (  -- the townships as they are; the counties and the city summed
     SELECT d, area, villages_with_branch, adult_members, youth_members, sites_center, sites_base, sites_station,
            sites_point, rescue_teams, rescue_teams_with_party, volunteer_teams, volunteer_teams_20plus,
            brand_projects, funds, funds_disclosed,
@@ -122,29 +135,11 @@ rolled AS (  -- the townships as they are; the counties (6-digit prefix) and the
     FROM (
         SELECT f.*, f.place AS area FROM fine f, want w WHERE w.township AND length(f.place) = 9
         UNION ALL BY NAME
-        SELECT d, left(place, 6) AS area,
-               sum(villages_with_branch) AS villages_with_branch,
-               sum(adult_members) AS adult_members, sum(youth_members) AS youth_members,
-               sum(sites_center) AS sites_center, sum(sites_base) AS sites_base,
-               sum(sites_station) AS sites_station, sum(sites_point) AS sites_point,
-               sum(rescue_teams) AS rescue_teams, sum(rescue_teams_with_party) AS rescue_teams_with_party,
-               sum(volunteer_teams) AS volunteer_teams, sum(volunteer_teams_20plus) AS volunteer_teams_20plus,
-               sum(brand_projects) AS brand_projects, sum(funds) AS funds, sum(funds_disclosed) AS funds_disclosed,
-               bit_or(week_bits) AS week_bits, bit_or(month_bits) AS month_bits
-        FROM fine f, want w WHERE w.county AND length(f.place) >= 6
-        GROUP BY d, left(place, 6)
+        SELECT s.* EXCLUDE (county, whole), s.county AS area
+        FROM summed s, want w WHERE w.county AND NOT s.whole AND s.county IS NOT NULL
         UNION ALL BY NAME
-        SELECT d, c.code AS area,  -- the city holds every record (each city row, should there be several)
-               sum(villages_with_branch) AS villages_with_branch,
-               sum(adult_members) AS adult_members, sum(youth_members) AS youth_members,
-               sum(sites_center) AS sites_center, sum(sites_base) AS sites_base,
-               sum(sites_station) AS sites_station, sum(sites_point) AS sites_point,
-               sum(rescue_teams) AS rescue_teams, sum(rescue_teams_with_party) AS rescue_teams_with_party,
-               sum(volunteer_teams) AS volunteer_teams, sum(volunteer_teams_20plus) AS volunteer_teams_20plus,
-               sum(brand_projects) AS brand_projects, sum(funds) AS funds, sum(funds_disclosed) AS funds_disclosed,
-               bit_or(week_bits) AS week_bits, bit_or(month_bits) AS month_bits
-        FROM fine f CROSS JOIN cities c
-        GROUP BY d, c.code
+        SELECT s.* EXCLUDE (county, whole), c.code AS area  -- each city row, should there be several
+        FROM summed s CROSS JOIN cities c WHERE s.whole
     )
 ),
 years AS (  -- population depends on the year only
