@@ -18,6 +18,9 @@ def cell(column: Column, i: int) -> object:
     return column[i]
 
 
+NUMBER_TYPES = frozenset({bool, int, float})  # equal across types: True == 1 == 1.0
+
+
 def _key(value: object) -> object:
     """A dictionary key that keeps cells apart that read differently though equal in Python (1, 1.0, True)."""
     return value if value.__class__ is str else (value.__class__, value)
@@ -29,6 +32,16 @@ def factorize(column: Column) -> tuple[np.ndarray, pa.Array | list[object]]:
     if isinstance(column, pa.Array):
         encoded = column if isinstance(column, pa.DictionaryArray) else column.dictionary_encode()
         return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary
+    if len(set(map(type, column)) & NUMBER_TYPES) <= 1:
+        # No two cells of different number types (1, 1.0, True) that Python would call equal: the cells are
+        # their own dictionary keys, which is several times quicker than _key on every cell.
+        try:
+            distinct = list(dict.fromkeys(column))
+        except TypeError:  # an unhashable cell cannot come from a reader; the general path keeps it apart
+            pass
+        else:
+            position = {value: i for i, value in enumerate(distinct)}
+            return np.fromiter(map(position.__getitem__, column), dtype=np.int64, count=len(column)), distinct
     index: dict[object, int] = {}
     uniques: list[object] = []
     codes = []

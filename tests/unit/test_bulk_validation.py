@@ -176,3 +176,48 @@ def test_blank_cells_in_bulk_are_exactly_the_cells_str_strip_empties() -> None:
     characters = [chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF]  # every character of the BMP
     cells = [*characters, *(f" {c} " for c in characters), "", " \t\u3000\u00a0 ", "\u200b", "a b"]
     assert _blank_cells(pa.array(cells, type=pa.string())).tolist() == [_empty(c) for c in cells]
+
+
+def _rows_table(cells: list[list[object]]) -> tuple:
+    """The sheet as the row-by-row reading gave it (the reference for rcdash.importing.read._to_table)."""
+    from rcdash.importing.read import _empty, _header
+
+    numbered = [(i + 1, row) for i, row in enumerate(cells) if not all(_empty(c) for c in row)]
+    if not numbered:
+        return ("FileProblem",)
+    header, rows = _header(numbered[0][1]), numbered[1:]
+    widths = [len(r) for _, r in rows]
+    width = max(widths, default=len(header))
+    padded = [r + [None] * (width - len(r)) for _, r in rows]
+    columns = [list(c) for c in zip(*padded, strict=True)] if rows else [[] for _ in range(width)]
+    return header, columns, [n for n, _ in rows], None if all(w == width for w in widths) else widths
+
+
+SHEET_CELLS = st.one_of(st.none(), st.sampled_from(["", " ", "a", "1", "\t", "x y", "1.0"]), st.integers(-2, 2),
+                        st.floats(allow_nan=True), st.booleans())
+
+
+@settings(max_examples=500, deadline=None)
+@given(cells=st.lists(st.lists(SHEET_CELLS, max_size=5), max_size=8))
+def test_sheet_by_column_reads_as_row_by_row(cells: list[list[object]]) -> None:
+    from rcdash.importing.read import _to_table
+
+    try:
+        table = _to_table([list(r) for r in cells], "xlsx")
+    except FileProblem:
+        got: tuple = ("FileProblem",)
+    else:
+        got = (table.header, [list(c) for c in table.columns], table.row_numbers, table.widths)
+    assert repr(got) == repr(_rows_table(cells))
+
+
+@settings(max_examples=500, deadline=None)
+@given(column=st.lists(SHEET_CELLS, max_size=12))
+def test_factorize_keeps_cells_apart_that_read_differently(column: list[object]) -> None:
+    from rcdash.importing.columns import factorize
+
+    codes, uniques = factorize(column)
+    assert [repr(uniques[c]) for c in codes] == [repr(v) for v in column] or any(
+        isinstance(v, float) and v == 0 for v in column)  # 0.0 and -0.0 are one cell, as they always were
+    numbers = [u for u in uniques if u == u]  # NaN is never equal to itself: each NaN cell stays its own
+    assert len({(type(u), repr(u)) for u in numbers}) == len(numbers)  # True, 1 and 1.0 stay three cells
