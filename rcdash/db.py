@@ -198,7 +198,19 @@ def _build_division_keys(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("division_key_rows")
 
 
-# Pre-aggregation at write time: each is rebuilt by refresh_derived when a source table changed.
+def _build_latest_metrics(con: duckdb.DuckDBPyConnection) -> None:
+    """Every area's metrics as of the latest data date (rcdash.metrics.engine.store_latest)."""
+    from rcdash.metrics.engine import store_latest  # the engine builds on this module
+
+    store_latest(con)
+
+
+# What the metrics read, and what decides the latest data date (rcdash/metrics/sql/latest_data_date.sql).
+METRICS_SOURCES = ("divisions", "branches", "members", "sites", "teams", "brands", "funds", "activities", "population",
+                   "rescue_stats", "party")
+
+# Pre-aggregation at write time: each is rebuilt by refresh_derived when a source table changed, in this order
+# (latest_metrics reads the tables before it).
 DERIVED = (
     Derived("division_keys", ("divisions",), _build_division_keys),
     Derived("area_divisions", ("divisions",)),
@@ -206,6 +218,7 @@ DERIVED = (
     Derived("site_counts", ("sites",)),
     Derived("activity_weeks", ("activities",)),
     Derived("theme_months", ("activities",)),
+    Derived("latest_metrics", METRICS_SOURCES, _build_latest_metrics),
 )
 DERIVED_META_PREFIX = "derived:"  # meta key of a derived table: the fingerprint of its sources when built
 def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -222,6 +235,18 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> str:
         f"SELECT count(*), coalesce(sum(import_id), 0), coalesce(max(import_id), 0) FROM {quote_ident(table)}"
     ))
     return ":".join(str(v) for v in row)  # type: ignore[union-attr]
+
+
+def _check_division_codes(con: duckdb.DuckDBPyConnection, fingerprint: str) -> None:
+    """Refuse divisions whose codes do not carry their ancestors (what the derived tables rely on); checked once
+    per state of the divisions table, not on every import."""
+    key = DERIVED_META_PREFIX + "checked:divisions"
+    if scalar(con, "SELECT value FROM meta WHERE key = ?", [key]) == fingerprint:
+        return
+    bad = [r[0] for r in con.execute(load_sql("division_code_violations")).fetchall()]
+    if bad:
+        raise ValueError(f"division codes do not carry their county and township as prefixes: {bad}")
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, fingerprint])
 
 
 def refresh_derived(con: duckdb.DuckDBPyConnection, sources: frozenset[str] | None = None) -> list[str]:
@@ -243,9 +268,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, sources: frozenset[str] | No
         if derived.table in existing and scalar(con, "SELECT value FROM meta WHERE key = ?", [key]) == current:
             continue
         if "divisions" in derived.sources:
-            bad = [r[0] for r in con.execute(load_sql("division_code_violations")).fetchall()]
-            if bad:
-                raise ValueError(f"division codes do not carry their county and township as prefixes: {bad}")
+            _check_division_codes(con, prints["divisions"])
         if derived.build is not None:
             derived.build(con)
         else:

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from rcdash.db import load_sql, with_derived
+from rcdash.db import load_sql, table_names, with_derived
 from rcdash.metrics.definitions import METRICS
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -33,9 +33,35 @@ def metrics_sql(con: duckdb.DuckDBPyConnection) -> str:
     return with_derived(con, load_sql("area_metrics", SQL_DIR))
 
 
+# Every area's metrics as of the latest data date, stored by each write (rcdash.db.DERIVED): the date every
+# page and `rcdash kpi` open on, so that their first view of a national database reads 21,000 stored rows
+# instead of aggregating millions of records.
+LATEST_TABLE = "latest_metrics"
+
+
+def store_latest(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)build the stored metrics of every area as of the latest data date (none when nothing is dated)."""
+    from rcdash.metrics.period import latest_data_date  # period builds on the engine's SQL folder
+
+    latest = latest_data_date(con)
+    con.execute(f"CREATE OR REPLACE TABLE {LATEST_TABLE} AS {metrics_sql(con)}",
+                {"dates": [latest] if latest else [], "levels": list(LEVELS)})
+
+
+def _stored(con: duckdb.DuckDBPyConnection, dates: Sequence[date], levels: tuple[str, ...]) -> pd.DataFrame | None:
+    """The stored rows, when `dates` is the one date they are for (else None: compute)."""
+    if len(set(dates)) != 1 or LATEST_TABLE not in table_names(con):
+        return None
+    stored = con.execute(load_sql("latest_metrics_of", SQL_DIR), {"as_of": next(iter(dates)), "levels": list(levels)})
+    frame = stored.df()
+    return frame if len(frame) else None
+
+
 def _compute(con: duckdb.DuckDBPyConnection, dates: Sequence[date], levels: tuple[str, ...]) -> pd.DataFrame:
     """The engine's query for the city and the areas of `levels`."""
-    frame = con.execute(metrics_sql(con), {"dates": list(dates), "levels": list(levels)}).df()
+    frame = _stored(con, dates, levels)
+    if frame is None:
+        frame = con.execute(metrics_sql(con), {"dates": list(dates), "levels": list(levels)}).df()
     frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
     for metric in METRICS:
         if metric.county_level_only:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -273,3 +273,60 @@ def test_periods() -> None:
 def test_default_as_of(fixture_con, con) -> None:
     assert default_as_of(fixture_con, today=date(2026, 1, 1)) == date(2021, 9, 1)  # the latest brand start
     assert default_as_of(con, today=date(2026, 1, 1)) == date(2026, 1, 1)
+
+
+def _computed(con: duckdb.DuckDBPyConnection, dates: list[date], level: str | None) -> object:
+    """The engine's result computed from the records, never from the stored latest metrics."""
+    from unittest.mock import patch
+
+    from rcdash.metrics import engine
+
+    with patch.object(engine, "_stored", return_value=None):
+        return engine.compute_all(con, dates) if level is None else engine.compute(con, dates, level)
+
+
+def test_latest_date_is_read_from_stored_metrics_equal_to_computing(demo_db: Path, tmp_path: Path) -> None:
+    import shutil
+    from unittest.mock import patch
+
+    import pandas as pd
+
+    from rcdash.db import writing
+    from rcdash.importing.load import import_into, undo_import
+    from rcdash.metrics import engine
+    from rcdash.metrics.period import latest_data_date
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copyfile(demo_db, db)
+
+    def check(expect_adult: float | None = None) -> None:
+        con = connect(db, read_only=True)
+        try:
+            latest = latest_data_date(con)
+            for level in ("county", "township", None):
+                stored = engine.compute_all(con, [latest]) if level is None else engine.compute(con, [latest], level)
+                pd.testing.assert_frame_equal(stored, _computed(con, [latest], level))
+            with patch.object(engine, "metrics_sql", side_effect=AssertionError("computed, not read")):
+                city = engine.compute(con, [latest], "county").iloc[0]  # read from the stored rows
+                with pytest.raises(AssertionError, match="computed, not read"):
+                    engine.compute(con, [latest - timedelta(days=1)], "county")  # any other date is computed
+            if expect_adult is not None:
+                assert city["adult_members"] == expect_adult
+        finally:
+            con.close()
+
+    check()
+    con = connect(db, read_only=True)
+    latest, before = latest_data_date(con), engine.compute(con, [latest_data_date(con)], "county").iloc[0]
+    con.close()
+    # An import changes the stored metrics in the same step (here: 1,000 more members in one village).
+    text = f"division,date,adult_members\n{XIASHAN},{latest.isoformat()},1000\n"
+    result = import_into(db, "members", write(tmp_path, "m.csv", text))
+    assert result.exit_code == 0, result.errors
+    con = connect(db, read_only=True)
+    old = con.execute("SELECT adult_members FROM members_prior WHERE division = ?", [XIASHAN]).fetchall()
+    con.close()
+    check(before["adult_members"] + 1000 - (old[0][0] if old else 0))
+    with writing(db) as con:  # and an undo
+        undo_import(con, result.import_id)
+    check(before["adult_members"])
