@@ -27,7 +27,12 @@ SESSIONS = 10
 RENDER_TIMEOUT_MS = 600_000  # a cold national page with 10 sessions on 2 cores; reported, never cut short
 SETTLE_MS = 1500  # after the run ends, charts finish painting; only used when counting what a page draws
 POLL_MS = 200  # how often a session checks whether its page has finished
-OVERVIEW = "overview"
+OVERVIEW = "overview"  # the default page, served at the root: /overview would show "Page not found" first
+
+
+def page_url(url: str, name: str) -> str:
+    """Where a page is served (the default page at the root)."""
+    return f"{url}/" if name == OVERVIEW else f"{url}/{name}"
 RUNNING = "document.querySelector('[data-testid=\"stStatusWidget\"]')"
 COUNTS = ("document.querySelectorAll('.js-plotly-plot .main-svg').length",
           "document.querySelectorAll('[data-testid=\"stDataFrame\"] canvas, [data-testid=\"stDataFrame\"] table').length",
@@ -81,7 +86,7 @@ async def _visit_every_page(browser: object, url: str) -> tuple[int, ...]:
     page = await context.new_page()
     expected: tuple[int, ...] = ()
     for name in sorted(p.stem for p in (REPO_ROOT / "pages").glob("*.py")):
-        await page.goto(f"{url}/{name}")
+        await page.goto(page_url(url, name))
         counts = await _finished(page, None)
         if name == OVERVIEW:
             expected = counts
@@ -94,7 +99,7 @@ async def _one_session(browser: object, url: str, expected: tuple[int, ...]) -> 
     context = await browser.new_context(viewport={"width": 1400, "height": 1800}, locale="zh-CN")  # type: ignore[attr-defined]
     page = await context.new_page()
     started = time.perf_counter()
-    await page.goto(f"{url}/{OVERVIEW}")
+    await page.goto(page_url(url, OVERVIEW))
     await _finished(page, expected)
     elapsed = time.perf_counter() - started
     await context.close()

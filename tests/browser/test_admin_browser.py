@@ -66,7 +66,7 @@ def test_cli_import_while_app_serves_and_two_processes(browser: object, demo_db:
     try:
         page = open_page(browser, f"{first.url}/data_status", [])
         page.get_by_text("最近的导入", exact=True).wait_for(timeout=TIMEOUT_MS)
-        other = open_page(browser, f"{second.url}/overview", [])
+        other = open_page(browser, f"{second.url}/", [])
         other.get_by_text("计划目标").first.wait_for(timeout=TIMEOUT_MS)
         csv = write(tmp_path, "新会员.csv", "division,date,adult_members\n330603006,2023-01-31,1234\n")
         env = {**os.environ, "RCDASH_DB": str(db)}
