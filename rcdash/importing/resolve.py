@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from rcdash.db import scalar, table_names
+from rcdash.db import load_sql, scalar, table_names
 from rcdash.reference.divisions import (
     CODE_AND_NAME_RE,
     SEPARATORS,
@@ -30,7 +30,6 @@ from rcdash.reference.divisions import (
     normalize,
 )
 
-DIVISION_COLUMNS = "code, name, short_name, level, parent_code, kind"
 WHOLE_INDEX_BELOW = 20_000  # divisions: a city indexes whole in ~20 ms, quicker than looking names up in SQL
 _DIGITS = re.compile(r"[0-9]{2,12}")
 
@@ -48,7 +47,7 @@ class DivisionSource:
     def full(self) -> DivisionIndex:
         """The index of every division (built on first need)."""
         if self._full is None:
-            frame = self._con.execute(f"SELECT {DIVISION_COLUMNS} FROM divisions").df()
+            frame = self._con.execute(load_sql("division_rows")).df()
             self._full = DivisionIndex(frame)
         return self._full
 
@@ -116,8 +115,7 @@ class DivisionSource:
 
     def _rows(self, codes: set[str]) -> pd.DataFrame:
         """These divisions, for an index."""
-        sql = f"SELECT {DIVISION_COLUMNS} FROM divisions d JOIN wanted w ON w.value = d.code"
-        return self._query(sql, codes).to_pandas()
+        return self._query(load_sql("division_rows_wanted"), codes).to_pandas()
 
     def resolve(self, text: str, township: str | None = None, levels: frozenset[str] | None = None) -> Resolution:
         """As DivisionIndex.resolve: on the small index when it finds a code there, else on the full index."""

@@ -44,8 +44,9 @@ def store_latest(con: duckdb.DuckDBPyConnection) -> None:
     from rcdash.metrics.period import latest_data_date  # period builds on the engine's SQL folder
 
     latest = latest_data_date(con)
-    con.execute(f"CREATE OR REPLACE TABLE {LATEST_TABLE} AS {metrics_sql(con)}",
-                {"dates": [latest] if latest else [], "levels": list(LEVELS)})
+    rows = con.sql(metrics_sql(con), params={"dates": [latest] if latest else [], "levels": list(LEVELS)})
+    con.execute(load_sql("latest_metrics_drop", SQL_DIR))
+    rows.create(LATEST_TABLE)  # the query's own column types, so reading it back equals computing
 
 
 def _stored(con: duckdb.DuckDBPyConnection, dates: Sequence[date], levels: tuple[str, ...]) -> pd.DataFrame | None:
