@@ -63,7 +63,8 @@ def fund_list(con: duckdb.DuckDBPyConnection, as_of: date, area: str) -> pd.Data
     overdue = [d is None or pd.isna(d) or d <= cutoff or d > as_of for d in last]
     frame = frame.assign(
         established_on=pd.to_datetime(frame["established_on"]).dt.date,
-        last_disclosed_on=["从未公开" if pd.isna(d) else d for d in last],
+        # One type in the column (text): a column mixing dates and text cannot be sent to the browser as Arrow.
+        last_disclosed_on=["从未公开" if pd.isna(d) else d.isoformat() for d in last],
         overdue=["⚠ 超过 12 个月未公开" if o else "已公开" for o in overdue],
     )
     return frame.rename(columns={
