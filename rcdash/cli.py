@@ -112,10 +112,22 @@ def cmd_import(args: argparse.Namespace) -> int:
         except WriterBusy as exc:
             raise UsageProblem(str(exc)) from None
     if args.format == "json":
-        print(json.dumps(result.as_json(), ensure_ascii=False))
+        print(json.dumps(result.as_json(), ensure_ascii=False), flush=True)
     else:
         _print_import_text(result)
+    if result.import_id is not None:  # rows were loaded
+        settle_after_import(db)
     return result.exit_code
+
+
+def settle_after_import(db: Path) -> None:
+    """Store the latest metrics again (the import published its rows without them; see rcdash.db.settle)."""
+    from rcdash.db import WriterBusy, settle
+
+    try:
+        settle(db)
+    except WriterBusy:  # another writer holds the database; its publish stores them, and readers compute meanwhile
+        print("统计缓存稍后更新（数据库正被另一个写入占用），数据已导入，查询不受影响。", file=sys.stderr)
 
 
 def cmd_imports(args: argparse.Namespace) -> int:

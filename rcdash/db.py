@@ -178,6 +178,10 @@ class Derived:
     table: str  # also the name of its query, rcdash/sql/<table>.sql, unless built in Python
     sources: tuple[str, ...]
     build: Callable[[duckdb.DuckDBPyConnection], None] | None = None  # for tables SQL cannot compute
+    # A deferred table is a read cache that readers can do without (they compute what it holds when it is
+    # missing): an import drops it and publishes its rows without waiting for it, and settle() rebuilds it as
+    # the next write, so that the import's own step costs what its rows cost.
+    deferred: bool = False
 
 
 def _build_division_keys(con: duckdb.DuckDBPyConnection) -> None:
@@ -218,8 +222,11 @@ DERIVED = (
     Derived("site_counts", ("sites",)),
     Derived("activity_weeks", ("activities",)),
     Derived("theme_months", ("activities",)),
-    Derived("latest_metrics", METRICS_SOURCES, _build_latest_metrics),
+    Derived("latest_metrics", METRICS_SOURCES, _build_latest_metrics, deferred=True),
 )
+# What refresh_derived does with the deferred tables: build them like the others, drop those derived from the
+# tables the caller changed, or leave them as they are.
+BUILD, DROP, SKIP = "build", "drop", "skip"
 DERIVED_META_PREFIX = "derived:"  # meta key of a derived table: the fingerprint of its sources when built
 def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
     """The tables of the current database."""
@@ -249,16 +256,24 @@ def _check_division_codes(con: duckdb.DuckDBPyConnection, fingerprint: str) -> N
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, fingerprint])
 
 
-def refresh_derived(con: duckdb.DuckDBPyConnection, sources: frozenset[str] | None = None) -> list[str]:
+def refresh_derived(con: duckdb.DuckDBPyConnection, sources: frozenset[str] | None = None,
+                    deferred: str = BUILD) -> list[str]:
     """Rebuild the derived tables whose sources changed since they were built; the names of those rebuilt.
 
-    sources: check only tables derived from these (others are built only when missing).
+    sources: check only tables derived from these (others are built only when missing). deferred: BUILD the
+    deferred tables like the others; DROP those derived from `sources`, which the caller has changed (a load or
+    an undo: without checking, as they surely changed); SKIP them.
     """
     existing = table_names(con)
     prints: dict[str, str] = {}
     rebuilt = []
     for derived in DERIVED:
         if derived.table in existing and sources is not None and not sources.intersection(derived.sources):
+            continue
+        if derived.deferred and deferred != BUILD:
+            if deferred == DROP and derived.table in existing and sources is not None:
+                con.execute(f"DROP TABLE {quote_ident(derived.table)}")
+                con.execute("DELETE FROM meta WHERE key = ?", [DERIVED_META_PREFIX + derived.table])
             continue
         for source in derived.sources:
             if source not in prints:
@@ -276,6 +291,29 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, sources: frozenset[str] | No
         con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, current])
         rebuilt.append(derived.table)
     return rebuilt
+
+
+def unsettled(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The deferred tables a published database lacks (dropped by an import, not yet rebuilt by settle)."""
+    existing = table_names(con)
+    return [d.table for d in DERIVED if d.deferred and d.table not in existing]
+
+
+def settle(path: Path | str) -> list[str]:
+    """Rebuild the deferred tables that imports dropped, as one more published write; the names rebuilt (none,
+    and nothing written, when there is nothing to do). Run after an import; a reader never needs it."""
+    if not Path(path).exists():
+        return []
+    reader = open_snapshot(path)
+    try:
+        missing = unsettled(reader)
+    finally:
+        reader.close()
+    if not missing:
+        return []
+    with writing(path):  # publishing builds every derived table that is missing
+        pass
+    return missing
 
 
 def with_derived(con: duckdb.DuckDBPyConnection, sql: str) -> str:
@@ -351,29 +389,15 @@ def fsync_path(path: Path) -> None:
         os.close(fd)
 
 
-def _warm(con: duckdb.DuckDBPyConnection) -> None:
-    """Read what storing the latest metrics will read, so that doing it after the import's rows are loaded finds the
-    copy's blocks in memory (a first query on a freshly opened file costs several times a second one)."""
-    if "latest_metrics" in table_names(con):
-        from rcdash.metrics.engine import store_latest
-
-        con.execute("BEGIN")
-        try:  # a failure here would recur, and be reported, when the import stores them
-            with contextlib.suppress(duckdb.Error):
-                store_latest(con)  # the same reads; rolled back, as the import stores them again with its rows
-        finally:
-            con.execute("ROLLBACK")
-
-
 class StagedCopy:
     """The first half of a write: the writer lock taken and the published file copied to a staging file and
     flushed to disk. Started in a thread, it runs while the caller does other work — an import reads and checks
     its file meanwhile — so that publishing later has only the changed pages to write. writing() finishes it."""
 
-    def __init__(self, path: Path | str, fresh: bool = False, background: bool = False) -> None:
+    def __init__(self, path: Path | str, fresh: bool = False, background: bool = False, defer: bool = False) -> None:
         self.path = Path(path)
         self.fresh = fresh
-        self.warm = background and not fresh
+        self.defer = defer  # publish without building the deferred derived tables (an import: see settle)
         self.staging = self.path.with_name(f".{self.path.name}{STAGING_MARK}{os.getpid()}")
         self._lock = _writer_lock(self.path)
         self._locked = False
@@ -400,8 +424,6 @@ class StagedCopy:
             # whole and renames it, so one flush at the end gives the same guarantee at a fraction of the cost.
             self.connection = duckdb.connect(str(self.staging), config={"fsync_mode": "NONE"})
             _ensure_schema(self.connection)
-            if self.warm:
-                _warm(self.connection)
         except BaseException as exc:  # handed to the thread that waits
             self._error = exc
 
@@ -432,7 +454,7 @@ class StagedCopy:
     def publish(self) -> None:
         """Make the staging copy the database: flushed, then renamed over the published file."""
         assert self.connection is not None
-        refresh_derived(self.connection, frozenset({"divisions"}))
+        refresh_derived(self.connection, frozenset({"divisions"}), SKIP if self.defer else BUILD)
         self.connection.execute("CHECKPOINT")
         self.connection.close()
         self.connection = None

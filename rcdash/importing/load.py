@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from rcdash.db import Opening, StagedCopy, first_row, kind_sql, open_snapshot, refresh_derived, scalar, writing
+from rcdash.db import DROP, Opening, StagedCopy, first_row, kind_sql, open_snapshot, refresh_derived, scalar, writing
 from rcdash.importing.bundle import PhotoSource, open_bundle, read_if_bundle
 from rcdash.importing.kinds import KINDS
 from rcdash.importing.read import FileProblem, read_table
@@ -103,11 +103,13 @@ def import_file(
 def import_into(db: Path, kind_name: str, path: Path, *, user: str = "cli",
                 progress: Progress | None = None) -> ImportResult:
     """`rcdash import`: the file is read and checked against the published database while the copy that the
-    write will publish is made (rcdash.db.StagedCopy); then it is loaded into that copy and published."""
+    write will publish is made (rcdash.db.StagedCopy); then it is loaded into that copy and published, without
+    waiting for the stored metrics (a deferred derived table: readers compute them meanwhile). The caller runs
+    rcdash.db.settle(db) next to store them again."""
     if not Path(db).exists():  # a new database: its reference data must be there before anything is checked
         with writing(db) as con:
             return import_file(con, kind_name, path, user=user, progress=progress)
-    staged = StagedCopy(db, background=True)
+    staged = StagedCopy(db, background=True, defer=True)
     try:
         reader = Opening(lambda: open_snapshot(db))  # opened while the file is being read
         try:
@@ -249,7 +251,9 @@ def _load(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, ch
         con.execute(sql["insert_staged"], [import_id])
         inserted = checked.accepted - int(updated)
         con.execute("UPDATE imports SET inserted = ?, updated = ? WHERE import_id = ?", [inserted, updated, import_id])
-        refresh_derived(con)  # the tables the metrics read, in the same transaction as the rows they come from
+        # The tables the metrics read, in the same transaction as the rows they come from (the deferred ones
+        # dropped: publishing rebuilds them unless the writer defers that to rcdash.db.settle).
+        refresh_derived(con, frozenset({kind.table}), DROP)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -282,7 +286,7 @@ def undo_import(con: duckdb.DuckDBPyConnection, import_id: int, user: str = "cli
             "UPDATE imports SET status = 'undone', undone_at = ?, undone_by = ? WHERE import_id = ?",
             [datetime.now().replace(microsecond=0), user, import_id],
         )
-        refresh_derived(con)
+        refresh_derived(con, frozenset({KINDS[kind_name].table}), DROP)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

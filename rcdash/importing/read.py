@@ -128,9 +128,19 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 def _read_csv(data: bytes) -> Table:
     """A CSV file; the delimiter is a comma, or a tab/semicolon when the header uses one."""
+    if b"\x00" in data[:4096]:
+        raise FileProblem("文件不是文本 CSV，也不是 Excel 工作簿；请上传 .csv 或 .xlsx")
+    # Most files are UTF-8: Arrow reads the bytes as they are and checks that every cell is UTF-8, so the file is
+    # decoded in Python only when that fails (GBK) or when the csv module must read it. The header's prefix,
+    # decoded leniently, only picks the delimiter and the header record for Arrow (which would refuse bad bytes).
+    prefix = data[:HEADER_PREFIX_CHARS].decode(TEXT_ENCODINGS[0], "ignore")
+    table = _read_csv_fast(data, prefix, _delimiter(prefix))
+    if table is not None:
+        return table
     text, encoding = _decode(data)
     delimiter = _delimiter(text)
-    table = _read_csv_fast(data, text, delimiter, utf8=encoding == TEXT_ENCODINGS[0])
+    if encoding != TEXT_ENCODINGS[0]:  # re-encoded to UTF-8 for Arrow
+        table = _read_csv_fast(data, text, delimiter, utf8=False)
     return table if table is not None else _read_csv_rows(text, delimiter)
 
 
@@ -174,7 +184,7 @@ def _read_csv_fast(data: bytes, text: str, delimiter: str, utf8: bool = True) ->
             io.BytesIO(raw),
             read_options=pa_csv.ReadOptions(column_names=names, use_threads=True),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), check_utf8=True,
                                                   strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError):

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from rcdash.db import connect, init_db
 from rcdash.importing.kinds import KINDS
 from rcdash.importing.load import import_file
-from rcdash.importing.read import FileProblem, _delimiter, _read_csv, _read_csv_fast, _read_csv_rows, read_table
+from rcdash.importing.read import FileProblem, _decode, _delimiter, _read_csv, _read_csv_fast, _read_csv_rows, read_table
 from rcdash.importing.resolve import DivisionSource
 from rcdash.importing.validate import RowValidator, map_header, validate_rows, validate_table
 from rcdash.reference.divisions import DivisionIndex, load_reference_divisions
@@ -136,6 +136,34 @@ def test_fast_csv_reader_reads_as_the_csv_module(text: str) -> None:
     got = _read_csv_fast(data, text, delimiter, utf8=True)
     if got is not None:  # None: left to the csv module
         assert (got.header, got.row_numbers, got.rows) == (expected.header, expected.row_numbers, expected.rows)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=["a", "中", "峡", ",", '"', "\n", " ", "\t", "1"], min_size=1, max_size=40),
+       encoding=st.sampled_from(["utf-8", "utf-8-sig", "gbk"]))
+def test_csv_reads_as_the_csv_module_on_the_decoded_text_in_any_encoding(text: str, encoding: str) -> None:
+    # UTF-8 is read by Arrow without decoding it in Python first; GBK must still be found and read the same.
+    # (A few GBK texts are valid UTF-8 too — 峡 is CF BF, which is Ͽ — and are read as UTF-8, as they always were.)
+    data = text.encode(encoding)
+    if not data.strip():
+        return
+    decoded, _ = _decode(data)
+    try:
+        expected = _read_csv_rows(decoded, _delimiter(decoded))
+    except FileProblem as exc:
+        with pytest.raises(FileProblem, match=str(exc)[:8]):
+            _read_csv(data)
+        return
+    got = _read_csv(data)
+    assert (got.header, got.row_numbers, got.rows) == (expected.header, expected.row_numbers, expected.rows)
+
+
+def test_utf8_file_with_gbk_bytes_past_the_header_prefix_is_read_as_gbk() -> None:
+    from rcdash.importing.read import HEADER_PREFIX_CHARS
+
+    text = "名称,数量\n" + "甲,1\n" * (HEADER_PREFIX_CHARS // 6 + 10) + "峡山村,2\n"
+    table = _read_csv(text.encode("gb18030"))  # ASCII-only would be valid UTF-8; the Chinese cells are not
+    assert table.header == ["名称", "数量"] and table.rows[-1][1] == ["峡山村", "2"]
 
 
 def test_township_column_and_plain_codes_in_bulk(db: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:

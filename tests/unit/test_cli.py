@@ -11,6 +11,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from rcdash.config import REPO_ROOT
+from rcdash.db import open_snapshot, scalar, unsettled
 from rcdash.importing.kinds import KINDS
 from tests.conftest import write
 
@@ -38,6 +39,11 @@ def test_init_template_import_undo_round_trip(tmp_path: Path) -> None:
     done = run("import", "branches", str(good), "--format", "json", db=db)
     summary = json.loads(done.stdout)
     assert done.returncode == 0 and summary.keys() >= JSON_KEYS and summary["accepted"] == 1
+    reader = open_snapshot(db)
+    try:  # the command stored the latest metrics again after publishing the rows (rcdash.db.settle)
+        assert unsettled(reader) == [] and scalar(reader, "SELECT count(*) FROM latest_metrics") > 0
+    finally:
+        reader.close()
     log = run("imports", "--format", "json", db=db)
     assert json.loads(log.stdout)[0]["import_id"] == summary["import_id"]
     undo = run("undo", str(summary["import_id"]), db=db)

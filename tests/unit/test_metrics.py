@@ -291,7 +291,7 @@ def test_latest_date_is_read_from_stored_metrics_equal_to_computing(demo_db: Pat
 
     import pandas as pd
 
-    from rcdash.db import writing
+    from rcdash.db import settle, unsettled, writing
     from rcdash.importing.load import import_into, undo_import
     from rcdash.metrics import engine
     from rcdash.metrics.period import latest_data_date
@@ -299,17 +299,21 @@ def test_latest_date_is_read_from_stored_metrics_equal_to_computing(demo_db: Pat
     db = tmp_path / "copy.duckdb"
     shutil.copyfile(demo_db, db)
 
-    def check(expect_adult: float | None = None) -> None:
+    def check(expect_adult: float | None = None, stored: bool = True) -> None:
         con = connect(db, read_only=True)
         try:
             latest = latest_data_date(con)
+            assert unsettled(con) == ([] if stored else ["latest_metrics"])
             for level in ("county", "township", None):
-                stored = engine.compute_all(con, [latest]) if level is None else engine.compute(con, [latest], level)
-                pd.testing.assert_frame_equal(stored, _computed(con, [latest], level))
+                got = engine.compute_all(con, [latest]) if level is None else engine.compute(con, [latest], level)
+                pd.testing.assert_frame_equal(got, _computed(con, [latest], level))
             with patch.object(engine, "metrics_sql", side_effect=AssertionError("computed, not read")):
-                city = engine.compute(con, [latest], "county").iloc[0]  # read from the stored rows
+                if stored:
+                    city = engine.compute(con, [latest], "county").iloc[0]  # read from the stored rows
                 with pytest.raises(AssertionError, match="computed, not read"):
                     engine.compute(con, [latest - timedelta(days=1)], "county")  # any other date is computed
+            if not stored:  # dropped by the import: computed, never read stale
+                city = engine.compute(con, [latest], "county").iloc[0]
             if expect_adult is not None:
                 assert city["adult_members"] == expect_adult
         finally:
@@ -319,14 +323,19 @@ def test_latest_date_is_read_from_stored_metrics_equal_to_computing(demo_db: Pat
     con = connect(db, read_only=True)
     latest, before = latest_data_date(con), engine.compute(con, [latest_data_date(con)], "county").iloc[0]
     con.close()
-    # An import changes the stored metrics in the same step (here: 1,000 more members in one village).
+    # An import publishes its rows without the stored metrics (here: 1,000 more members in one village); until
+    # settle() stores them again, readers compute them from the new rows.
     text = f"division,date,adult_members\n{XIASHAN},{latest.isoformat()},1000\n"
     result = import_into(db, "members", write(tmp_path, "m.csv", text))
     assert result.exit_code == 0, result.errors
     con = connect(db, read_only=True)
     old = con.execute("SELECT adult_members FROM members_prior WHERE division = ?", [XIASHAN]).fetchall()
     con.close()
-    check(before["adult_members"] + 1000 - (old[0][0] if old else 0))
-    with writing(db) as con:  # and an undo
+    after = before["adult_members"] + 1000 - (old[0][0] if old else 0)
+    check(after, stored=False)
+    assert settle(db) == ["latest_metrics"]
+    check(after)
+    assert settle(db) == []  # nothing to do: nothing written
+    with writing(db) as con:  # an undo stores them in its own step
         undo_import(con, result.import_id)
     check(before["adult_members"])
