@@ -202,6 +202,17 @@ def _build_division_keys(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("division_key_rows")
 
 
+def _build_division_paths(con: duckdb.DuckDBPyConnection) -> None:
+    """The common ways of writing each division, with the code each resolves to (rcdash.importing.resolve)."""
+    from rcdash.importing.resolve import division_path_rows  # the importer builds on this module
+
+    con.register("division_path_rows", division_path_rows(con))
+    try:
+        con.execute("CREATE OR REPLACE TABLE division_paths AS SELECT * FROM division_path_rows ORDER BY key")
+    finally:
+        con.unregister("division_path_rows")
+
+
 def _build_latest_metrics(con: duckdb.DuckDBPyConnection) -> None:
     """Every area's metrics as of the latest data date (rcdash.metrics.engine.store_latest)."""
     from rcdash.metrics.engine import store_latest  # the engine builds on this module
@@ -217,6 +228,7 @@ METRICS_SOURCES = ("divisions", "branches", "members", "sites", "teams", "brands
 # (latest_metrics reads the tables before it).
 DERIVED = (
     Derived("division_keys", ("divisions",), _build_division_keys),
+    Derived("division_paths", ("divisions",), _build_division_paths),
     Derived("area_divisions", ("divisions",)),
     Derived("branch_coverage", ("branches",)),
     Derived("site_counts", ("sites",)),
@@ -224,9 +236,6 @@ DERIVED = (
     Derived("theme_months", ("activities",)),
     Derived("latest_metrics", METRICS_SOURCES, _build_latest_metrics, deferred=True),
 )
-# What refresh_derived does with the deferred tables: build them like the others, drop those derived from the
-# tables the caller changed, or leave them as they are.
-BUILD, DROP, SKIP = "build", "drop", "skip"
 DERIVED_META_PREFIX = "derived:"  # meta key of a derived table: the fingerprint of its sources when built
 def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
     """The tables of the current database."""
@@ -257,12 +266,12 @@ def _check_division_codes(con: duckdb.DuckDBPyConnection, fingerprint: str) -> N
 
 
 def refresh_derived(con: duckdb.DuckDBPyConnection, sources: frozenset[str] | None = None,
-                    deferred: str = BUILD) -> list[str]:
+                    drop_deferred: bool = False) -> list[str]:
     """Rebuild the derived tables whose sources changed since they were built; the names of those rebuilt.
 
-    sources: check only tables derived from these (others are built only when missing). deferred: BUILD the
-    deferred tables like the others; DROP those derived from `sources`, which the caller has changed (a load or
-    an undo: without checking, as they surely changed); SKIP them.
+    sources: check only tables derived from these (others are built only when missing). drop_deferred: instead
+    of rebuilding the deferred tables derived from `sources`, which the caller has changed (a load or an undo),
+    drop them without checking (they surely changed); rcdash.db.settle or the next publish builds them.
     """
     existing = table_names(con)
     prints: dict[str, str] = {}
@@ -270,8 +279,8 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, sources: frozenset[str] | No
     for derived in DERIVED:
         if derived.table in existing and sources is not None and not sources.intersection(derived.sources):
             continue
-        if derived.deferred and deferred != BUILD:
-            if deferred == DROP and derived.table in existing and sources is not None:
+        if derived.deferred and drop_deferred:
+            if derived.table in existing and sources is not None:
                 con.execute(f"DROP TABLE {quote_ident(derived.table)}")
                 con.execute("DELETE FROM meta WHERE key = ?", [DERIVED_META_PREFIX + derived.table])
             continue
@@ -454,7 +463,8 @@ class StagedCopy:
     def publish(self) -> None:
         """Make the staging copy the database: flushed, then renamed over the published file."""
         assert self.connection is not None
-        refresh_derived(self.connection, frozenset({"divisions"}), SKIP if self.defer else BUILD)
+        if not self.defer:  # an import built any missing derived table with its rows and changed no division
+            refresh_derived(self.connection, frozenset({"divisions"}))
         self.connection.execute("CHECKPOINT")
         self.connection.close()
         self.connection = None
@@ -485,26 +495,18 @@ def writing(path: Path | str, fresh: bool = False, staged: StagedCopy | None = N
         staged.release()
 
 
-class Opening:
-    """A connection being opened in a thread while the caller gets on; its first use waits for it."""
+class Provided:
+    """A connection another step is still making (a staged copy): its first use waits for it."""
 
-    def __init__(self, open_connection: Callable[[], duckdb.DuckDBPyConnection]) -> None:
-        self._result: list[object] = []
-        self._thread = threading.Thread(target=self._run, args=(open_connection,), name="rcdash-open", daemon=True)
-        self._thread.start()
-
-    def _run(self, open_connection: Callable[[], duckdb.DuckDBPyConnection]) -> None:
-        try:
-            self._result.append(open_connection())
-        except BaseException as exc:  # raised where the connection is first used
-            self._result.append(exc)
+    def __init__(self, provide: Callable[[], duckdb.DuckDBPyConnection]) -> None:
+        self._provide = provide
+        self._connection: duckdb.DuckDBPyConnection | None = None
 
     def get(self) -> duckdb.DuckDBPyConnection:
         """The connection (waiting for it, raising what stopped it)."""
-        self._thread.join()
-        if isinstance(self._result[0], BaseException):
-            raise self._result[0]
-        return self._result[0]  # type: ignore[return-value]
+        if self._connection is None:
+            self._connection = self._provide()
+        return self._connection
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.get(), name)

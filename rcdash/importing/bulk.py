@@ -38,6 +38,7 @@ from rcdash.importing.validate import (
     Validated,
     duplicate_error,
 )
+from rcdash.reference.divisions import resolution_key
 
 # A division code as typed or exported (330603006, 330603006.0): looked up in bulk. Anything else — names,
 # full-width digits, codes with spaces — goes through the division index one distinct cell at a time.
@@ -141,6 +142,7 @@ def _as_list(uniques: pa.Array | list[object]) -> list[object]:
 # Cells the per-row parser would read in the obvious way, read in bulk by Arrow instead (same values): whole
 # numbers of up to 15 digits (exact as floats too) and ISO dates in the years the parser accepts.
 PLAIN_INT = r"^[0-9]{1,15}$"
+THOUSANDS_INT = r"^[0-9]{1,3}(,[0-9]{3}){1,4}$"  # 12,500: the commas dropped, still at most 15 digits
 PLAIN_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
@@ -149,8 +151,10 @@ def _plain_values(f: Field, uniques: pa.Array | list[object]) -> tuple[np.ndarra
     if not isinstance(uniques, pa.Array) or not len(uniques):
         return None
     if f.type is FieldType.INT and (f.minimum is None or f.minimum <= 0):
-        mask = pc.match_substring_regex(uniques, PLAIN_INT)
-        values = pc.cast(pc.if_else(mask, uniques, "0"), pa.int64())
+        thousands = pc.match_substring_regex(uniques, THOUSANDS_INT)
+        mask = pc.or_(pc.match_substring_regex(uniques, PLAIN_INT), thousands)
+        digits = pc.if_else(thousands, pc.replace_substring(uniques, ",", ""), uniques)
+        values = pc.cast(pc.if_else(mask, digits, "0"), pa.int64())
     elif f.type is FieldType.DATE:
         iso = pc.if_else(pc.match_substring_regex(uniques, PLAIN_DATE), uniques, None)
         stamps = pc.strptime(iso, format="%Y-%m-%d", unit="s", error_is_null=True)
@@ -216,10 +220,16 @@ def _parse_divisions(f: Field, table: Table, cmap: ColumnMap, column: Column, va
     ok = np.asarray(ok_plain.to_numpy(zero_copy_only=False), dtype=bool)
     slow = np.flatnonzero(~ok & _used(codes, len(ok)))
     pending = [items[k] for k in slow] if township is not None else [(c, None) for c in _pick(uniques, slow)]
+    values: list[object] = [None] * len(ok)
+    if township is None and len(slow):  # names written the common ways, found in bulk (division_paths)
+        done = _exact_names(f, validator.divisions, [raw for raw, _ in pending])
+        for j, code in done.items():
+            values[slow[j]], ok[slow[j]] = code, True
+        keep = [j for j in range(len(slow)) if j not in done]
+        slow, pending = slow[np.asarray(keep, dtype=np.int64)], [pending[j] for j in keep]
     prepare = getattr(validator.divisions, "prepare", None)
     if prepare is not None and pending:  # one lookup of every division these cells could name
         prepare([parse.normalize(raw) for raw, _ in pending if not parse.is_blank(raw)], [t for _, t in pending])
-    values: list[object] = [None] * len(ok)
     for k, (raw, town) in zip(slow, pending, strict=True):
         if parse.is_blank(raw):
             ok[k] = not f.required
@@ -229,6 +239,29 @@ def _parse_divisions(f: Field, table: Table, cmap: ColumnMap, column: Column, va
             values[k], ok[k] = validator._division(f, raw, town), True
     resolved = _typed(f, values, ok)
     return Parsed(codes, pc.if_else(ok_plain, plain, resolved), ok)
+
+
+def _exact_names(f: Field, divisions: object, cells: list[object]) -> dict[int, str]:
+    """{position: code} of the cells the resolver finds in one lookup of their resolution keys, at a level the
+    field takes. The key resolves to the stored code at any level, so at a level allowing that code as well
+    (allowing fewer levels can only drop other matches); a cell not found there, or at another level, is left
+    to the per-cell path, which words its error."""
+    lookup = getattr(divisions, "exact_codes", None)
+    if lookup is None:
+        return {}
+    positions: list[int] = []
+    keys: list[str] = []
+    for j, raw in enumerate(cells):
+        if parse.is_blank(raw):
+            continue
+        text = parse.normalize(raw)  # what RowValidator._division resolves
+        if f.wildcard is not None and text == f.wildcard:
+            continue
+        positions.append(j)
+        keys.append(resolution_key(text))
+    found = lookup(keys)
+    return {j: hit[0] for j, hit in zip(positions, found, strict=True)
+            if hit is not None and (not f.levels or hit[1] in f.levels)}
 
 
 def _plain_codes(uniques: pa.Array | list[object]) -> pa.Array:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 # A column as read: strings from the fast CSV reader, or the typed cells of a workbook (or the csv module).
@@ -68,7 +69,13 @@ def combine(codes: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray
         key = np.zeros(len(stacked), dtype=np.int64)
         for column, size in zip(codes, sizes, strict=True):
             key = key * size + column
-        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        # By hashing, no sort: codes are numbered in order of first appearance, so code k first appears where
+        # the running maximum of the codes first reaches k.
+        inverse = pd.factorize(key)[0].astype(np.int64, copy=False)
+        reached = np.maximum.accumulate(inverse)
+        new = np.ones(len(inverse), dtype=bool)
+        new[1:] = reached[1:] > reached[:-1]
+        first = np.flatnonzero(new)
     else:
         _, first, inverse = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
     inverse = inverse.reshape(-1)

@@ -10,10 +10,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from rcdash.db import DROP, Opening, StagedCopy, first_row, kind_sql, open_snapshot, refresh_derived, scalar, writing
+from rcdash.db import Provided, StagedCopy, first_row, kind_sql, refresh_derived, writing
 from rcdash.importing.bundle import PhotoSource, open_bundle, read_if_bundle
 from rcdash.importing.kinds import KINDS
-from rcdash.importing.read import FileProblem, read_table
+from rcdash.importing.read import FileProblem, read_file, read_table
 from rcdash.importing.resolve import DivisionSource
 from rcdash.importing.spec import Kind
 from rcdash.importing.validate import (
@@ -102,21 +102,16 @@ def import_file(
 
 def import_into(db: Path, kind_name: str, path: Path, *, user: str = "cli",
                 progress: Progress | None = None) -> ImportResult:
-    """`rcdash import`: the file is read and checked against the published database while the copy that the
-    write will publish is made (rcdash.db.StagedCopy); then it is loaded into that copy and published, without
+    """`rcdash import`: the copy that the write will publish is made (rcdash.db.StagedCopy, the writer lock
+    taken) while the file is read; the file is checked against that copy, loaded into it and published, without
     waiting for the stored metrics (a deferred derived table: readers compute them meanwhile). The caller runs
     rcdash.db.settle(db) next to store them again."""
     if not Path(db).exists():  # a new database: its reference data must be there before anything is checked
         with writing(db) as con:
             return import_file(con, kind_name, path, user=user, progress=progress)
     staged = StagedCopy(db, background=True, defer=True)
-    try:
-        reader = Opening(lambda: open_snapshot(db))  # opened while the file is being read
-        try:
-            checked = check_file(reader, kind_name, path, progress=progress)
-            seen = scalar(reader, DIVISIONS_SEEN_SQL)
-        finally:
-            reader.close()
+    try:  # reading the file needs no database: the copy is first needed once the cells are checked
+        checked = check_file(Provided(staged.wait), kind_name, path, progress=progress)
     except BaseException:
         staged.release()
         raise
@@ -124,12 +119,7 @@ def import_into(db: Path, kind_name: str, path: Path, *, user: str = "cli",
         staged.release()
         return checked.result
     with writing(db, staged=staged) as con:
-        if scalar(con, DIVISIONS_SEEN_SQL) != seen:  # another writer replaced the divisions meanwhile: check again
-            checked = check_file(con, kind_name, path, progress=progress)
         return apply_checked(con, checked, user=user, progress=progress)
-
-
-DIVISIONS_SEEN_SQL = "SELECT count(*) FROM divisions"  # the divisions change only when a database is (re)built
 
 
 def check_file(
@@ -161,8 +151,8 @@ def check_file(
             photos = PhotoSource(bundle)
             table = read_table(Path(bundle.sheet_name), bundle.sheet)
         elif data is None:
-            table = read_table(Path(path))
-            data = Path(path).read_bytes()
+            data = read_file(Path(path))
+            table = read_table(Path(path), data)
         else:
             table = read_table(Path(path), data)
         if photos is None and any(f.media for f in kind.fields):
@@ -247,13 +237,14 @@ def _load(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, ch
     try:
         import_id = _log(con, kind, name, digest, checked, user, "loaded")
         updated = first_row(con.execute(sql["save_replaced"], [import_id]))[0]
-        con.execute(sql["delete_replaced"])
+        if updated:  # else nothing matches: spare the second join over the table
+            con.execute(sql["delete_replaced"])
         con.execute(sql["insert_staged"], [import_id])
         inserted = checked.accepted - int(updated)
         con.execute("UPDATE imports SET inserted = ?, updated = ? WHERE import_id = ?", [inserted, updated, import_id])
         # The tables the metrics read, in the same transaction as the rows they come from (the deferred ones
         # dropped: publishing rebuilds them unless the writer defers that to rcdash.db.settle).
-        refresh_derived(con, frozenset({kind.table}), DROP)
+        refresh_derived(con, frozenset({kind.table}), drop_deferred=True)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -286,7 +277,7 @@ def undo_import(con: duckdb.DuckDBPyConnection, import_id: int, user: str = "cli
             "UPDATE imports SET status = 'undone', undone_at = ?, undone_by = ? WHERE import_id = ?",
             [datetime.now().replace(microsecond=0), user, import_id],
         )
-        refresh_derived(con, frozenset({KINDS[kind_name].table}), DROP)
+        refresh_derived(con, frozenset({KINDS[kind_name].table}), drop_deferred=True)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -68,13 +68,7 @@ class Table:
 def read_table(path: Path, data: bytes | None = None) -> Table:
     """Read a CSV or Excel file, choosing the reader by the file's content, not its name."""
     if data is None:
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise FileProblem(f"无法打开文件：{exc.strerror or exc}") from None
-        if size > MAX_FILE_BYTES:
-            raise FileProblem(f"文件过大（{size / 1e6:.0f} MB），上限 {MAX_FILE_BYTES // 1024 // 1024} MB，请拆分后导入")
-        data = path.read_bytes()
+        data = read_file(path)
     if not data or data.isspace():
         raise FileProblem("文件是空的，请使用模板填写后再导入")
     if data.startswith(XLSX_MAGIC):
@@ -82,6 +76,20 @@ def read_table(path: Path, data: bytes | None = None) -> Table:
     if data.startswith(XLS_MAGIC):
         return _to_table(_read_workbook(data, "xls"), "xls")
     return _read_csv(data)
+
+
+def read_file(path: Path) -> bytes:
+    """A file's bytes, refused when it is over the size limit (before reading it)."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise FileProblem(f"无法打开文件：{exc.strerror or exc}") from None
+    if size > MAX_FILE_BYTES:
+        raise FileProblem(f"文件过大（{size / 1e6:.0f} MB），上限 {MAX_FILE_BYTES // 1024 // 1024} MB，请拆分后导入")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise FileProblem(f"无法打开文件：{exc.strerror or exc}") from None
 
 
 def _read_xlsx(data: bytes) -> list[list[object]]:

@@ -28,6 +28,7 @@ from rcdash.reference.divisions import (
     DivisionIndex,
     Resolution,
     normalize,
+    resolution_key,
 )
 
 WHOLE_INDEX_BELOW = 20_000  # divisions: a city indexes whole in ~20 ms, quicker than looking names up in SQL
@@ -64,6 +65,24 @@ class DivisionSource:
         finally:
             self._con.unregister("division_codes_wanted")
         return found.column(0).combine_chunks()
+
+    def exact_codes(self, keys: list[str]) -> list[tuple[str, str] | None]:
+        """(code, level) of each resolution key found in the derived table division_paths, else None (not
+        found, or a database without the table): what resolving it on the full index gives (division_path_rows)."""
+        out: list[tuple[str, str] | None] = [None] * len(keys)
+        if not keys:
+            return out
+        wanted = pa.table({"i": pa.array(np.arange(len(keys), dtype=np.int64)), "key": pa.array(keys, pa.string())})
+        self._con.register("division_keys_wanted", wanted)
+        try:
+            found = self._con.sql(load_sql("division_paths_of")).to_arrow_table().to_pydict()
+        except duckdb.CatalogException:  # written before the table existed: every cell takes the per-cell path
+            return out
+        finally:
+            self._con.unregister("division_keys_wanted")
+        for i, code, level in zip(found["i"], found["code"], found["level"], strict=True):
+            out[i] = (code, level)
+        return out
 
     def prepare(self, texts: Iterable[str], townships: Iterable[str | None] = ()) -> None:
         """Load the divisions these cells (and township cells) could name into the small exact index: every
@@ -146,3 +165,23 @@ def _keys_of(text: str, keys: set[str], codes: set[str]) -> None:
         if _DIGITS.fullmatch(digits):
             codes.add(digits)
             codes.update(digits[:n] for n in STANDARD_CODE_LENGTHS if n < len(digits))
+
+
+def division_path_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """(key, code, level): the ways of writing a division most files use — its path as shown (柯桥区/福全街道/峡山村), its
+    name, its short name, and township/village — each with the code the full index resolves it to, where it
+    resolves at all. Resolving is exact-only, which finds a code only where the full index finds the same one
+    (DivisionIndex), so every row is what the full index says; a key it cannot resolve is simply not stored."""
+    frame = con.execute(load_sql("division_rows")).df()
+    index = DivisionIndex(frame, exact_only=True)
+    rows: dict[str, str] = {}
+    for code, name, short, parent in con.execute(load_sql("division_path_texts")).fetchall():
+        for text in {index.display_path(code), name, short, f"{parent}/{short}" if parent else short}:
+            key = resolution_key(text)
+            if key and key not in rows:
+                found = index.resolve_key(key).code
+                if found is not None:
+                    rows[key] = found
+    level = dict(zip(frame["code"].astype(str), frame["level"].astype(str), strict=True))
+    return pd.DataFrame({"key": list(rows), "code": list(rows.values()), "level": [level[c] for c in rows.values()]},
+                        dtype="string")

@@ -55,6 +55,11 @@ def normalize(text: object) -> str:
     return WHITESPACE.sub("", unicodedata.normalize("NFKC", "" if text is None else str(text)))
 
 
+def resolution_key(text: str) -> str:
+    """What DivisionIndex.resolve looks a cell's text up by: the same key always resolves the same way."""
+    return normalize(unicodedata.normalize("NFKC", text).strip())
+
+
 def _suffix_pattern(families: Iterable[str]) -> re.Pattern[str]:
     """stem + longest suffix of any of families (the lazy stem makes the longest suffix win)."""
     suffixes = sorted({sfx for f in families for sfx in FAMILY_SUFFIXES[f]}, key=len, reverse=True)
@@ -418,6 +423,8 @@ class DivisionIndex:
 
     def _closest(self, name: str, scope: _Scope | None, levels: frozenset[str]) -> tuple[str, ...]:
         """Up to MAX_CANDIDATES labels of divisions whose names are closest to name (scope first)."""
+        if self._exact_only:  # what an exact index cannot resolve is resolved again on the full one, which words it
+            return ()
         best = self._closest_in(name, scope, levels) if scope is not None else []
         if not best:
             best = self._closest_in(name, None, levels)
@@ -520,13 +527,18 @@ class DivisionIndex:
         if allowed - ALL_LEVELS:
             raise ValueError(f"unknown levels: {sorted(allowed - ALL_LEVELS)}")
         written = unicodedata.normalize("NFKC", "" if text is None else str(text)).strip()
-        result = self._resolve(normalize(written), township, allowed)
+        result = self._resolve(resolution_key(written), township, allowed)
         # "福全街道 峡山村": spaces used as the separator; tried only when the joined text found nothing.
         if result.code is None and WHITESPACE.search(written) and not SEPARATORS.search(written):
             spaced = self._resolve("/".join(WHITESPACE.split(written)), township, allowed)
             if spaced.code is not None:
                 return spaced
         return result
+
+    def resolve_key(self, key: str) -> Resolution:
+        """What resolve() gives any text whose resolution_key is key, at any level and with no township — when
+        it finds a code (a failed lookup of a text with spaces is tried again with them as separators)."""
+        return self._resolve(key, None, ALL_LEVELS)
 
     def _resolve(self, text: str, township: str | None, levels: frozenset[str]) -> Resolution:
         """resolve() on normalized text."""

@@ -10,6 +10,7 @@ from pathlib import Path
 from unittest.mock import patch
 
 import duckdb
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,7 +21,7 @@ from rcdash.importing.load import import_file
 from rcdash.importing.read import FileProblem, _decode, _delimiter, _read_csv, _read_csv_fast, _read_csv_rows, read_table
 from rcdash.importing.resolve import DivisionSource
 from rcdash.importing.validate import RowValidator, map_header, validate_rows, validate_table
-from rcdash.reference.divisions import DivisionIndex, load_reference_divisions
+from rcdash.reference.divisions import DivisionIndex, load_reference_divisions, resolution_key
 
 # Cells of every shape the importer meets: valid and invalid values of each field type, as people write them.
 CELLS = {
@@ -118,6 +119,27 @@ def test_by_column_equals_by_row(index: DivisionIndex, db: duckdb.DuckDBPyConnec
     assert outcome(validate_table(kind, table, DivisionSource(db))) == outcome(by_row)
     with patch("rcdash.importing.resolve.WHOLE_INDEX_BELOW", 0):  # names on the small exact index, as at scale
         assert outcome(validate_table(kind, table, DivisionSource(db))) == outcome(by_row)
+
+
+def test_division_paths_resolve_as_the_full_index_at_every_level_that_allows_them(db: duckdb.DuckDBPyConnection) -> None:
+    # The derived table names each key's code as resolving it on the full index does; bulk validation trusts it
+    # for any field whose levels include that code's level (fewer levels can only drop other matches).
+    from itertools import combinations
+
+    from rcdash.db import load_sql
+    from rcdash.reference.divisions import ALL_LEVELS
+
+    full = DivisionIndex(db.execute(load_sql("division_rows")).df())
+    rows = db.execute("SELECT key, code, level FROM division_paths").fetchall()
+    assert len(rows) > 2000  # paths, names, short names and township/village of the reference divisions
+    level_sets = [frozenset(c) for n in range(1, 5) for c in combinations(sorted(ALL_LEVELS), n)]
+    for key, code, level in rows:
+        for levels in level_sets:
+            if level in levels:
+                assert full.resolve(key, None, levels).code == code, (key, levels)
+    keys = ["柯桥区/福全街道/峡山村", "福全街道/峡山村", "峡山村", "三溪村", "不存在村"]
+    found = DivisionSource(db).exact_codes([resolution_key(k) for k in keys])
+    assert [hit and hit[0] for hit in found] == ["330603006234", "330603006234", "330603006234", None, None]
 
 
 @settings(max_examples=400, deadline=None)
@@ -249,3 +271,18 @@ def test_factorize_keeps_cells_apart_that_read_differently(column: list[object])
         isinstance(v, float) and v == 0 for v in column)  # 0.0 and -0.0 are one cell, as they always were
     numbers = [u for u in uniques if u == u]  # NaN is never equal to itself: each NaN cell stays its own
     assert len({(type(u), repr(u)) for u in numbers}) == len(numbers)  # True, 1 and 1.0 stay three cells
+
+
+@settings(max_examples=300, deadline=None)
+@given(columns=st.integers(1, 3).flatmap(lambda k: st.lists(
+    st.tuples(*[st.integers(0, 4)] * k), min_size=0, max_size=30)))
+def test_combine_finds_each_combination_and_its_first_row(columns: list[tuple[int, ...]]) -> None:
+    from rcdash.importing.columns import combine
+
+    width = len(columns[0]) if columns else 2
+    codes = [np.array([row[i] for row in columns], dtype=np.int64) for i in range(width)]
+    combos, inverse, first = combine(codes)
+    rows = [tuple(int(c[i]) for c in codes) for i in range(len(columns))]
+    assert [tuple(map(int, combo)) for combo in combos[inverse]] == rows  # each row's combination
+    assert len({tuple(map(int, c)) for c in combos}) == len(combos) == len(set(rows))  # each once
+    assert list(first) == [rows.index(tuple(map(int, c))) for c in combos]  # the first row of each
