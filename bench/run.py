@@ -5,7 +5,8 @@ measures, each as the median of several runs:
 
 - kpi_ms: every metric of DESIGN §5 for the city, every county and every township as of the latest data date
   (the metrics engine on a fresh read-only snapshot, no cache in Python: the latest date's metrics are stored by
-  each import, see rcdash.metrics.engine.store_latest); kpi_engine_ms: the same for the day before, which the
+  each write — `rcdash import` in a second write right after its rows, rcdash.db.settle — see
+  rcdash.metrics.engine.store_latest); kpi_engine_ms: the same for the day before, which the
   engine computes from the records; kpi_report_ms: `rcdash kpi` (county level, with plan rules and the 13-date
   outlook), for context;
 - page_ms: server time of every page under AppTest with default filters, for a new session in a server that has

@@ -399,9 +399,10 @@ def fsync_path(path: Path) -> None:
 
 
 class StagedCopy:
-    """The first half of a write: the writer lock taken and the published file copied to a staging file and
-    flushed to disk. Started in a thread, it runs while the caller does other work — an import reads and checks
-    its file meanwhile — so that publishing later has only the changed pages to write. writing() finishes it."""
+    """The first half of a write: the writer lock taken and the published file copied to a staging file, which is
+    flushed to disk. Started in a thread, it runs while the caller does other work — an import reads its file
+    meanwhile — and the copy is handed over as soon as it is open, while its flush goes on, so that publishing
+    later has only the changed pages to write. writing() finishes it."""
 
     def __init__(self, path: Path | str, fresh: bool = False, background: bool = False, defer: bool = False) -> None:
         self.path = Path(path)
@@ -412,6 +413,7 @@ class StagedCopy:
         self._locked = False
         self.connection: duckdb.DuckDBPyConnection | None = None
         self._error: BaseException | None = None
+        self._open = threading.Event()
         self._thread: threading.Thread | None = None
         if background:
             self._thread = threading.Thread(target=self._run, name="rcdash-staging", daemon=True)
@@ -420,6 +422,7 @@ class StagedCopy:
             self._run()
 
     def _run(self) -> None:
+        copied = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._lock.__enter__()
@@ -428,29 +431,38 @@ class StagedCopy:
                 stale.unlink(missing_ok=True)
             if self.path.exists() and not self.fresh:
                 shutil.copyfile(self.path, self.staging)
-                fsync_path(self.staging)
+                copied = True
             # No fsync from DuckDB on each commit: nothing of the staging file counts until writing() flushes it
             # whole and renames it, so one flush at the end gives the same guarantee at a fraction of the cost.
             self.connection = duckdb.connect(str(self.staging), config={"fsync_mode": "NONE"})
             _ensure_schema(self.connection)
         except BaseException as exc:  # handed to the thread that waits
             self._error = exc
+        finally:
+            self._open.set()
+        if copied and self._error is None:
+            # Flushed early, while the caller works, so that publishing flushes only what it changed; should this
+            # fail, the flush before publishing fails too, and reports it.
+            with contextlib.suppress(OSError):
+                fsync_path(self.staging)
 
     def wait(self) -> duckdb.DuckDBPyConnection:
-        """The connection to the staging copy, once made (or the error that stopped it, the lock released)."""
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+        """The connection to the staging copy, once open (or the error that stopped it, the lock released)."""
+        self._open.wait()
         if self._error is not None:
             self.release()
             raise self._error
         return self.connection
 
-    def release(self) -> None:
-        """Give up: close and remove the staging file (if still there) and release the lock."""
+    def _join(self) -> None:
+        """Wait for the thread (its early flush) to end."""
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+
+    def release(self) -> None:
+        """Give up: close and remove the staging file (if still there) and release the lock."""
+        self._join()
         if self.connection is not None:
             self.connection.close()
             self.connection = None
@@ -468,10 +480,31 @@ class StagedCopy:
         self.connection.execute("CHECKPOINT")
         self.connection.close()
         self.connection = None
+        self._join()
         fsync_path(self.staging)
         Path(str(self.path) + ".wal").unlink(missing_ok=True)  # a stale log of the old file must not replay
+        old = _keep_linked(self.path, self.staging.with_name(self.staging.name + OLD_SUFFIX))
         os.replace(self.staging, self.path)
         fsync_path(self.path.parent)
+        if old is not None:  # readers holding the old snapshot keep it; otherwise its blocks are freed meanwhile
+            threading.Thread(target=old.unlink, kwargs={"missing_ok": True}, name="rcdash-old", daemon=True).start()
+
+
+OLD_SUFFIX = ".old"  # the replaced snapshot, linked under the staging name + this until a thread removes it
+
+
+def _keep_linked(path: Path, link: Path) -> Path | None:
+    """A second name for the published file, so that renaming over it does not free its blocks then and there
+    (tens of milliseconds for a large database); None where the file system has no hard links. A link left by
+    a process that ended first matches the staging names and is removed by the next writer."""
+    if not path.exists():
+        return None
+    try:
+        link.unlink(missing_ok=True)
+        os.link(path, link)
+    except OSError:
+        return None
+    return link
 
 
 @contextlib.contextmanager

@@ -25,7 +25,7 @@ MAX_XLSX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024  # refuses zip bombs before they
 MAX_COMPRESSION_RATIO = 500  # spreadsheet XML compresses 5–50×; a member squeezed 500× is a bomb, not data
 BOMB_MIN_MEMBER_BYTES = 10 * 1024 * 1024  # small members may compress oddly well without harm
 MAX_COLUMNS = 200
-HEADER_PREFIX_CHARS = 1 << 20  # where the fast CSV reader looks for the header record
+HEADER_PREFIX_CHARS = 1 << 16  # where the fast CSV reader looks for the header record (a longer one: the csv module reads the file)
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -221,7 +221,15 @@ VISIBLE_CHARACTER = r"[\p{L}\p{N}\p{P}\p{S}\p{M}]"
 
 def _blank_cells(uniques: pa.Array) -> np.ndarray:
     """For each distinct cell, whether it is blank (as _empty says), testing in Python only the few that may be."""
-    visible = np.asarray(pc.match_substring_regex(uniques, VISIBLE_CHARACTER).to_numpy(zero_copy_only=False), dtype=bool)
+    # A cell starting with an ASCII letter or digit is visible: tested without a regex (most cells are codes,
+    # numbers and dates); the regex looks at the others.
+    starts = pc.ascii_is_alnum(pc.utf8_slice_codeunits(uniques, 0, 1))
+    visible = np.asarray(pc.fill_null(starts, False).to_numpy(zero_copy_only=False), dtype=bool)
+    others = np.flatnonzero(~visible)
+    if len(others):
+        picked = uniques.take(pa.array(others, type=pa.int64()))
+        visible[others] = np.asarray(pc.match_substring_regex(picked, VISIBLE_CHARACTER).to_numpy(zero_copy_only=False),
+                                     dtype=bool)
     blank = np.zeros(len(uniques), dtype=bool)
     maybe = np.flatnonzero(~visible)
     for k, text in zip(maybe, uniques.take(pa.array(maybe, type=pa.int64())).to_pylist(), strict=True):

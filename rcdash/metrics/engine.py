@@ -35,7 +35,8 @@ def metrics_sql(con: duckdb.DuckDBPyConnection) -> str:
 
 # Every area's metrics as of the latest data date, stored by each write (rcdash.db.DERIVED): the date every
 # page and `rcdash kpi` open on, so that their first view of a national database reads 21,000 stored rows
-# instead of aggregating millions of records.
+# instead of aggregating millions of records. `rcdash import` publishes its rows without them and stores them in
+# the write after (rcdash.db.settle); in between the table is absent and the engine computes.
 LATEST_TABLE = "latest_metrics"
 
 

@@ -286,3 +286,16 @@ def test_combine_finds_each_combination_and_its_first_row(columns: list[tuple[in
     assert [tuple(map(int, combo)) for combo in combos[inverse]] == rows  # each row's combination
     assert len({tuple(map(int, c)) for c in combos}) == len(combos) == len(set(rows))  # each once
     assert list(first) == [rows.index(tuple(map(int, c))) for c in combos]  # the first row of each
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(st.one_of(st.text(alphabet=["0", "1", "9"], max_size=14),  # lengths around 2 and 12
+                                 st.from_regex(r"[0-9]{1,13}\.0{0,2}", fullmatch=True),
+                                 st.text(alphabet=["0", "1", "9", ".", "３", "a", " ", "٣"], max_size=15)), max_size=20))
+def test_plain_codes_are_what_the_pattern_reads(cells: list[str]) -> None:
+    import pyarrow as pa
+
+    from rcdash.importing.bulk import PLAIN_CODE_RE, _plain_codes
+
+    expected = [c.split(".")[0] if PLAIN_CODE_RE.match(c) else None for c in cells]
+    assert _plain_codes(pa.array(cells, type=pa.string())).to_pylist() == expected

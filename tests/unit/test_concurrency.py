@@ -116,6 +116,27 @@ def test_import_killed_halfway_leaves_previous_data_and_next_import_works(db_fil
     con.close()
 
 
+def test_replaced_snapshot_is_removed_after_publishing(db_file: Path, tmp_path: Path) -> None:
+    # Publishing renames over a second name of the old file and removes that name in a thread, so the rename
+    # does not wait for the old blocks to be freed; a name left by a process that ended first goes with the
+    # next write.
+    leftover = db_file.parent / f".{db_file.name}.next-999999.old"
+    leftover.write_bytes(b"left by a writer that ended before removing it")
+    reader = connect(db_file, read_only=True)
+    before = count(reader)
+    with writing(db_file) as con:
+        assert import_file(con, "branches", branches_csv(tmp_path, "b.csv", 5, "会")).exit_code == 0
+    assert count(reader) == before  # the old snapshot stays readable to whoever holds it
+    reader.close()
+    deadline = time.monotonic() + 10
+    while list(db_file.parent.glob(f".{db_file.name}.next-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not list(db_file.parent.glob(f".{db_file.name}.next-*"))
+    con = connect(db_file, read_only=True)
+    assert count(con) == before + 5
+    con.close()
+
+
 def test_init_on_a_served_database_does_not_need_a_write_lock(db_file: Path) -> None:
     reader = connect(db_file, read_only=True)
     init_db(db_file)  # would fail with a lock error if it opened the published file for writing
