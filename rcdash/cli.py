@@ -127,7 +127,9 @@ def settle_after_import(db: Path) -> None:
     try:
         settle(db)
     except WriterBusy:  # another writer holds the database; its publish stores them, and readers compute meanwhile
-        print("统计缓存稍后更新（数据库正被另一个写入占用），数据已导入，查询不受影响。", file=sys.stderr)
+        print("统计缓存稍后更新（数据库正被另一个写入占用）；数据已导入，查询不受影响。", file=sys.stderr)
+    except (duckdb.Error, OSError) as exc:  # the rows are in: report, and let the next write store them
+        print(f"数据已导入，但统计缓存未能更新（{exc}）；页面与 kpi 将直接计算，下一次写入会再次更新。", file=sys.stderr)
 
 
 def cmd_imports(args: argparse.Namespace) -> int:

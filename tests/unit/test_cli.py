@@ -74,3 +74,15 @@ def test_unusable_calls_exit_2_without_traceback(tmp_path: Path) -> None:
         out = run(*args, db=db)
         assert out.returncode == 2, (args, out.stdout, out.stderr)
         assert "Traceback" not in out.stdout + out.stderr
+
+
+def test_a_failed_settle_after_an_import_is_reported_not_raised(tmp_path: Path, capsys) -> None:
+    from unittest.mock import patch
+
+    import duckdb
+
+    from rcdash.cli import settle_after_import
+
+    with patch("rcdash.db.settle", side_effect=duckdb.IOException("disk full")):
+        settle_after_import(tmp_path / "x.duckdb")  # the rows are in: the command still succeeds
+    assert "数据已导入" in capsys.readouterr().err
