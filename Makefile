@@ -19,7 +19,9 @@ $(DB): | $(STAMP)
 
 db: $(DB)
 
+# `init` first: a database written by an older version gets the tables this one derives (nothing else changes).
 run: $(STAMP) $(DB)
+	$(PY) -m rcdash --db $(DB) init
 	RCDASH_DB=$(DB) $(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 lint: $(STAMP)

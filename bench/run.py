@@ -81,7 +81,7 @@ def timed(fn: Callable[[], object], runs: int) -> list[float]:
 
 def bench_db(scale: str) -> Path:
     """The demo database of a scale, built when missing or made by an older schema."""
-    from rcdash.db import DERIVED, SCHEMA_VERSION, first_row, init_db, open_snapshot, table_names
+    from rcdash.db import SCHEMA_VERSION, first_row, init_db, open_snapshot, outdated
     from rcdash.demo import DEFAULT_SEED, build_demo
 
     path = BENCH_DIR / f"{scale}.duckdb"
@@ -90,12 +90,12 @@ def bench_db(scale: str) -> Path:
         try:
             meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
             rows = first_row(con.execute("SELECT count(*) FROM members"))
-            missing = [d.table for d in DERIVED if d.table not in table_names(con)]
+            stale = outdated(con)
         finally:
             con.close()
         if meta.get("schema_version") == SCHEMA_VERSION and meta.get("demo_scale") == scale and rows and rows[0]:
-            if missing:  # made before a derived table existed: add it as any write would
-                say(f"adding {', '.join(missing)} to {path} …")
+            if stale:  # made before a derived table existed or was defined as now: rebuild as any write would
+                say(f"rebuilding {', '.join(stale)} in {path} …")
                 init_db(path)
             return path
     say(f"building the {scale} demo database (national takes about two minutes) …")

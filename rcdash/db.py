@@ -114,6 +114,12 @@ def kind_sql(kind: Kind) -> dict[str, str]:
     return {k: v.format(**names) for k, v in sql_blocks("kind_rows").items()}
 
 
+def derived_sql(table: str) -> dict[str, str]:
+    """The statements on one derived table (rcdash/sql/derived_table.sql), its name and query filled in."""
+    query = load_sql(table) if (SQL_DIR / f"{table}.sql").exists() else ""
+    return {k: v.format(table=quote_ident(table), query=query) for k, v in sql_blocks("derived_table").items()}
+
+
 def reference_divisions_frame() -> pd.DataFrame:
     """The shipped divisions with their county and township codes filled in."""
     from rcdash.reference.divisions import load_reference_divisions
@@ -182,6 +188,14 @@ class Derived:
     # missing): an import drops it and publishes its rows without waiting for it, and settle() rebuilds it as
     # the next write, so that the import's own step costs what its rows cost.
     deferred: bool = False
+    # What defines its rows, beyond its sources: its query by default; a Python build names its own (a version, or
+    # the SQL it runs). Part of the fingerprint stored when it is built, so a new definition rebuilds it.
+    definition: Callable[[], str] | None = None
+
+    def fingerprint(self) -> str:
+        """A short hash of the definition."""
+        text = self.definition() if self.definition is not None else load_sql(self.table)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def _build_division_keys(con: duckdb.DuckDBPyConnection) -> None:
@@ -213,6 +227,13 @@ def _build_division_paths(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("division_path_rows")
 
 
+def _latest_metrics_definition() -> str:
+    """The engine's queries (a change to a metric rebuilds the stored rows)."""
+    from rcdash.metrics.engine import SQL_DIR as METRICS_SQL_DIR  # the engine builds on this module
+
+    return load_sql("area_metrics", METRICS_SQL_DIR) + load_sql("latest_data_date", METRICS_SQL_DIR)
+
+
 def _build_latest_metrics(con: duckdb.DuckDBPyConnection) -> None:
     """Every area's metrics as of the latest data date (rcdash.metrics.engine.store_latest)."""
     from rcdash.metrics.engine import store_latest  # the engine builds on this module
@@ -227,16 +248,17 @@ METRICS_SOURCES = ("divisions", "branches", "members", "sites", "teams", "brands
 # Pre-aggregation at write time: each is rebuilt by refresh_derived when a source table changed, in this order
 # (latest_metrics reads the tables before it).
 DERIVED = (
-    Derived("division_keys", ("divisions",), _build_division_keys),
-    Derived("division_paths", ("divisions",), _build_division_paths),
+    Derived("division_keys", ("divisions",), _build_division_keys, definition=lambda: "division_keys 1"),
+    Derived("division_paths", ("divisions",), _build_division_paths, definition=lambda: "division_paths 1"),
     Derived("area_divisions", ("divisions",)),
     Derived("branch_coverage", ("branches",)),
     Derived("site_counts", ("sites",)),
     Derived("activity_weeks", ("activities",)),
     Derived("theme_months", ("activities",)),
-    Derived("latest_metrics", METRICS_SOURCES, _build_latest_metrics, deferred=True),
+    Derived("latest_metrics", METRICS_SOURCES, _build_latest_metrics, deferred=True,
+            definition=_latest_metrics_definition),
 )
-DERIVED_META_PREFIX = "derived:"  # meta key of a derived table: the fingerprint of its sources when built
+DERIVED_META_PREFIX = "derived:"  # meta key of a derived table: the fingerprint of its sources and definition
 def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
     """The tables of the current database."""
     sql = "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
@@ -267,39 +289,64 @@ def _check_division_codes(con: duckdb.DuckDBPyConnection, fingerprint: str) -> N
 
 def refresh_derived(con: duckdb.DuckDBPyConnection, sources: frozenset[str] | None = None,
                     drop_deferred: bool = False) -> list[str]:
-    """Rebuild the derived tables whose sources changed since they were built; the names of those rebuilt.
+    """Rebuild the derived tables whose sources or definition changed since they were built; the names of those
+    rebuilt.
 
-    sources: check only tables derived from these (others are built only when missing). drop_deferred: instead
-    of rebuilding the deferred tables derived from `sources`, which the caller has changed (a load or an undo),
-    drop them without checking (they surely changed); rcdash.db.settle or the next publish builds them.
+    sources: check the sources only of tables derived from these (the others are rebuilt only when missing or
+    defined anew). drop_deferred: instead of rebuilding the deferred tables derived from `sources`, which the
+    caller has changed (a load or an undo), drop them without checking (they surely changed); rcdash.db.settle or
+    the next publish builds them.
     """
     existing = table_names(con)
+    built_as = _built_as(con)
     prints: dict[str, str] = {}
     rebuilt = []
     for derived in DERIVED:
-        if derived.table in existing and sources is not None and not sources.intersection(derived.sources):
+        key = DERIVED_META_PREFIX + derived.table
+        exists, definition = derived.table in existing, DEFINITION_MARK + derived.fingerprint()
+        if exists and sources is not None and not sources.intersection(derived.sources) \
+                and _defined_as_now(derived, built_as):
             continue
         if derived.deferred and drop_deferred:
-            if derived.table in existing and sources is not None:
-                con.execute(f"DROP TABLE {quote_ident(derived.table)}")
-                con.execute("DELETE FROM meta WHERE key = ?", [DERIVED_META_PREFIX + derived.table])
+            if exists and sources is not None:
+                con.execute(derived_sql(derived.table)["drop"])
+                con.execute("DELETE FROM meta WHERE key = ?", [key])
             continue
         for source in derived.sources:
             if source not in prints:
                 prints[source] = _fingerprint(con, source)
-        current = "|".join(prints[s] for s in derived.sources)
-        key = DERIVED_META_PREFIX + derived.table
-        if derived.table in existing and scalar(con, "SELECT value FROM meta WHERE key = ?", [key]) == current:
+        current = "|".join(prints[s] for s in derived.sources) + definition
+        if exists and built_as.get(key) == current:
             continue
         if "divisions" in derived.sources:
             _check_division_codes(con, prints["divisions"])
         if derived.build is not None:
             derived.build(con)
         else:
-            con.execute(f"CREATE OR REPLACE TABLE {quote_ident(derived.table)} AS {load_sql(derived.table)}")
+            con.execute(derived_sql(derived.table)["create"])
         con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, current])
         rebuilt.append(derived.table)
     return rebuilt
+
+
+DEFINITION_MARK = "#"  # in a derived table's meta value: the sources' fingerprints, then this and its definition's
+
+
+def _built_as(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Every derived table's meta value (what it was built from), in one query."""
+    return dict(con.execute("SELECT key, value FROM meta WHERE key LIKE ?", [DERIVED_META_PREFIX + "%"]).fetchall())
+
+
+def _defined_as_now(derived: Derived, built_as: dict[str, str]) -> bool:
+    """Whether the table was built by its present definition."""
+    value = built_as.get(DERIVED_META_PREFIX + derived.table) or ""
+    return value.endswith(DEFINITION_MARK + derived.fingerprint())
+
+
+def outdated(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The derived tables a database lacks or holds by another definition (the next write rebuilds them)."""
+    existing, built_as = table_names(con), _built_as(con)
+    return [d.table for d in DERIVED if d.table not in existing or not _defined_as_now(d, built_as)]
 
 
 def unsettled(con: duckdb.DuckDBPyConnection) -> list[str]:

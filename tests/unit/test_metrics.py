@@ -339,3 +339,23 @@ def test_latest_date_is_read_from_stored_metrics_equal_to_computing(demo_db: Pat
     with writing(db) as con:  # an undo stores them in its own step
         undo_import(con, result.import_id)
     check(before["adult_members"])
+
+
+def test_a_derived_table_defined_anew_is_rebuilt_on_the_next_write(tmp_path: Path) -> None:
+    # Derived tables are rebuilt when their sources change and also when their definition does (a new query or
+    # a new version of a Python build): a database written by an older version must not keep the old rows.
+    import dataclasses
+    from unittest.mock import patch
+
+    from rcdash import db as dbmod
+
+    path = tmp_path / "d.duckdb"
+    dbmod.init_db(path)
+    with dbmod.writing(path) as con:
+        assert dbmod.refresh_derived(con) == []  # nothing changed since init built them
+    renamed = tuple(dataclasses.replace(d, definition=lambda: "division_paths 2") if d.table == "division_paths" else d
+                    for d in dbmod.DERIVED)
+    with patch.object(dbmod, "DERIVED", renamed), dbmod.writing(path) as con:
+        assert dbmod.refresh_derived(con, frozenset({"members"})) == ["division_paths"]  # whatever the sources
+    with patch.object(dbmod, "DERIVED", renamed), dbmod.writing(path) as con:
+        assert dbmod.refresh_derived(con, frozenset({"members"})) == []
