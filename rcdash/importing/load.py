@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from rcdash.db import Provided, StagedCopy, first_row, kind_sql, refresh_derived, writing
+from rcdash.db import Provided, StagedCopy, appending, first_row, kind_sql, refresh_derived, writing
 from rcdash.importing.bundle import PhotoSource, open_bundle, read_if_bundle
 from rcdash.importing.kinds import KINDS
 from rcdash.importing.read import FileProblem, read_file, read_table
@@ -245,7 +245,8 @@ def _load(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, ch
         # The tables the metrics read, in the same transaction as the rows they come from (the deferred ones
         # dropped: publishing rebuilds them unless the writer defers that to rcdash.db.settle).
         refresh_derived(con, frozenset({kind.table}), drop_deferred=True)
-        con.execute("COMMIT")
+        with appending(con, inserted, deletes=bool(updated)):  # a staging copy checkpoints as it commits
+            con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise

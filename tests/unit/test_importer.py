@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import io
 import os
+from datetime import date, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 from openpyxl import Workbook
 
-from rcdash.db import first_row
-from rcdash.importing.load import UndoRefused, import_file, list_imports, undo_import
+from rcdash.db import LARGE_APPEND_ROWS, STAGING_CONFIG, appending, connect, first_row
+from rcdash.importing.load import UndoRefused, import_file, import_into, list_imports, undo_import
 from tests.conftest import data_snapshot, write
+
+DEFAULT_VACUUM_TASKS = 100  # DuckDB's default max_vacuum_tasks, which `appending` restores
 
 # One good file per kind, with English headers (DESIGN §4 field names exactly).
 GOOD = {
@@ -291,3 +295,53 @@ def test_template_example_row_is_valid(con, tmp_path: Path, kind_name: str) -> N
         writer.writerow([f.example for f in kind.fields])
     result = import_file(con, kind_name, path)
     assert result.exit_code == 0, result.errors
+
+
+def _row_group_blocks(con, table: str) -> list[tuple]:
+    """(row group, the blocks of its first column): what a checkpoint that rewrote the row group changes."""
+    return con.execute(
+        "SELECT row_group_id, list(block_id ORDER BY segment_id) FROM pragma_storage_info(?) "
+        "WHERE column_id = 0 AND segment_type <> 'VALIDITY' GROUP BY ALL ORDER BY 1", [table]
+    ).fetchall()
+
+
+@pytest.mark.parametrize("large", [True, False])
+def test_large_append_commits_without_rewriting_earlier_rows(tmp_path: Path, large: bool) -> None:
+    # A staging copy checkpoints as it commits; DuckDB's vacuum would merge the earlier, partly filled row group
+    # with the appended rows (rewriting it). A large append skips that; a small one keeps it (the control case
+    # shows the vacuum really happens, so that the large case tests something).
+    con = duckdb.connect(str(tmp_path / "t.duckdb"), config=STAGING_CONFIG)
+    con.execute("CREATE TABLE t AS SELECT (330000000000 + i * 7)::VARCHAR AS code FROM range(30000) r(i)")
+    before = _row_group_blocks(con, "t")
+    con.execute("BEGIN")
+    con.execute("INSERT INTO t SELECT (340000000000 + i * 7)::VARCHAR FROM range(?) r(i)", [LARGE_APPEND_ROWS])
+    with appending(con, LARGE_APPEND_ROWS if large else LARGE_APPEND_ROWS - 1, deletes=False):
+        con.execute("COMMIT")
+    after = _row_group_blocks(con, "t")
+    if large:
+        assert after[0] == before[0] and len(after) == 2
+    else:
+        assert after[0] != before[0] and len(after) == 1  # merged into one row group
+    assert first_row(con.execute("SELECT count(*) FROM t"))[0] == 30000 + LARGE_APPEND_ROWS
+    assert first_row(con.execute("SELECT current_setting('max_vacuum_tasks')"))[0] == DEFAULT_VACUUM_TASKS
+    con.close()
+
+
+def test_large_import_keeps_earlier_members_row_groups(db_file: Path, tmp_path: Path) -> None:
+    # Through `rcdash import` (import_into, a staging copy): the earlier rows stay where they were, and all the
+    # rows are there.
+    small = write(tmp_path, "small.csv", "division,date,adult_members\n" + "".join(
+        f"330603006,2090-01-{day:02d},{day}\n" for day in range(1, 29)))
+    assert import_into(db_file, "members", small).exit_code == 0
+    con = connect(db_file, read_only=True)
+    before = _row_group_blocks(con, "members")
+    con.close()
+    start, divisions = date(1950, 1, 1), ("330603006", "330603")  # a township and its county, a day each
+    rows = "".join(f"{divisions[i % 2]},{start + timedelta(days=i // 2)},{i}\n" for i in range(LARGE_APPEND_ROWS))
+    large = write(tmp_path, "large.csv", "division,date,adult_members\n" + rows)
+    result = import_into(db_file, "members", large)
+    assert result.exit_code == 0 and result.inserted == LARGE_APPEND_ROWS
+    con = connect(db_file, read_only=True)
+    assert _row_group_blocks(con, "members")[0] == before[0]
+    assert first_row(con.execute("SELECT count(*) FROM members"))[0] == 28 + LARGE_APPEND_ROWS
+    con.close()
