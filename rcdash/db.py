@@ -250,6 +250,7 @@ METRICS_SOURCES = ("divisions", "branches", "members", "sites", "teams", "brands
 DERIVED = (
     Derived("division_keys", ("divisions",), _build_division_keys, definition=lambda: "division_keys 1"),
     Derived("division_paths", ("divisions",), _build_division_paths, definition=lambda: "division_paths 1"),
+    Derived("division_numbers", ("divisions",)),
     Derived("area_divisions", ("divisions",)),
     Derived("branch_coverage", ("branches",)),
     Derived("site_counts", ("sites",)),

@@ -19,6 +19,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from rcdash.db import load_sql, scalar, table_names
 from rcdash.reference.divisions import (
@@ -53,18 +54,42 @@ class DivisionSource:
         return self._full
 
     def levels_of(self, codes: pa.Array) -> pa.Array:
-        """The level of each code's division (NULL where there is none), in one query."""
+        """The level of each code's division (NULL where there is none), in one query (two where some code is
+        not a plain number)."""
         if self._full is not None:
             return pa.array(self._full.levels_of(codes), type=pa.string())
-        wanted = pa.table({"i": pa.array(np.arange(len(codes), dtype=np.int64)), "code": codes})
-        self._con.register("division_codes_wanted", wanted)
+        numbers = code_numbers(codes)
+        by_text = pc.and_(pc.is_valid(codes), pc.is_null(numbers))
+        at = np.full(len(codes), -1, dtype=np.int64)  # each code's position among the levels found
+        found: list[pa.Array] = []
+        by_number = self._levels_where("division_numbers_wanted", "number", numbers, "division_levels_by_number")
+        if by_number is None:  # a database written before division_numbers: every code is looked up as text
+            by_text = pc.is_valid(codes)
+        else:
+            found.append(by_number)
+        if pc.any(by_text).as_py():
+            text = pc.if_else(by_text, codes, pa.scalar(None, pa.string()))
+            by_code = self._levels_where("division_codes_wanted", "code", text, "division_levels_by_code")
+            found += [by_code] if by_code is not None else []
+        offset = 0
+        for table in found:
+            at[table.column("i").to_numpy()] = np.arange(offset, offset + table.num_rows)
+            offset += table.num_rows
+        levels = pa.concat_arrays([t.column("level").combine_chunks() for t in found]) if found \
+            else pa.array([], type=pa.string())
+        return levels.take(pa.array(at, mask=at < 0))
+
+    def _levels_where(self, name: str, column: str, values: pa.Array, query: str) -> pa.Table | None:
+        """(i, level) of the non-NULL values that are divisions, by one query; None when its table is missing."""
+        positions = pa.array(np.flatnonzero(np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False),
+                                                       dtype=bool)), type=pa.int64())
+        self._con.register(name, pa.table({"i": positions, column: values.take(positions)}))
         try:
-            found = self._con.sql(
-                "SELECT d.level FROM division_codes_wanted w LEFT JOIN divisions d ON d.code = w.code ORDER BY w.i"
-            ).to_arrow_table()
+            return self._con.sql(load_sql(query)).to_arrow_table()
+        except duckdb.CatalogException:
+            return None
         finally:
-            self._con.unregister("division_codes_wanted")
-        return found.column(0).combine_chunks()
+            self._con.unregister(name)
 
     def exact_codes(self, keys: list[str]) -> list[tuple[str, str] | None]:
         """(code, level) of each resolution key found in the derived table division_paths, else None (not
@@ -146,6 +171,16 @@ class DivisionSource:
                 res = self.full().resolve(text, township, levels)
             self._cache[key] = res
         return res
+
+
+# A code that is a number as written: what division_numbers holds (a leading zero would name another number).
+NUMBERED_CODE = r"^[1-9][0-9]{0,17}$"
+
+
+def code_numbers(codes: pa.Array) -> pa.Array:
+    """Each code as the number it is written as (int64), NULL where it is not one (see NUMBERED_CODE)."""
+    numbered = pc.fill_null(pc.match_substring_regex(codes, NUMBERED_CODE), False)
+    return pc.cast(pc.if_else(numbered, codes, pa.scalar(None, pa.string())), pa.int64())
 
 
 def _keys_of(text: str, keys: set[str], codes: set[str]) -> None:

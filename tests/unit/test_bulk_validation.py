@@ -142,6 +142,28 @@ def test_division_paths_resolve_as_the_full_index_at_every_level_that_allows_the
     assert [hit and hit[0] for hit in found] == ["330603006234", "330603006234", "330603006234", None, None]
 
 
+def test_levels_by_number_are_the_levels_by_text(db: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    # Plain codes are looked up by number (division_numbers); a code with a leading zero is another text than
+    # the number's (0330603 is no division though 330603 is), and a database without the table looks up text.
+    import pyarrow as pa
+
+    from rcdash.db import load_sql
+
+    full = DivisionIndex(db.execute(load_sql("division_rows")).df())
+    reference = [r[0] for r in db.execute("SELECT code FROM divisions ORDER BY code").fetchall()]
+    cells = [*reference, "0330603", "00330603006", "330603999", "3306030062349", "12", None, "330603"]
+    codes = pa.array(cells, type=pa.string())
+    expected = full.levels_of(cells)
+    assert expected[-7:] == [None, None, None, None, None, None, "county"]
+    assert DivisionSource(db).levels_of(codes).to_pylist() == expected
+    older = tmp_path / "older.duckdb"
+    init_db(older)
+    con = connect(older)
+    con.execute("DROP TABLE division_numbers")
+    assert DivisionSource(con).levels_of(codes).to_pylist() == expected
+    con.close()
+
+
 @settings(max_examples=400, deadline=None)
 @given(text=st.text(alphabet=["a", "中", ",", '"', "\n", "\r", " ", "\t", ";", "1"], max_size=40))
 def test_fast_csv_reader_reads_as_the_csv_module(text: str) -> None:
