@@ -24,7 +24,7 @@ from rcdash.importing.spec import Kind
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 WRITER_LOCK_TIMEOUT_S = 600  # an import of a million rows fits well inside; past it a stuck writer is reported
 STAGING_MARK = ".next-"  # staging copies are named .<db name>.next-<pid>; leftovers of a killed writer are removed
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: division columns compressed with zstd (rcdash.importing.spec)
 SCHEMA_META_KEY = "schema_fingerprint"
 # Each record table has a shadow "<table>_prior" holding rows an import replaced, so undo restores them exactly.
 PRIOR_SUFFIX = "_prior"
@@ -106,7 +106,7 @@ def kind_sql(kind: Kind) -> dict[str, str]:
         "table": quote_ident(kind.table),
         "prior": quote_ident(kind.table + PRIOR_SUFFIX),
         "cols": ", ".join(quote_ident(c) for c in kind.columns),
-        "col_defs": ", ".join(f"{quote_ident(f.name)} {f.sql_type}" for f in kind.fields),
+        "col_defs": ", ".join(f"{quote_ident(f.name)} {f.type.column_definition}" for f in kind.fields),
         "key_match": " AND ".join(f"t.{quote_ident(k)} = s.{quote_ident(k)}" for k in kind.key),
         "date_col": quote_ident(kind.date_field or kind.key[0]),
         "div_col": quote_ident(kind.division_field or kind.key[0]),

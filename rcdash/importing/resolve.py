@@ -173,14 +173,17 @@ class DivisionSource:
         return res
 
 
-# A code that is a number as written: what division_numbers holds (a leading zero would name another number).
-NUMBERED_CODE = r"^[1-9][0-9]{0,17}$"
+# A code that is a number as written (1 to 18 ASCII digits, no leading zero, which would name another number):
+# what division_numbers holds.
+NUMBER_DIGITS = 18
 
 
 def code_numbers(codes: pa.Array) -> pa.Array:
-    """Each code as the number it is written as (int64), NULL where it is not one (see NUMBERED_CODE)."""
-    numbered = pc.fill_null(pc.match_substring_regex(codes, NUMBERED_CODE), False)
-    return pc.cast(pc.if_else(numbered, codes, pa.scalar(None, pa.string())), pa.int64())
+    """Each code as the number it is written as (int64), NULL where it is not one (see NUMBER_DIGITS)."""
+    length = pc.binary_length(codes)  # in bytes: only ASCII digits pass the next test anyway
+    numbered = pc.and_(pc.and_(pc.ascii_is_decimal(codes), pc.less_equal(length, NUMBER_DIGITS)),
+                       pc.invert(pc.starts_with(codes, "0")))
+    return pc.cast(pc.if_else(pc.fill_null(numbered, False), codes, pa.scalar(None, pa.string())), pa.int64())
 
 
 def _keys_of(text: str, keys: set[str], codes: set[str]) -> None:
