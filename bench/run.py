@@ -166,30 +166,36 @@ def _page_run(script: Path, cold: bool, components: object | None = None) -> tup
 
 
 def measure_pages(db: Path, runs: int, only: list[str] | None = None) -> dict[str, object]:
-    """page_floor_ms, page_ms and page_cold_ms of every page (AppTest, default filters)."""
+    """page_floor_ms, page_ms and page_cold_ms of every page (AppTest, default filters).
+
+    The floor is sampled between the pages' runs as well as before them: this machine's speed drifts (the same
+    trivial page took 117 ms in one run and 229 ms in the next), and the budget compares the two.
+    """
     os.environ["RCDASH_DB"] = str(db)
-    with tempfile.TemporaryDirectory(prefix="rcdash-bench-floor-") as tmp:
-        floor = Path(tmp) / "floor.py"
-        floor.write_text(FLOOR_PAGE, encoding="utf-8")
-        _, first = _page_run(floor, cold=False)
-        floor_ms = median_ms([_page_run(floor, cold=False)[0] for _ in range(runs)])
-        components = getattr(first, "_bidi_component_manager", None)
-        floor_server_ms = median_ms([_page_run(floor, cold=False, components=components)[0] for _ in range(runs)])
     pages = sorted(p for p in (REPO_ROOT / "pages").glob("*.py") if not only or p.stem in only)
     warm: dict[str, float] = {}
     cold: dict[str, float] = {}
     payload = None
-    for script in pages:
-        _page_run(script, cold=True)  # imports the page's modules once, as a running server has
-        cold_samples, warm_samples = [], []
-        for _ in range(runs):
-            cold_samples.append(_page_run(script, cold=True)[0])
-            seconds, at = _page_run(script, cold=False)
-            warm_samples.append(seconds)
-        cold[script.stem], warm[script.stem] = median_ms(cold_samples), median_ms(warm_samples)
-        if script.stem == "map":
-            payload = map_payload_bytes(at)
-        say(f"  page {script.stem:13s} {warm[script.stem]:8.1f} ms  (cold {cold[script.stem]:8.1f} ms)")
+    with tempfile.TemporaryDirectory(prefix="rcdash-bench-floor-") as tmp:
+        floor = Path(tmp) / "floor.py"
+        floor.write_text(FLOOR_PAGE, encoding="utf-8")
+        _, first = _page_run(floor, cold=False)
+        floor_samples = [_page_run(floor, cold=False)[0] for _ in range(runs)]
+        components = getattr(first, "_bidi_component_manager", None)
+        floor_server_ms = median_ms([_page_run(floor, cold=False, components=components)[0] for _ in range(runs)])
+        for script in pages:
+            _page_run(script, cold=True)  # imports the page's modules once, as a running server has
+            cold_samples, warm_samples = [], []
+            for _ in range(runs):
+                cold_samples.append(_page_run(script, cold=True)[0])
+                seconds, at = _page_run(script, cold=False)
+                warm_samples.append(seconds)
+                floor_samples.append(_page_run(floor, cold=False)[0])
+            cold[script.stem], warm[script.stem] = median_ms(cold_samples), median_ms(warm_samples)
+            if script.stem == "map":
+                payload = map_payload_bytes(at)
+            say(f"  page {script.stem:13s} {warm[script.stem]:8.1f} ms  (cold {cold[script.stem]:8.1f} ms)")
+    floor_ms = median_ms(floor_samples)
     return {"page_floor_ms": floor_ms, "page_ms": warm, "page_cold_ms": cold, "map_payload_bytes": payload,
             "apptest_component_scan_ms": round(floor_ms - floor_server_ms, 1)}
 
