@@ -199,11 +199,7 @@ def _read_csv_fast(data: bytes, text: str, delimiter: str, utf8: bool = True) ->
         return None
     # Dictionary-encoded: validation then parses each distinct cell once (rcdash/importing/bulk.py).
     columns = [parsed.column(i).combine_chunks().dictionary_encode() for i in range(width)]
-    blank = np.ones(parsed.num_rows, dtype=bool)
-    for column in columns:
-        codes, uniques = factorize(column)
-        blank &= _blank_cells(uniques)[codes] if len(uniques) else True
-    kept = np.flatnonzero(~blank)
+    kept = np.flatnonzero(~_blank_rows(columns, parsed.num_rows, _blank_cells))
     if not len(kept):
         raise FileProblem("文件中没有表头，请使用模板填写后再导入")
     header_at, data_rows = int(kept[0]), kept[1:]
@@ -237,6 +233,23 @@ def _blank_cells(uniques: pa.Array) -> np.ndarray:
     return blank
 
 
+def _empty_cells(uniques: pa.Array | list[object]) -> np.ndarray:
+    """For each distinct cell of a workbook or csv-module column, whether it is blank."""
+    return np.array([_empty(u) for u in uniques], dtype=bool)
+
+
+def _blank_rows(columns: list[Column], rows: int, blank_cells: Callable[..., np.ndarray]) -> np.ndarray:
+    """The rows without a visible cell, each column's distinct cells tested once (blank_cells)."""
+    blank = np.ones(rows, dtype=bool)
+    for column in columns:
+        if not blank.any():  # a visible cell in every row already: the other columns cannot change that
+            break
+        codes, uniques = factorize(column)
+        if len(uniques):
+            blank &= blank_cells(uniques)[codes]
+    return blank
+
+
 def _rows_of(column: pa.DictionaryArray, rows: np.ndarray) -> pa.DictionaryArray:
     """Some rows of a dictionary column (its dictionary may keep cells only the header or blank rows have)."""
     if len(rows) and rows[-1] - rows[0] + 1 == len(rows):  # no blank rows between: a zero-copy slice
@@ -265,11 +278,7 @@ def _to_table(cells: list[list[object]], fmt: str) -> Table:
     even = all(w == width for w in widths)
     padded = cells if even else [r + [None] * (width - len(r)) for r in cells]
     all_columns = [list(c) for c in zip(*padded, strict=True)] if width else []
-    blank = np.ones(len(cells), dtype=bool)
-    for column in all_columns:
-        codes, uniques = factorize(column)
-        blank &= np.array([_empty(u) for u in uniques], dtype=bool)[codes]
-    kept = np.flatnonzero(~blank)
+    kept = np.flatnonzero(~_blank_rows(all_columns, len(cells), _empty_cells))
     if not len(kept):
         raise FileProblem("文件中没有表头，请使用模板填写后再导入")
     # Row numbers stay the spreadsheet's own (header = 1 unless blank rows lead), so users find the row.
