@@ -53,6 +53,7 @@ class Parsed:
     codes: np.ndarray  # row → distinct cell (for a division beside a township column: distinct pair)
     values: pa.Array  # the typed value of each distinct cell (NULL where it is invalid)
     ok: np.ndarray  # whether each distinct cell is valid
+    cells: pa.Array | None = None  # the distinct cells as read, where their text may be their value (divisions)
 
     def row_values(self, rows: np.ndarray) -> pa.Array:
         """The values of these rows."""
@@ -238,7 +239,8 @@ def _parse_divisions(f: Field, table: Table, cmap: ColumnMap, column: Column, va
         with contextlib.suppress(CellError):  # an invalid cell stays not ok; the per-row path words its error
             values[k], ok[k] = validator._division(f, raw, town), True
     resolved = _typed(f, values, ok)
-    return Parsed(codes, pc.if_else(ok_plain, plain, resolved), ok)
+    cells = uniques if township is None and isinstance(uniques, pa.Array) else None
+    return Parsed(codes, pc.if_else(ok_plain, plain, resolved), ok, cells)
 
 
 def _exact_names(f: Field, divisions: object, cells: list[object]) -> dict[int, str]:
@@ -328,6 +330,28 @@ def _coordinates(kind: Kind, table: Table, validator: RowValidator, parsed: dict
     return failing, lons, lats
 
 
+def _value_ids(parsed: Parsed) -> np.ndarray:
+    """An id for each distinct cell, equal where the cells' values are (cells written differently: a code and a
+    name of the same division). Where most cells are written as their value (division codes), those keep their
+    position as id and only the others are hashed: a file of 100,000 distinct codes is not hashed a second time."""
+    values, cells = parsed.values, parsed.cells
+    if cells is None or cells.type != values.type:
+        return values.dictionary_encode().indices.to_numpy(zero_copy_only=False)
+    itself = np.asarray(pc.fill_null(pc.equal(values, cells), False).to_numpy(zero_copy_only=False), dtype=bool)
+    ids = np.arange(len(values), dtype=np.int64)  # distinct texts: distinct values among the cells written as such
+    others = np.flatnonzero(~itself & np.asarray(values.is_valid().to_numpy(zero_copy_only=False), dtype=bool))
+    if not len(others):
+        return ids
+    encoded = values.take(pa.array(others, type=pa.int64())).dictionary_encode()
+    # the id of each other value: the position of the cell written as that value, else one of its own
+    own = np.arange(len(values), len(values) + len(encoded.dictionary), dtype=np.int64)
+    written = pc.index_in(cells, value_set=encoded.dictionary)  # each cell's text among those values, or NULL
+    at = np.flatnonzero(itself & np.asarray(written.is_valid().to_numpy(zero_copy_only=False), dtype=bool))
+    own[pc.fill_null(written, 0).to_numpy(zero_copy_only=False)[at]] = at
+    ids[others] = own[encoded.indices.to_numpy(zero_copy_only=False)]
+    return ids
+
+
 def _duplicates(kind: Kind, parsed: dict[str, Parsed], good: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(duplicate rows, index of the earlier row each repeats): rows whose natural key a good row before has."""
     n = len(good)
@@ -336,10 +360,7 @@ def _duplicates(kind: Kind, parsed: dict[str, Parsed], good: np.ndarray) -> tupl
     rows = np.flatnonzero(good)
     if not len(rows):
         return duplicate, first_of
-    ids = []
-    for name in kind.key:  # equal values (written differently) share an id
-        value_ids = parsed[name].values.dictionary_encode().indices.to_numpy(zero_copy_only=False)
-        ids.append(value_ids[parsed[name].codes[rows]])
+    ids = [_value_ids(parsed[name])[parsed[name].codes[rows]] for name in kind.key]
     _, inverse, first_index = combine(ids)
     firsts = rows[first_index[inverse]]  # the first row (in file order) of each key
     repeat = firsts != rows

@@ -121,6 +121,21 @@ def test_by_column_equals_by_row(index: DivisionIndex, db: duckdb.DuckDBPyConnec
         assert outcome(validate_table(kind, table, DivisionSource(db))) == outcome(by_row)
 
 
+def test_duplicates_across_ways_of_writing_a_division(index: DivisionIndex, db: duckdb.DuckDBPyConnection) -> None:
+    # A code, its ".0" spelling and a name of the same division are one key: the rows repeating an earlier one
+    # are reported (as by the per-row path), whether the earlier row wrote the code or the name.
+    text = ("division,date,adult_members\n330603006234,2021-01-01,1\n福全街道/峡山村,2021-01-01,2\n"
+            "330603006.0,2021-01-01,3\n330603006,2021-01-01,4\n丰惠镇/三溪村,2021-01-01,5\n"
+            "丰惠镇/三溪村,2021-01-02,6\n330603006,2021-01-02,7\n")
+    kind = KINDS["members"]
+    table = _read_csv(text.encode("utf-8"))
+    cmap = map_header(kind, table.header, [])
+    by_row = validate_rows(kind, table, cmap, RowValidator(kind, cmap, index), [])
+    assert [e.row for e in by_row.errors] == [3, 5]
+    assert outcome(validate_table(kind, table, DivisionSource(db))) == outcome(by_row)
+    assert outcome(validate_table(kind, table, index)) == outcome(by_row)
+
+
 def test_division_paths_resolve_as_the_full_index_at_every_level_that_allows_them(db: duckdb.DuckDBPyConnection) -> None:
     # The derived table names each key's code as resolving it on the full index does; bulk validation trusts it
     # for any field whose levels include that code's level (fewer levels can only drop other matches).
