@@ -66,8 +66,9 @@ def validate_columns(kind: Kind, table: Table, cmap: ColumnMap, validator: RowVa
     n = len(table)
     warnings: list[str] = []
     skip = np.zeros(n, dtype=bool)
-    for i in np.flatnonzero(np.asarray(table.row_numbers, dtype=np.int64) == EXAMPLE_ROW):
-        if is_example_row(kind, table.header, table.cells(int(i))):
+    # Row numbers rise from 2 (the header is row 1 or later): the example row can only be among the first.
+    for i, row_no in enumerate(table.row_numbers[:EXAMPLE_ROW]):
+        if row_no == EXAMPLE_ROW and is_example_row(kind, table.header, table.cells(i)):
             skip[i] = True
             warnings.append(EXAMPLE_WARNING)
     bad = np.zeros(n, dtype=bool)
@@ -335,8 +336,9 @@ def _value_ids(parsed: Parsed) -> np.ndarray:
     name of the same division). Where most cells are written as their value (division codes), those keep their
     position as id and only the others are hashed: a file of 100,000 distinct codes is not hashed a second time."""
     values, cells = parsed.values, parsed.cells
-    if cells is None or cells.type != values.type:
-        return values.dictionary_encode().indices.to_numpy(zero_copy_only=False)
+    if cells is None or cells.type != values.type:  # (NULL, an invalid cell's value, never in a good row: -1)
+        indices = pc.fill_null(values.dictionary_encode().indices, -1)
+        return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64)
     itself = np.asarray(pc.fill_null(pc.equal(values, cells), False).to_numpy(zero_copy_only=False), dtype=bool)
     ids = np.arange(len(values), dtype=np.int64)  # distinct texts: distinct values among the cells written as such
     others = np.flatnonzero(~itself & np.asarray(values.is_valid().to_numpy(zero_copy_only=False), dtype=bool))
@@ -361,6 +363,8 @@ def _duplicates(kind: Kind, parsed: dict[str, Parsed], good: np.ndarray) -> tupl
     if not len(rows):
         return duplicate, first_of
     ids = [_value_ids(parsed[name])[parsed[name].codes[rows]] for name in kind.key]
+    if any(np.bincount(column).max() <= 1 for column in ids):  # a key field already distinct: so is the key
+        return duplicate, first_of
     _, inverse, first_index = combine(ids)
     firsts = rows[first_index[inverse]]  # the first row (in file order) of each key
     repeat = firsts != rows
