@@ -336,7 +336,8 @@ def _value_ids(parsed: Parsed) -> np.ndarray:
     name of the same division). Where most cells are written as their value (division codes), those keep their
     position as id and only the others are hashed: a file of 100,000 distinct codes is not hashed a second time."""
     values, cells = parsed.values, parsed.cells
-    if cells is None or cells.type != values.type:  # (NULL, an invalid cell's value, never in a good row: -1)
+    if cells is None or cells.type != values.type:
+        # NULL, the value of an invalid cell (which no good row has), gets -1
         indices = pc.fill_null(values.dictionary_encode().indices, -1)
         return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64)
     itself = np.asarray(pc.fill_null(pc.equal(values, cells), False).to_numpy(zero_copy_only=False), dtype=bool)
