@@ -81,6 +81,16 @@ def snapshot_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection
     return cur
 
 
+def cursor_of(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor reading the database `con` reads by default, for work in another thread (a snapshot's cursors
+    start in the in-memory catalog)."""
+    current = scalar(con, "SELECT current_database()")
+    cursor = con.cursor()
+    if scalar(cursor, "SELECT current_database()") != current:
+        cursor.execute("USE " + quote_ident(str(current)))
+    return cursor
+
+
 def quote_ident(identifier: str) -> str:
     """An identifier from a spec, quoted (spec names are code, never user input)."""
     return '"' + identifier.replace('"', '""') + '"'

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -217,18 +218,26 @@ def _parse_divisions(f: Field, table: Table, cmap: ColumnMap, column: Column, va
     else:
         items = []
         plain = _plain_codes(uniques)
-    levels = _levels_of(validator.divisions, plain)
+    used = _used(codes, len(plain))
+    values: list[object] = [None] * len(plain)
+    # Names written the common ways are found in bulk (division_paths): those of the cells that are no plain code
+    # while the codes are looked up, in a thread (both are DuckDB queries, which run without the GIL).
+    beside = getattr(validator.divisions, "beside", None)  # a DivisionIndex is plain Python: shared as it is
+    with beside() if beside is not None else contextlib.nullcontext(validator.divisions) as other, \
+            ThreadPoolExecutor(max_workers=1) as pool:
+        leveled = pool.submit(_levels_of, other, plain)
+        named = np.flatnonzero(used & np.asarray(pc.is_null(plain).to_numpy(zero_copy_only=False), dtype=bool)) \
+            if township is None else np.zeros(0, dtype=np.int64)
+        found = _names_found(f, validator.divisions, uniques, named)
+        levels = leveled.result()
     ok_plain = pc.fill_null(pc.is_in(levels, pa.array(sorted(f.levels))) if f.levels else pc.is_valid(levels), False)
     ok = np.asarray(ok_plain.to_numpy(zero_copy_only=False), dtype=bool)
-    slow = np.flatnonzero(~ok & _used(codes, len(ok)))
+    if township is None:  # then the plain codes that are no division (as names, should one read so)
+        found.update(_names_found(f, validator.divisions, uniques, np.flatnonzero(~ok & used & ~_in(named, len(ok)))))
+    for k, code in found.items():
+        values[k], ok[k] = code, True
+    slow = np.flatnonzero(~ok & used)
     pending = [items[k] for k in slow] if township is not None else [(c, None) for c in _pick(uniques, slow)]
-    values: list[object] = [None] * len(ok)
-    if township is None and len(slow):  # names written the common ways, found in bulk (division_paths)
-        done = _exact_names(f, validator.divisions, [raw for raw, _ in pending])
-        for j, code in done.items():
-            values[slow[j]], ok[slow[j]] = code, True
-        keep = [j for j in range(len(slow)) if j not in done]
-        slow, pending = slow[np.asarray(keep, dtype=np.int64)], [pending[j] for j in keep]
     prepare = getattr(validator.divisions, "prepare", None)
     if prepare is not None and pending:  # one lookup of every division these cells could name
         prepare([parse.normalize(raw) for raw, _ in pending if not parse.is_blank(raw)], [t for _, t in pending])
@@ -242,6 +251,21 @@ def _parse_divisions(f: Field, table: Table, cmap: ColumnMap, column: Column, va
     resolved = _typed(f, values, ok)
     cells = uniques if township is None and isinstance(uniques, pa.Array) else None
     return Parsed(codes, pc.if_else(ok_plain, plain, resolved), ok, cells)
+
+
+def _in(positions: np.ndarray, count: int) -> np.ndarray:
+    """A mask of `count` entries, true at these positions."""
+    mask = np.zeros(count, dtype=bool)
+    mask[positions] = True
+    return mask
+
+
+def _names_found(f: Field, divisions: object, uniques: pa.Array | list[object], cells: np.ndarray) -> dict[int, str]:
+    """{distinct cell: code} of these cells that _exact_names finds."""
+    if not len(cells):
+        return {}
+    found = _exact_names(f, divisions, _pick(uniques, cells))
+    return {int(cells[j]): code for j, code in found.items()}
 
 
 def _exact_names(f: Field, divisions: object, cells: list[object]) -> dict[int, str]:

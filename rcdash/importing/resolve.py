@@ -11,9 +11,10 @@ candidates as it always did. A database as small as one city's is simply indexed
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import duckdb
 import numpy as np
@@ -21,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rcdash.db import load_sql, scalar, table_names
+from rcdash.db import cursor_of, load_sql, scalar, table_names
 from rcdash.reference.divisions import (
     CODE_AND_NAME_RE,
     SEPARATORS,
@@ -90,6 +91,16 @@ class DivisionSource:
             return None
         finally:
             self._con.unregister(name)
+
+    @contextlib.contextmanager
+    def beside(self) -> Iterator[DivisionSource]:
+        """The same divisions on a cursor of its own, for lookups in another thread while this source is used in
+        this one (a connection refuses two calls at once); the cursor is closed after."""
+        cursor = cursor_of(self._con)
+        try:
+            yield DivisionSource(cursor, self._full)
+        finally:
+            cursor.close()
 
     def exact_codes(self, keys: list[str]) -> list[tuple[str, str] | None]:
         """(code, level) of each resolution key found in the derived table division_paths, else None (not

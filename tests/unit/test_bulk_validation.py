@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rcdash.db import connect, init_db
+from rcdash.db import connect, init_db, open_snapshot
 from rcdash.importing.kinds import KINDS
 from rcdash.importing.load import import_file
 from rcdash.importing.read import FileProblem, _decode, _delimiter, _read_csv, _read_csv_fast, _read_csv_rows, read_table
@@ -173,6 +173,10 @@ def test_levels_by_number_are_the_levels_by_text(db: duckdb.DuckDBPyConnection, 
     assert DivisionSource(db).levels_of(codes).to_pylist() == expected
     older = tmp_path / "older.duckdb"
     init_db(older)
+    snapshot = open_snapshot(older)  # beside a reader's source too (its cursors start in another catalog)
+    with DivisionSource(snapshot).beside() as other:
+        assert other.levels_of(codes).to_pylist() == expected
+    snapshot.close()
     con = connect(older)
     con.execute("DROP TABLE division_numbers")
     assert DivisionSource(con).levels_of(codes).to_pylist() == expected
