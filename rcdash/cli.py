@@ -274,17 +274,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+SIGPIPE_EXIT = 128 + 13  # what a shell reports for a command stopped by a closed pipe
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; bad input never ends in a traceback."""
     args = build_parser().parse_args(argv)
     try:
-        return int(args.run(args))
+        code = int(args.run(args))
+        sys.stdout.flush()  # here, so that a reader gone away is reported as one (below), not at exit
+        return code
     except UsageProblem as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已中断，数据库未改动。", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # whoever read the output stopped reading (`rcdash imports | head`): nothing to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # else the flush at exit fails once more
+        return SIGPIPE_EXIT
     except Exception as exc:  # an internal fault: say so plainly, keep the traceback for developers
         if os.environ.get(DEBUG_ENV_VAR):
             raise

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from python_calamine import CalamineWorkbook
 
 from rcdash.config import REPO_ROOT
@@ -86,3 +87,18 @@ def test_a_failed_settle_after_an_import_is_reported_not_raised(tmp_path: Path, 
     with patch("rcdash.db.settle", side_effect=duckdb.IOException("disk full")):
         settle_after_import(tmp_path / "x.duckdb")  # the rows are in: the command still succeeds
     assert "数据已导入" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [("kpi", "--level", "township", "--format", "csv"), ("imports",)])
+def test_output_cut_short_by_its_reader_ends_quietly(tmp_path: Path, command: tuple[str, ...]) -> None:
+    # `rcdash kpi … | head -1`: the reader stops early; the command ends as a shell expects, without an error
+    # message (a long output breaks the pipe while printing, a short one when flushed at the end).
+    db = tmp_path / "cli.duckdb"
+    assert run("init", db=db).returncode == 0
+    env = {**os.environ, "RCDASH_DB": str(db)}
+    env.pop("RCDASH_DEBUG", None)
+    proc = subprocess.Popen([sys.executable, "-m", "rcdash", *command], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, cwd=REPO_ROOT)
+    proc.stdout.close()  # before it writes anything: starting Python takes far longer
+    _, err = proc.communicate(timeout=120)
+    assert (proc.returncode, err.decode("utf-8")) == (141, "")
