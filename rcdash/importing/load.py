@@ -236,7 +236,9 @@ def _load(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, ch
     con.execute("BEGIN")
     try:
         import_id = _log(con, kind, name, digest, checked, user, "loaded")
-        updated = first_row(con.execute(sql["save_replaced"], [import_id]))[0]
+        # the rows to replace, if any can be (any_replaced spares the join over the table when none)
+        replacing = first_row(con.execute(sql["any_replaced"]))[0]
+        updated = first_row(con.execute(sql["save_replaced"], [import_id]))[0] if replacing else 0
         if updated:  # else nothing matches: spare the second join over the table
             con.execute(sql["delete_replaced"])
         con.execute(sql["insert_staged"], [import_id])

@@ -55,42 +55,39 @@ class DivisionSource:
         return self._full
 
     def levels_of(self, codes: pa.Array) -> pa.Array:
-        """The level of each code's division (NULL where there is none), in one query (two where some code is
-        not a plain number)."""
+        """The level of each code's division (NULL where there is none): codes that are numbers looked up among
+        every numbered division, read in one go (division_numbers), the others in one query."""
         if self._full is not None:
             return pa.array(self._full.levels_of(codes), type=pa.string())
         numbers = code_numbers(codes)
+        numbered = self._numbered_divisions()
+        if numbered is None:  # a database written before division_numbers: every code is looked up as text
+            return self._levels_by_code(codes)
+        levels = levels_by_number(numbered, numbers)
         by_text = pc.and_(pc.is_valid(codes), pc.is_null(numbers))
-        at = np.full(len(codes), -1, dtype=np.int64)  # each code's position among the levels found
-        found: list[pa.Array] = []
-        by_number = self._levels_where("division_numbers_wanted", "number", numbers, "division_levels_by_number")
-        if by_number is None:  # a database written before division_numbers: every code is looked up as text
-            by_text = pc.is_valid(codes)
-        else:
-            found.append(by_number)
         if pc.any(by_text).as_py():
-            text = pc.if_else(by_text, codes, pa.scalar(None, pa.string()))
-            by_code = self._levels_where("division_codes_wanted", "code", text, "division_levels_by_code")
-            found += [by_code] if by_code is not None else []
-        offset = 0
-        for table in found:
-            at[table.column("i").to_numpy()] = np.arange(offset, offset + table.num_rows)
-            offset += table.num_rows
-        levels = pa.concat_arrays([t.column("level").combine_chunks() for t in found]) if found \
-            else pa.array([], type=pa.string())
-        return levels.take(pa.array(at, mask=at < 0))
+            levels = pc.coalesce(levels, self._levels_by_code(pc.if_else(by_text, codes, pa.scalar(None, pa.string()))))
+        return levels
 
-    def _levels_where(self, name: str, column: str, values: pa.Array, query: str) -> pa.Table | None:
-        """(i, level) of the non-NULL values that are divisions, by one query; None when its table is missing."""
-        positions = pa.array(np.flatnonzero(np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False),
-                                                       dtype=bool)), type=pa.int64())
-        self._con.register(name, pa.table({"i": positions, column: values.take(positions)}))
+    def _numbered_divisions(self) -> pa.Table | None:
+        """(number, level) of every division whose code is a number, by number; None in an older database."""
         try:
-            return self._con.sql(load_sql(query)).to_arrow_table()
+            return self._con.sql(load_sql("division_numbers_all")).to_arrow_table()
         except duckdb.CatalogException:
             return None
+
+    def _levels_by_code(self, codes: pa.Array) -> pa.Array:
+        """The level of each code's division (NULL for NULL and where there is none), in one query by text."""
+        positions = pa.array(np.flatnonzero(np.asarray(pc.is_valid(codes).to_numpy(zero_copy_only=False),
+                                                       dtype=bool)), type=pa.int64())
+        self._con.register("division_codes_wanted", pa.table({"i": positions, "code": codes.take(positions)}))
+        try:
+            found = self._con.sql(load_sql("division_levels_by_code")).to_arrow_table()
         finally:
-            self._con.unregister(name)
+            self._con.unregister("division_codes_wanted")
+        at = np.full(len(codes), -1, dtype=np.int64)  # each code's row among those found
+        at[found.column("i").to_numpy()] = np.arange(found.num_rows)
+        return found.column("level").combine_chunks().cast(pa.string()).take(pa.array(at, mask=at < 0))
 
     @contextlib.contextmanager
     def beside(self) -> Iterator[DivisionSource]:
@@ -195,6 +192,25 @@ def code_numbers(codes: pa.Array) -> pa.Array:
     numbered = pc.and_(pc.and_(pc.ascii_is_decimal(codes), pc.less_equal(length, NUMBER_DIGITS)),
                        pc.invert(pc.starts_with(codes, "0")))
     return pc.cast(pc.if_else(pc.fill_null(numbered, False), codes, pa.scalar(None, pa.string())), pa.int64())
+
+
+def levels_by_number(numbered: pa.Table, numbers: pa.Array) -> pa.Array:
+    """The level of each number's division among `numbered` (number, level), NULL for NULL and where there is
+    none. A binary search in the sorted numbers: for 100,000 codes among the national demo's 455,000 divisions
+    about a third of the time of a join in DuckDB, on one core (the join takes both)."""
+    known = numbered.column("number").to_numpy()
+    levels = numbered.column("level").combine_chunks()
+    if not len(known) or not len(numbers):
+        return pa.nulls(len(numbers), pa.string())
+    order = None
+    if np.any(known[1:] < known[:-1]):  # stored in order (division_numbers.sql); a table's order is not promised
+        order = np.argsort(known, kind="stable")
+        known = known[order]
+    wanted = np.asarray(pc.fill_null(numbers, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    at = np.minimum(np.searchsorted(known, wanted), len(known) - 1)
+    found = np.asarray(numbers.is_valid().to_numpy(zero_copy_only=False), dtype=bool) & (known[at] == wanted)
+    rows = at if order is None else order[at]
+    return levels.take(pa.array(rows, mask=~found)).cast(pa.string())
 
 
 def _keys_of(text: str, keys: set[str], codes: set[str]) -> None:

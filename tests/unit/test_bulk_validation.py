@@ -183,6 +183,31 @@ def test_levels_by_number_are_the_levels_by_text(db: duckdb.DuckDBPyConnection, 
     con.close()
 
 
+def test_levels_by_number_in_any_stored_order() -> None:
+    # A binary search needs the numbers in order: division_numbers is written so, but a table's order is not
+    # promised, so numbers out of order are sorted first; none stored, or none asked, is no error.
+    import pyarrow as pa
+
+    from rcdash.importing.resolve import levels_by_number
+
+    level = pa.array(["village", "county", "township", "village"]).dictionary_encode()
+    numbered = pa.table({"number": pa.array([330603006234, 330603, 330603006, 330602001001]), "level": level})
+    asked = pa.array([330603, None, 330603006234, 330602001001, 330603006, 7, 999999999999999999], type=pa.int64())
+    expected = ["county", None, "village", "village", "township", None, None]
+    assert levels_by_number(numbered, asked).to_pylist() == expected
+    assert levels_by_number(numbered.slice(0, 0), asked).to_pylist() == [None] * len(asked)
+    assert levels_by_number(numbered, asked.slice(0, 0)).to_pylist() == []
+
+
+def test_division_numbers_levels_are_the_reference_levels(db: duckdb.DuckDBPyConnection) -> None:
+    # division_numbers stores the level as an ENUM of the levels written into its query: they are LEVELS.
+    from rcdash.reference.divisions import LEVELS
+
+    kind = db.execute("SELECT data_type FROM duckdb_columns() WHERE table_name = 'division_numbers' "
+                      "AND column_name = 'level'").fetchall()
+    assert kind == [("ENUM(" + ", ".join(f"'{level}'" for level in LEVELS) + ")",)]
+
+
 @settings(max_examples=400, deadline=None)
 @given(text=st.text(alphabet=["a", "中", ",", '"', "\n", "\r", " ", "\t", ";", "1"], max_size=40))
 def test_fast_csv_reader_reads_as_the_csv_module(text: str) -> None:

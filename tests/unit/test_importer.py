@@ -230,6 +230,28 @@ def test_reimport_is_idempotent(con, tmp_path: Path) -> None:
     assert con.execute("SELECT * EXCLUDE (import_id) FROM branches ORDER BY name").fetchall() == first
 
 
+def test_rows_are_replaced_by_key_whether_the_period_is_new_or_not(con, tmp_path: Path) -> None:
+    # Whether any stored row can be replaced is first asked of the period alone (any_replaced): a file of a new
+    # date replaces nothing, one of a stored date replaces exactly the rows of its keys, not the date's others.
+    def members(name: str, rows: str):
+        return import_file(con, "members", write(tmp_path, name, "division,date,adult_members\n" + rows))
+
+    first = members("a.csv", "330603006,2021-12-31,10\n330602001,2021-12-31,20\n")
+    assert (first.inserted, first.updated) == (2, 0)
+    before = data_snapshot(con)
+    same_date = members("b.csv", "330603006,2021-12-31,11\n330603001,2021-12-31,30\n")
+    assert (same_date.inserted, same_date.updated) == (1, 1)
+    new_date = members("c.csv", "330603006,2022-12-31,12\n")
+    assert (new_date.inserted, new_date.updated) == (1, 0)
+    stored = con.execute("SELECT division, date::VARCHAR, adult_members FROM members WHERE import_id IS NOT NULL "
+                         "ORDER BY 2, 1").fetchall()
+    assert stored == [("330602001", "2021-12-31", 20), ("330603001", "2021-12-31", 30),
+                      ("330603006", "2021-12-31", 11), ("330603006", "2022-12-31", 12)]
+    undo_import(con, new_date.import_id)
+    undo_import(con, same_date.import_id)
+    assert data_snapshot(con) == before
+
+
 def test_undo_restores_previous_state_exactly(con, tmp_path: Path) -> None:
     import_file(con, "branches", write(tmp_path, "a.csv", GOOD["branches"]))
     before = data_snapshot(con)
