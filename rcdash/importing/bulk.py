@@ -74,7 +74,9 @@ def validate_columns(kind: Kind, table: Table, cmap: ColumnMap, validator: RowVa
             warnings.append(EXAMPLE_WARNING)
     bad = np.zeros(n, dtype=bool)
     parsed: dict[str, Parsed] = {}
-    for step, f in enumerate(kind.fields):
+    # Division fields last: they are checked against the database, whose staging copy an import is still opening
+    # while the other columns are parsed (rcdash.importing.load.import_into).
+    for step, f in enumerate(sorted(kind.fields, key=lambda f: f.type is FieldType.DIVISION)):
         if progress is not None:
             progress(VALIDATION_SHARE * step / len(kind.fields), f"正在校验：{f.zh}（{n:,} 行）")
         parsed[f.name] = _parse_field(f, table, cmap, validator)
@@ -219,7 +221,7 @@ def _parse_divisions(f: Field, table: Table, cmap: ColumnMap, column: Column, va
         items = []
         plain = _plain_codes(uniques)
     used = _used(codes, len(plain))
-    values: list[object] = [None] * len(plain)
+    values: dict[int, object] = {}  # the value of each cell found otherwise than as a plain code: few
     # Names written the common ways are found in bulk (division_paths): those of the cells that are no plain code
     # while the codes are looked up, in a thread (both are DuckDB queries, which run without the GIL).
     beside = getattr(validator.divisions, "beside", None)  # a DivisionIndex is plain Python: shared as it is
@@ -248,9 +250,18 @@ def _parse_divisions(f: Field, table: Table, cmap: ColumnMap, column: Column, va
             continue
         with contextlib.suppress(CellError):  # an invalid cell stays not ok; the per-row path words its error
             values[k], ok[k] = validator._division(f, raw, town), True
-    resolved = _typed(f, values, ok)
     cells = uniques if township is None and isinstance(uniques, pa.Array) else None
-    return Parsed(codes, pc.if_else(ok_plain, plain, resolved), ok, cells)
+    return Parsed(codes, pc.if_else(ok_plain, plain, _scattered(f, values, ok)), ok, cells)
+
+
+def _scattered(f: Field, values: dict[int, object], ok: np.ndarray) -> pa.Array:
+    """An array of the field's type as long as `ok`: these values where ok, NULL elsewhere."""
+    kind = ARROW_TYPES[f.sql_type]
+    at = [k for k in sorted(values) if ok[k] and values[k] is not None]
+    if not at:
+        return pa.nulls(len(ok), kind)
+    return pc.replace_with_mask(pa.nulls(len(ok), kind), pa.array(_in(np.array(at, dtype=np.int64), len(ok))),
+                                pa.array([values[k] for k in at], type=kind))
 
 
 def _in(positions: np.ndarray, count: int) -> np.ndarray:

@@ -213,14 +213,37 @@ def _read_csv_fast(data: bytes, text: str, delimiter: str, utf8: bool = True) ->
 # A cell holding any letter, digit, punctuation, symbol or mark is not blank: none of those is white space to
 # str.strip(). Only the rest (empty cells, white space, control and format characters) are checked one by one.
 VISIBLE_CHARACTER = r"[\p{L}\p{N}\p{P}\p{S}\p{M}]"
+# The first byte of a cell's UTF-8 already shows most cells visible: a printable ASCII character other than the
+# space, or the lead byte of a character from U+00C0 up, except U+1000–U+3FFF. The white space str.strip()
+# removes beyond ASCII is U+0085 and U+00A0 (lead byte C2), U+1680, U+2000–U+205F and U+3000 (E1–E3); none lies
+# in the other ranges (a test checks every character of the BMP).
+VISIBLE_FIRST_BYTES = np.zeros(256, dtype=bool)
+for _low, _high in ((0x21, 0x7E), (0xC3, 0xE0), (0xE4, 0xF4)):
+    VISIBLE_FIRST_BYTES[_low:_high + 1] = True
+
+
+def _first_bytes(strings: pa.Array) -> np.ndarray:
+    """The first byte of each string (0 for an empty one), read from Arrow's buffers without copying them."""
+    if not len(strings):
+        return np.zeros(0, dtype=np.uint8)
+    if not (pa.types.is_string(strings.type) or pa.types.is_large_string(strings.type)):
+        strings = strings.cast(pa.string())
+    offset_type = np.int64 if pa.types.is_large_string(strings.type) else np.int32
+    _, offsets_buffer, data_buffer = strings.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=offset_type, count=len(strings) + 1, offset=strings.offset *
+                            np.dtype(offset_type).itemsize)
+    starts, filled = offsets[:-1], offsets[1:] > offsets[:-1]
+    first = np.zeros(len(strings), dtype=np.uint8)
+    if filled.any():
+        first[filled] = np.frombuffer(data_buffer, dtype=np.uint8)[starts[filled]]
+    return first
 
 
 def _blank_cells(uniques: pa.Array) -> np.ndarray:
     """For each distinct cell, whether it is blank (as _empty says), testing in Python only the few that may be."""
-    # A cell starting with an ASCII letter or digit is visible: tested without a regex (most cells are codes,
-    # numbers and dates); the regex looks at the others.
-    starts = pc.ascii_is_alnum(pc.utf8_slice_codeunits(uniques, 0, 1))
-    visible = np.asarray(pc.fill_null(starts, False).to_numpy(zero_copy_only=False), dtype=bool)
+    # Most cells (codes, numbers, dates, Chinese names) show a visible character by their first byte; the regex
+    # looks at the others.
+    visible = VISIBLE_FIRST_BYTES[_first_bytes(uniques)]
     others = np.flatnonzero(~visible)
     if len(others):
         picked = uniques.take(pa.array(others, type=pa.int64()))
