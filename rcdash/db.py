@@ -503,6 +503,19 @@ def open_staging(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def close_staging(con: duckdb.DuckDBPyConnection) -> None:
+    """Close a connection from open_staging: its file detached at once (closed, everything written), the DuckDB
+    instance torn down in a thread — freeing its catalog takes ~8 ms that publishing need not wait for. The thread
+    is no daemon: the interpreter waits for it before exiting."""
+    try:
+        con.execute("USE memory")
+        con.execute("DETACH staging")
+    except duckdb.Error:  # e.g. after a failed statement: closed here, which detaches too
+        con.close()
+        return
+    threading.Thread(target=con.close, name="rcdash-staging-close").start()
+
+
 class StagedCopy:
     """The first half of a write: the writer lock taken and the published file copied to a staging file, which is
     flushed to disk. Started in a thread, it runs while the caller does other work — an import reads its file
@@ -567,7 +580,7 @@ class StagedCopy:
         """Give up: close and remove the staging file (if still there) and release the lock."""
         self._join()
         if self.connection is not None:
-            self.connection.close()
+            close_staging(self.connection)
             self.connection = None
         for leftover in (self.staging, Path(str(self.staging) + ".wal")):
             leftover.unlink(missing_ok=True)
@@ -581,7 +594,7 @@ class StagedCopy:
         if not self.defer:  # an import built any missing derived table with its rows and changed no division
             refresh_derived(self.connection, frozenset({"divisions"}))
         self.connection.execute("CHECKPOINT")
-        self.connection.close()
+        close_staging(self.connection)
         self.connection = None
         self._join()
         fsync_path(self.staging)

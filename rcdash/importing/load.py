@@ -204,12 +204,14 @@ def apply_checked(con: duckdb.DuckDBPyConnection, checked: CheckedFile, *, user:
 
 
 def _log(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, checked: Validated,
-         user: str, status: str) -> int:
-    """Insert an import-log row; returns its id."""
+         user: str, status: str, counts: tuple[int, int] = (0, 0)) -> int:
+    """Insert an import-log row with its (inserted, updated) counts, as far as known; returns its id."""
+    inserted, updated = counts
     row = first_row(con.execute(
-        "INSERT INTO imports (import_id, kind, file_name, sha256, rows, accepted, rejected, status, created_at, "
-        "created_by) VALUES (nextval('import_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING import_id",
-        [kind.name, name, digest, checked.rows, checked.accepted, checked.rejected, status,
+        "INSERT INTO imports (import_id, kind, file_name, sha256, rows, accepted, rejected, inserted, updated, "
+        "status, created_at, created_by) VALUES (nextval('import_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING import_id",
+        [kind.name, name, digest, checked.rows, checked.accepted, checked.rejected, inserted, updated, status,
          datetime.now().replace(microsecond=0), user],
     ))
     return int(row[0])
@@ -235,15 +237,19 @@ def _load(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, ch
     con.register("staged_rows", staged)
     con.execute("BEGIN")
     try:
-        import_id = _log(con, kind, name, digest, checked, user, "loaded")
-        # the rows to replace, if any can be (any_replaced spares the join over the table when none)
+        # The rows to replace, if any can be: any_replaced spares the join over the table when none can, and then
+        # the log row is written with its counts at once.
         replacing = first_row(con.execute(sql["any_replaced"]))[0]
+        import_id = _log(con, kind, name, digest, checked, user, "loaded",
+                         (0, 0) if replacing else (checked.accepted, 0))
         updated = first_row(con.execute(sql["save_replaced"], [import_id]))[0] if replacing else 0
         if updated:  # else nothing matches: spare the second join over the table
             con.execute(sql["delete_replaced"])
         con.execute(sql["insert_staged"], [import_id])
         inserted = checked.accepted - int(updated)
-        con.execute("UPDATE imports SET inserted = ?, updated = ? WHERE import_id = ?", [inserted, updated, import_id])
+        if replacing:
+            con.execute("UPDATE imports SET inserted = ?, updated = ? WHERE import_id = ?",
+                        [inserted, updated, import_id])
         # The tables the metrics read, in the same transaction as the rows they come from (the deferred ones
         # dropped: publishing rebuilds them unless the writer defers that to rcdash.db.settle).
         refresh_derived(con, frozenset({kind.table}), drop_deferred=True)
