@@ -466,8 +466,9 @@ STAGING_CONFIG = {"fsync_mode": "NONE", "checkpoint_threshold": "0b"}
 # Row groups a staging copy writes (DuckDB's default: 122,880 rows). A transaction that fills whole row groups
 # writes them compressed as it inserts and commits by linking them in; one that does not (an import of 100,000
 # rows at the default size) compresses them all at the commit, in one thread. At half the default an import of
-# 100,000 rows stores ~18 ms sooner on the national demo (insert + commit 45 → 35 ms, bench/README). Rows
-# written earlier keep the row groups they have; readers read either size.
+# 100,000 rows stores ~10–18 ms sooner on the national demo (insert + commit ~45 → ~35 ms). Smaller sizes were
+# slower (40,960 and 30,720 rows: insert + commit ~41 ms). Rows written earlier keep the row groups they have;
+# readers read either size.
 STAGING_ROW_GROUP_SIZE = 61_440
 ATTACH_STAGING_SQL = f"ATTACH ? AS staging (ROW_GROUP_SIZE {STAGING_ROW_GROUP_SIZE})"
 
@@ -477,7 +478,7 @@ ATTACH_STAGING_SQL = f"ATTACH ? AS staging (ROW_GROUP_SIZE {STAGING_ROW_GROUP_SI
 # rows already there: ~35 ms of ~105). A commit appending at least half a row group and deleting nothing brings
 # row groups of its own that are well filled, so it commits without; smaller changes, and any that delete rows,
 # keep vacuuming, so that a table never fragments.
-LARGE_APPEND_ROWS = 122_880 // 2  # half of DuckDB's row group
+LARGE_APPEND_ROWS = 122_880 // 2  # half of DuckDB's default row group; a whole one of a staging copy's
 
 
 @contextlib.contextmanager
