@@ -464,12 +464,12 @@ def fsync_path(path: Path) -> None:
 # rows: ~45 ms less on the national demo).
 STAGING_CONFIG = {"fsync_mode": "NONE", "checkpoint_threshold": "0b"}
 # Row groups a staging copy writes (DuckDB's default: 122,880 rows). A transaction that fills whole row groups
-# writes them compressed as it inserts and commits by linking them in; one that does not (an import of 100,000
-# rows at the default size) compresses them all at the commit, in one thread. At half the default an import of
-# 100,000 rows stores ~10–18 ms sooner on the national demo (insert + commit ~45 → ~35 ms). Smaller sizes were
-# slower (40,960 and 30,720 rows: insert + commit ~41 ms). Rows written earlier keep the row groups they have;
-# readers read either size.
-STAGING_ROW_GROUP_SIZE = 61_440
+# writes them compressed as it inserts, one per thread at once when the rows come in batches of a row group
+# (rcdash.importing.load._load), and commits by linking them in; rows that fill no row group (an import of
+# 100,000 rows at the default size) are compressed at the commit, in one thread. An import of 100,000 members
+# into the national demo, insert + commit: ~37 ms at 122,880 or 61,440 rows, ~26 ms at 40,960, ~23 ms at 30,720.
+# Rows written earlier keep the row groups they have; readers read either size.
+STAGING_ROW_GROUP_SIZE = 30_720
 ATTACH_STAGING_SQL = f"ATTACH ? AS staging (ROW_GROUP_SIZE {STAGING_ROW_GROUP_SIZE})"
 
 
@@ -478,7 +478,7 @@ ATTACH_STAGING_SQL = f"ATTACH ? AS staging (ROW_GROUP_SIZE {STAGING_ROW_GROUP_SI
 # rows already there: ~35 ms of ~105). A commit appending at least half a row group and deleting nothing brings
 # row groups of its own that are well filled, so it commits without; smaller changes, and any that delete rows,
 # keep vacuuming, so that a table never fragments.
-LARGE_APPEND_ROWS = 122_880 // 2  # half of DuckDB's default row group; a whole one of a staging copy's
+LARGE_APPEND_ROWS = 122_880 // 2  # half of DuckDB's default row group, two of a staging copy's
 
 
 @contextlib.contextmanager

@@ -9,8 +9,18 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
-from rcdash.db import Provided, StagedCopy, appending, first_row, kind_sql, refresh_derived, writing
+from rcdash.db import (
+    STAGING_ROW_GROUP_SIZE,
+    Provided,
+    StagedCopy,
+    appending,
+    first_row,
+    kind_sql,
+    refresh_derived,
+    writing,
+)
 from rcdash.importing.bundle import PhotoSource, open_bundle, read_if_bundle
 from rcdash.importing.kinds import KINDS
 from rcdash.importing.read import FileProblem, read_file, read_table
@@ -233,7 +243,10 @@ def _load(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, ch
           user: str) -> tuple[int, int, int]:
     """Upsert the records on the natural key in one transaction; replaced rows go to the prior table."""
     sql = kind_sql(kind)
-    staged = checked.table
+    # In batches of a staging row group: DuckDB inserts them on all its threads at once, each writing whole row
+    # groups as it goes (rcdash.db.STAGING_ROW_GROUP_SIZE); one batch would be inserted by one thread.
+    staged = pa.Table.from_batches(checked.table.to_batches(max_chunksize=STAGING_ROW_GROUP_SIZE),
+                                   schema=checked.table.schema)
     con.register("staged_rows", staged)
     con.execute("BEGIN")
     try:

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from openpyxl import Workbook
 
-from rcdash.db import LARGE_APPEND_ROWS, STAGING_CONFIG, appending, connect, first_row
+from rcdash.db import LARGE_APPEND_ROWS, STAGING_CONFIG, STAGING_ROW_GROUP_SIZE, appending, connect, first_row
 from rcdash.importing.load import UndoRefused, import_file, import_into, list_imports, undo_import
 from tests.conftest import data_snapshot, write
 
@@ -366,4 +366,22 @@ def test_large_import_keeps_earlier_members_row_groups(db_file: Path, tmp_path: 
     con = connect(db_file, read_only=True)
     assert _row_group_blocks(con, "members")[0] == before[0]
     assert first_row(con.execute("SELECT count(*) FROM members"))[0] == 28 + LARGE_APPEND_ROWS
+    con.close()
+
+
+def test_large_import_is_stored_in_whole_row_groups_in_file_order(db_file: Path, tmp_path: Path) -> None:
+    # An import's rows reach DuckDB in batches of a staging row group, inserted on all its threads at once: they
+    # are still stored in the file's order, in row groups of STAGING_ROW_GROUP_SIZE rows (the last one partly filled).
+    count = 2 * STAGING_ROW_GROUP_SIZE + 123
+    start, divisions = date(1950, 1, 1), ("330603006", "330603")
+    rows = "".join(f"{divisions[i % 2]},{start + timedelta(days=i // 2)},{i}\n" for i in range(count))
+    result = import_into(db_file, "members", write(tmp_path, "m.csv", "division,date,adult_members\n" + rows))
+    assert result.exit_code == 0 and result.inserted == count
+    con = connect(db_file, read_only=True)
+    stored = con.execute("SELECT adult_members FROM members WHERE import_id = ? ORDER BY rowid",
+                         [result.import_id]).fetchall()
+    assert [r[0] for r in stored] == list(range(count))
+    groups = con.execute("SELECT row_group_id, sum(count) FROM pragma_storage_info('members') WHERE column_id = 0 "
+                         "AND segment_type <> 'VALIDITY' GROUP BY ALL ORDER BY 1").fetchall()
+    assert [int(g[1]) for g in groups] == [STAGING_ROW_GROUP_SIZE, STAGING_ROW_GROUP_SIZE, 123]
     con.close()
