@@ -496,16 +496,19 @@ def appending(con: duckdb.DuckDBPyConnection, rows: int, deletes: bool) -> Itera
             con.execute("RESET max_vacuum_tasks")
 
 
-def open_staging(path: Path) -> duckdb.DuckDBPyConnection:
-    """A connection writing a staging copy (STAGING_CONFIG, STAGING_ROW_GROUP_SIZE), its default catalog."""
-    con = duckdb.connect(":memory:", config=STAGING_CONFIG)
+def staging_instance() -> duckdb.DuckDBPyConnection:
+    """A DuckDB instance of its own for writing a staging copy (STAGING_CONFIG), nothing attached yet."""
+    return duckdb.connect(":memory:", config=STAGING_CONFIG)
+
+
+def attach_staging(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Make a staging copy the default catalog of a staging_instance() (written in STAGING_ROW_GROUP_SIZE)."""
     con.execute(ATTACH_STAGING_SQL, [str(path)])
     con.execute("USE staging")
-    return con
 
 
 def close_staging(con: duckdb.DuckDBPyConnection) -> None:
-    """Close a connection from open_staging: its file detached at once (closed, everything written), the DuckDB
+    """Close a staging connection (attach_staging): its file detached at once (closed, everything written), the DuckDB
     instance torn down in a thread — freeing its catalog takes ~8 ms that publishing need not wait for. The thread
     is no daemon: the interpreter waits for it before exiting."""
     try:
@@ -542,19 +545,26 @@ class StagedCopy:
 
     def _run(self) -> None:
         copied = False
+        instance = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._lock.__enter__()
             self._locked = True
             for stale in _staging_glob(self.path):
                 stale.unlink(missing_ok=True)
+            # The DuckDB instance before the copy, not after: a national import measured 8–29 ms sooner so
+            # (alternated, 12–16 imports each; why is not clear — the work is the same).
+            instance = staging_instance()
             if self.path.exists() and not self.fresh:
                 shutil.copyfile(self.path, self.staging)
                 copied = True
-            self.connection = open_staging(self.staging)
+            attach_staging(instance, self.staging)
+            self.connection, instance = instance, None
             _ensure_schema(self.connection)
         except BaseException as exc:  # handed to the thread that waits
             self._error = exc
+            if instance is not None:
+                instance.close()
         finally:
             self._open.set()
         if copied and self._error is None:
