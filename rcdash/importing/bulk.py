@@ -223,7 +223,7 @@ def _parse_divisions(f: Field, table: Table, cmap: ColumnMap, column: Column, va
     used = _used(codes, len(plain))
     values: dict[int, object] = {}  # the value of each cell found otherwise than as a plain code: few
     # Names written the common ways are found in bulk (division_paths): those of the cells that are no plain code
-    # while the codes are looked up, in a thread (both are DuckDB queries, which run without the GIL).
+    # while the codes are looked up, in a thread (DuckDB, Arrow and numpy work, which runs without the GIL).
     beside = getattr(validator.divisions, "beside", None)  # a DivisionIndex is plain Python: shared as it is
     with beside() if beside is not None else contextlib.nullcontext(validator.divisions) as other, \
             ThreadPoolExecutor(max_workers=1) as pool:
