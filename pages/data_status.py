@@ -3,7 +3,7 @@
 import streamlit as st
 
 from rcdash import status
-from rcdash.status import LEVEL_LABELS
+from rcdash.labels import LEVEL_LABELS
 from rcdash.ui.page import page_start
 from rcdash.ui.widgets import db_caption, download_table
 

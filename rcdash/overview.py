@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from rcdash.config import CITY_CODE, PLAN_START
+from rcdash.labels import is_missing
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.period import half_year_of, previous_half_year
 from rcdash.metrics.rules import RULES, STATUS_LABELS
@@ -21,10 +22,6 @@ CARD_METRICS = (
 CITY_ONLY_CARDS = frozenset({"sites_center"})
 TREND_METRICS = ("village_branch_rate", "member_ratio")
 
-
-def _missing(value: object) -> bool:
-    """None, NaN or NA."""
-    return value is None or bool(pd.isna(value))
 
 
 def half_year_points(as_of: date, first: date = PLAN_START) -> list[date]:
@@ -79,7 +76,7 @@ def _target_text(metric: str, target: float | None) -> str:
 
 def _delta(metric: str, now: float | None, before: float | None) -> str | None:
     """The change since the previous half-year, in percentage points for rates."""
-    if _missing(now) or _missing(before):
+    if is_missing(now) or is_missing(before):
         return None
     change = now - before
     if abs(change) < 1e-9:
@@ -101,7 +98,7 @@ def kpi_cards(series: pd.DataFrame, area: str, targets: TargetBook, county_rows:
         if metric in CITY_ONLY_CARDS and area != CITY_CODE:
             continue
         m = METRIC_BY_NAME[metric]
-        values = [None if _missing(v) else float(v) for v in rows[metric]]
+        values = [None if is_missing(v) else float(v) for v in rows[metric]]
         now = values[-1]
         before = values[-2] if len(values) > 1 else None
         target = targets.value(metric, area, as_of.year)
@@ -154,7 +151,7 @@ def evaluation_ranking(county_rows: pd.DataFrame, targets: TargetBook, year: int
         for metric, weight in weights.items():
             target = targets.value(metric, row["code"], year)
             value = row.get(metric)
-            part = 0.0 if _missing(value) or not target else min(1.0, float(value) / target)
+            part = 0.0 if is_missing(value) or not target else min(1.0, float(value) / target)
             entry[METRIC_BY_NAME[metric].zh] = round(part * 100, 1)
             score += weight * part
         entry["得分"] = round(score / total_weight * 100, 1)

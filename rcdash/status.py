@@ -9,7 +9,6 @@ from rcdash.db import first_row, kind_sql, load_sql, scalar
 from rcdash.importing.kinds import KINDS
 from rcdash.importing.load import list_imports
 
-LEVEL_LABELS = {"city": "市", "county": "区、县（市）", "township": "乡镇（街道）", "village": "村（社区）"}
 STATUS_LABELS = {"loaded": "已导入", "rejected": "被拒绝", "undone": "已撤销"}
 DEMO_META_KEY = "demo_seed"  # set by the demo generator; pages then label everything 示例数据
 

@@ -6,6 +6,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rcdash.labels import is_missing
+
 NO_DATA = 0  # the class index of 无数据
 NO_DATA_COLOUR = "#c9c9c9"
 # Red (far behind) → green (target reached), colour-blind safe (ColorBrewer RdYlGn ends, darkened for contrast).
@@ -39,13 +41,10 @@ CHOROPLETH_METRICS: tuple[ChoroplethMetric, ...] = (
 METRIC_BY_KEY = {m.key: m for m in CHOROPLETH_METRICS}
 
 
-def _missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
 
 def villages_needed(total: float | None, with_branch: float | None, target: float | None) -> int | None:
     """Villages that still need a branch for the township to reach the target rate (0 when reached)."""
-    if _missing(total) or _missing(with_branch) or _missing(target) or not total:
+    if is_missing(total) or is_missing(with_branch) or is_missing(target) or not total:
         return None
     # A tiny epsilon keeps 0.4 × 10 = 4.000000000000001 from asking for a fifth village.
     return max(0, math.ceil(float(target) * float(total) - 1e-9) - int(with_branch))  # type: ignore[arg-type]
@@ -53,7 +52,7 @@ def villages_needed(total: float | None, with_branch: float | None, target: floa
 
 def rate_class(value: float | None, target: float | None) -> int:
     """1 (far behind) … 4 (target reached), or NO_DATA."""
-    if _missing(value) or _missing(target) or not target:
+    if is_missing(value) or is_missing(target) or not target:
         return NO_DATA
     attainment = float(value) / float(target)  # type: ignore[arg-type]
     # The epsilon keeps 0.32 / 0.4 = 0.7999999999999999 in the class of 80 %.
@@ -81,7 +80,7 @@ def _pct(x: float) -> str:
 
 def legend_labels(metric: str, targets: Sequence[float | None]) -> list[tuple[int, str]]:
     """(class, label) from worst to best, then 无数据; absolute thresholds when every township has one target."""
-    distinct = {t for t in targets if not _missing(t)}
+    distinct = {t for t in targets if not is_missing(t)}
     if metric == "villages_without_branch":
         a, b, c = NEEDED_BREAKS
         goal = f"（目标 {_pct(distinct.pop())}）" if len(distinct) == 1 else ""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from rcdash.gaps import members_needed
+from rcdash.labels import is_missing
 from rcdash.maps.data import TIER_LABELS, TIER_ORDER, MapView
 
 
@@ -24,16 +24,13 @@ class Profile:
     notes: list[str] = field(default_factory=list)
 
 
-def _missing(v: object) -> bool:
-    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
-
 
 def _pct(v: object, digits: int = 1) -> str:
-    return "无数据" if _missing(v) else f"{float(v) * 100:.{digits}f}%"  # type: ignore[arg-type]
+    return "无数据" if is_missing(v) else f"{float(v) * 100:.{digits}f}%"  # type: ignore[arg-type]
 
 
 def _int(v: object, unit: str = "") -> str:
-    return "无数据" if _missing(v) else f"{int(v):,}{unit}"  # type: ignore[call-overload]
+    return "无数据" if is_missing(v) else f"{int(v):,}{unit}"  # type: ignore[call-overload]
 
 
 def township_profile(view: MapView, code: str, approximate: bool) -> Profile | None:
@@ -44,27 +41,27 @@ def township_profile(view: MapView, code: str, approximate: bool) -> Profile | N
     r = found.iloc[0]
     kinds = view.kinds
     branch_target, member_target = r["village_branch_rate_target"], r["member_ratio_target"]
-    branches = "无数据" if _missing(r["villages_with_branch"]) else (
+    branches = "无数据" if is_missing(r["villages_with_branch"]) else (
         f"{_pct(r['village_branch_rate'])}（{int(r['villages_with_branch'])} / {int(r['villages_total'])} 个村社区）")
-    members = "无数据" if _missing(r["member_ratio"]) else (
+    members = "无数据" if is_missing(r["member_ratio"]) else (
         f"{_pct(r['member_ratio'], 2)}（{_int(r['adult_members'])} 人）")
     figures = [
         ("村（社区）建会率", branches),
         ("成人会员占常住人口", members),
         ("常住人口", _int(r["population"], " 人")),
         ("服务站 / 服务点", "无数据" if "sites" not in kinds else f"{int(r['sites_station'])} 个 / {int(r['sites_point'])} 个"),
-        ("基层组织（各层级）", "无数据" if _missing(r["branches"]) else f"{int(r['branches'])} 个"),
+        ("基层组织（各层级）", "无数据" if is_missing(r["branches"]) else f"{int(r['branches'])} 个"),
     ]
     gaps = []
     needed = r["villages_needed"]
-    if not _missing(needed) and needed > 0:
+    if not is_missing(needed) and needed > 0:
         gaps.append(f"还有 {int(r['villages_without_branch'])} 个村（社区）未建会；达到 {view.year} 年目标 "
                     f"{_pct(branch_target, 0)} 还需建会 {int(needed)} 个")
     short = members_needed(r["population"], r["adult_members"], member_target, "members" in kinds)
     if short:
         gaps.append(f"成人会员距 {view.year} 年目标 {_pct(member_target, 1)} 还差 {short:,} 人")
     if "sites" in kinds and int(r["sites_station"] or 0) == 0:
-        pop = "" if _missing(r["population"]) else f"，常住人口 {int(r['population']):,} 人"
+        pop = "" if is_missing(r["population"]) else f"，常住人口 {int(r['population']):,} 人"
         gaps.append(f"尚无乡镇（街道）服务站{pop}")
     mine = view.sites[view.sites["township_code"] == code].copy()
     mine["order"] = mine["tier"].map({t: i for i, t in enumerate(TIER_ORDER)})

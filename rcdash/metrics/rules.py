@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
+from rcdash.labels import is_missing
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.targets import TargetBook
 
@@ -59,10 +60,6 @@ class RuleResult:
         return asdict(self)
 
 
-def _missing(value: object) -> bool:
-    """None or NaN."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
 
 def shortfall(metric: str, row: dict[str, object], target: float) -> int:
     """How many more are needed to reach the target (villages to organise, members to recruit, …)."""
@@ -99,7 +96,7 @@ def evaluate(row: dict[str, object], targets: TargetBook, year: int) -> list[Rul
         target = targets.value(rule.metric, str(row["code"]), year)
         value = row.get(rule.metric)
         source = targets.source(rule.metric, str(row["code"]), year)
-        if _missing(value) or target is None:
+        if is_missing(value) or target is None:
             results.append(RuleResult(rule.key, rule.label, NO_DATA, None, target,
                                       f"无数据：{NO_DATA_HINTS.get(rule.metric, '缺少数据')}", None))
             continue

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from rcdash.labels import LEVEL_LABELS
+
 REFERENCE_DIR = Path(__file__).resolve().parent.parent.parent / "data" / "reference"
 DIVISIONS_CSV = REFERENCE_DIR / "divisions.csv"
 POPULATION_CSV = REFERENCE_DIR / "population_2020.csv"
@@ -22,7 +24,6 @@ LEVELS = ("city", "county", "township", "village")
 ALL_LEVELS = frozenset(LEVELS)
 # A path prefix ("柯桥区/福全街道/…") or the separate township argument names an area, never a village.
 SCOPE_LEVELS = frozenset({"city", "county", "township"})
-LEVEL_LABELS = {"city": "市", "county": "区、县（市）", "township": "乡镇（街道）", "village": "村（社区）"}
 
 # Suffix families: names that differ only by a suffix of one family are the same name (峡山村委会 = 峡山村).
 # Longest suffix first, so 社区居委会 is stripped whole rather than as 居委会.

@@ -16,6 +16,7 @@ import pandas as pd
 
 from rcdash import overview, status
 from rcdash.config import CITY_CODE, CITY_NAME, PLAN_END, PLAN_START, evaluation_weights
+from rcdash.labels import is_missing
 from rcdash.metrics.definitions import METRIC_BY_NAME, Metric, format_value
 from rcdash.metrics.engine import compute
 from rcdash.metrics.kpi import kpi
@@ -283,10 +284,6 @@ def resolve_period(con: duckdb.DuckDBPyConnection, period: str | Period,
 
 # ---- helpers ------------------------------------------------------------------------------------------------------
 
-def _missing(value: object) -> bool:
-    """None or NaN."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
 
 def _names(names: list[str]) -> str:
     """'越城区、柯桥区' or '越城区、柯桥区、上虞区等 5 个'."""
@@ -318,7 +315,7 @@ def _series(*reports: dict) -> pd.DataFrame:
 
 def _counted(metric: str, value: object) -> Num:
     """A metric value as a table number."""
-    return Num(None if _missing(value) else value, METRIC_BY_NAME[metric].unit)  # type: ignore[arg-type]
+    return Num(None if is_missing(value) else value, METRIC_BY_NAME[metric].unit)  # type: ignore[arg-type]
 
 
 # ---- tables -------------------------------------------------------------------------------------------------------
@@ -343,7 +340,7 @@ def city_table(now: dict, before: dict, previous_label: str, targets: TargetBook
             met = f"{sum(_rule_status(c, COUNTY_RULE_OF_METRIC[metric]) == PASS for c in counties)}/{len(counties)}"
         else:
             goals = [(c[metric], targets.value(metric, c["code"], year)) for c in counties]
-            met = f"{sum(1 for v, t in goals if not _missing(v) and t is not None and v >= t - 1e-12)}/{len(counties)}"
+            met = f"{sum(1 for v, t in goals if not is_missing(v) and t is not None and v >= t - 1e-12)}/{len(counties)}"
         rows.append((
             card.label, _counted(metric, card.value), _counted(metric, city_before.get(metric)),
             card.delta_text or "—", target,
@@ -431,7 +428,7 @@ def _city_sentence(now: dict) -> str:
     """Where the city stands against each of its own targets (the kpi rules' reasons)."""
     city = _city(now)
     reasons = [f"{r['label']}{r['reason']}" if r["status"] == NO_DATA else r["reason"] for r in city["rules"]]
-    members = "成人会员无数据" if _missing(city["adult_members"]) else f"成人会员 {city['adult_members']:,} 人"
+    members = "成人会员无数据" if is_missing(city["adult_members"]) else f"成人会员 {city['adult_members']:,} 人"
     return (f"截至 {date.fromisoformat(now['as_of']):%Y-%m-%d}，全市 {city['villages_total']:,} 个村（社区）中已有 "
             f"{city['villages_with_branch'] or 0:,} 个建立红十字组织，{members}。" + "；".join(reasons) + "。")
 
@@ -476,7 +473,7 @@ def _ranking_sentence(ranking: pd.DataFrame, now: dict, year: int) -> str:
 
 def _difference(label: str, now: object, before: object, unit: str) -> str | None:
     """'新增服务站 3 个' / '成人会员减少 12 人'; None when unknown or unchanged."""
-    if _missing(now) or _missing(before):
+    if is_missing(now) or is_missing(before):
         return None
     change = int(now) - int(before)  # type: ignore[call-overload]
     if change == 0:
@@ -490,7 +487,7 @@ def _change_sentence(now: dict, before: dict, previous_label: str, previous_as_o
     parts = []
     for metric in overview.TREND_METRICS:
         m = METRIC_BY_NAME[metric]
-        if _missing(city[metric]) or _missing(prior[metric]):
+        if is_missing(city[metric]) or is_missing(prior[metric]):
             continue
         change = (city[metric] - prior[metric]) * 100
         how = "持平" if abs(change) < 0.05 else f"{'提高' if change > 0 else '下降'} {abs(change):.1f} 个百分点"
@@ -514,7 +511,7 @@ def _activity_sentence(now: dict, first_half: dict | None) -> str:
     city = _city(now)
 
     def rates(report: dict, area: dict) -> str:
-        if _missing(area["weekly_voice_rate"]):
+        if is_missing(area["weekly_voice_rate"]):
             return f"{report['period']} 全市周周有声音、月月有主题无数据（尚未导入活动）"
         return (f"{report['period']}（{report['period_start']} 至 {report['as_of']}）全市周周有声音 "
                 f"{format_value(METRIC_BY_NAME['weekly_voice_rate'], area['weekly_voice_rate'])}"
@@ -524,7 +521,7 @@ def _activity_sentence(now: dict, first_half: dict | None) -> str:
 
     parts = [rates(first_half, _city(first_half))] if first_half else []
     parts.append(rates(now, city))
-    silent = [c["name"] for c in _counties(now) if not _missing(c["weekly_voice_rate"]) and c["weekly_voice_rate"] < 1]
+    silent = [c["name"] for c in _counties(now) if not is_missing(c["weekly_voice_rate"]) and c["weekly_voice_rate"] < 1]
     text = "；".join(parts) + "。"
     if silent:
         text += f"本半年有周次无活动的区县：{_names(silent)}。"
