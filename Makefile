@@ -26,7 +26,10 @@ run: $(STAMP) $(DB)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 
+# Lint and the layer contracts first (quick), then every test; the ten slowest are printed to keep the suite fast.
 test: $(STAMP)
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest --durations=10

@@ -263,7 +263,7 @@ def import_files(db: Path, scale: str) -> tuple[Path, Path]:
     import csv
 
     from rcdash.demo.files import xlsx_bytes
-    from rcdash.importing.kinds import KINDS
+    from rcdash.records.kinds import KINDS
 
     folder = BENCH_DIR / f"{scale}-import"
     csv_path, xlsx_path = folder / "members_100k.csv", folder / "members_100k.xlsx"

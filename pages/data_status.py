@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from rcdash import status
 from rcdash.labels import LEVEL_LABELS
+from rcdash.topics import status
 from rcdash.ui.page import page_start
 from rcdash.ui.widgets import db_caption, download_table
 

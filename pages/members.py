@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from rcdash import members, overview
 from rcdash.charts.overview import rate_trend
 from rcdash.charts.topics import ratio_bars
 from rcdash.config import CITY_CODE, CITY_NAME
 from rcdash.metrics.targets import TargetBook
+from rcdash.topics import members, overview
 from rcdash.ui.cached import metrics_at, metrics_series
 from rcdash.ui.data import db_key
 from rcdash.ui.page import page_start, require_data

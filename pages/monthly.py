@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rcdash import monthly
+from rcdash.topics import monthly
 from rcdash.ui import monthly as ui
 from rcdash.ui.data import db_key
 from rcdash.ui.page import page_start, require_data

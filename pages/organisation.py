@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from rcdash import organisation, overview
 from rcdash.charts.topics import stacked_bars
+from rcdash.topics import organisation, overview
 from rcdash.ui.cached import metrics_at
 from rcdash.ui.data import db_key
 from rcdash.ui.page import page_start, require_data

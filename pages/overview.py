@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from rcdash import overview
 from rcdash.charts.overview import compliance_heatmap, ranking_bar, rate_trend
 from rcdash.config import CITY_NAME, evaluation_weights
 from rcdash.metrics.definitions import METRIC_BY_NAME
 from rcdash.metrics.targets import TargetBook
+from rcdash.topics import overview
 from rcdash.ui.cached import kpi_report, metrics_at, metrics_series
 from rcdash.ui.cards import kpi_card_grid
 from rcdash.ui.data import db_key

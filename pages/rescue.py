@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from rcdash import rescue
 from rcdash.charts.topics import monthly_lines
+from rcdash.topics import rescue
 from rcdash.ui.page import page_start, require_data
 from rcdash.ui.widgets import download_table
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from rcdash.cli import main
+from rcdash.cli.main import main
 
 sys.exit(main())

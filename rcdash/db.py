@@ -18,13 +18,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from rcdash.importing.kinds import KINDS
-from rcdash.importing.spec import Kind
+from rcdash.records.kinds import KINDS
+from rcdash.records.spec import Kind
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 WRITER_LOCK_TIMEOUT_S = 600  # an import of a million rows fits well inside; past it a stuck writer is reported
 STAGING_MARK = ".next-"  # staging copies are named .<db name>.next-<pid>; leftovers of a killed writer are removed
-SCHEMA_VERSION = "2"  # 2: division columns compressed with zstd (rcdash.importing.spec)
+SCHEMA_VERSION = "2"  # 2: division columns compressed with zstd (rcdash.records.spec)
 SCHEMA_META_KEY = "schema_fingerprint"
 # Each record table has a shadow "<table>_prior" holding rows an import replaced, so undo restores them exactly.
 PRIOR_SUFFIX = "_prior"

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from rcdash.db import PRIOR_SUFFIX, connect, init_db
-from rcdash.importing.kinds import KINDS
+from rcdash.records.kinds import KINDS
 
 
 @pytest.fixture

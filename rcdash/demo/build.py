@@ -16,9 +16,9 @@ from rcdash.demo.files import csv_bytes, write_csv_chunks, write_file, xlsx_byte
 from rcdash.demo.generate import DemoData, Row
 from rcdash.demo.images import photo_name, placeholder_png
 from rcdash.demo.world import World, build_world
-from rcdash.importing.kinds import KINDS
 from rcdash.importing.load import EXIT_OK, division_index, import_file
-from rcdash.status import DEMO_META_KEY
+from rcdash.records.kinds import KINDS
+from rcdash.topics.status import DEMO_META_KEY
 
 SCALES = tuple(story.SCALE_FACTORS)
 SCALE_META_KEY = "demo_scale"

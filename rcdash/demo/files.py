@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
 from rcdash.demo import story
-from rcdash.importing.spec import FieldType, Kind
+from rcdash.records.spec import FieldType, Kind
 
 Row = tuple[object, ...]
 # Rows per CSV file: well under the importer's 1,000,000-row and 50 MB limits, so national files still load.

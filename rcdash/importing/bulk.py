@@ -25,7 +25,6 @@ from rcdash.importing import parse
 from rcdash.importing.columns import Column, combine, factorize, pair_codes
 from rcdash.importing.parse import CellError
 from rcdash.importing.read import Table
-from rcdash.importing.spec import Field, FieldType, Kind
 from rcdash.importing.template import EXAMPLE_ROW, is_example_row
 from rcdash.importing.validate import (
     ARROW_TYPES,
@@ -39,6 +38,7 @@ from rcdash.importing.validate import (
     Validated,
     duplicate_error,
 )
+from rcdash.records.spec import Field, FieldType, Kind
 from rcdash.reference.divisions import resolution_key
 
 # A division code as typed or exported (330603006, 330603006.0): looked up in bulk. Anything else — names,

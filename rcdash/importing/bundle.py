@@ -8,9 +8,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from rcdash import media
 from rcdash.importing.parse import CellError
 from rcdash.importing.read import MAX_FILE_BYTES, XLSX_MAGIC, FileProblem
+from rcdash.store import media
 
 MAX_BUNDLE_BYTES = 200 * 1024 * 1024  # a few dozen phone photos with their sheet
 MAX_BUNDLE_MEMBERS = 2000  # files inside one ZIP; a county never has that many projects

@@ -22,10 +22,8 @@ from rcdash.db import (
     writing,
 )
 from rcdash.importing.bundle import PhotoSource, open_bundle, read_if_bundle
-from rcdash.importing.kinds import KINDS
 from rcdash.importing.read import FileProblem, read_file, read_table
 from rcdash.importing.resolve import DivisionSource
-from rcdash.importing.spec import Kind
 from rcdash.importing.validate import (
     VALIDATION_SHARE,
     HeaderProblem,
@@ -34,6 +32,8 @@ from rcdash.importing.validate import (
     Validated,
     validate_table,
 )
+from rcdash.records.kinds import KINDS
+from rcdash.records.spec import Kind
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
-from rcdash.importing.spec import Choice
+from rcdash.records.spec import Choice
 
 # Excel counts days from 1899-12-30 (its 1900 leap-year bug folded in).
 EXCEL_EPOCH = date(1899, 12, 30)

@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from rcdash.importing.parse import normalize
-from rcdash.importing.spec import FieldType, Kind
+from rcdash.records.spec import FieldType, Kind
 
 DATA_SHEET = "数据"
 HELP_SHEET = "填写说明"

@@ -12,8 +12,8 @@ import pyarrow as pa
 from rcdash.importing import parse
 from rcdash.importing.parse import CellError
 from rcdash.importing.read import Table
-from rcdash.importing.spec import Field, FieldType, Kind
 from rcdash.importing.template import EXAMPLE_ROW, is_example_row
+from rcdash.records.spec import Field, FieldType, Kind
 
 MAX_TEXT_CHARS = 2000  # longer cells are pasted by mistake; descriptions fit easily
 MAX_VALUE_ECHO = 80  # how much of a bad value an error message repeats

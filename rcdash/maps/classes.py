@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,14 +39,6 @@ CHOROPLETH_METRICS: tuple[ChoroplethMetric, ...] = (
 )
 METRIC_BY_KEY = {m.key: m for m in CHOROPLETH_METRICS}
 
-
-
-def villages_needed(total: float | None, with_branch: float | None, target: float | None) -> int | None:
-    """Villages that still need a branch for the township to reach the target rate (0 when reached)."""
-    if is_missing(total) or is_missing(with_branch) or is_missing(target) or not total:
-        return None
-    # A tiny epsilon keeps 0.4 × 10 = 4.000000000000001 from asking for a fifth village.
-    return max(0, math.ceil(float(target) * float(total) - 1e-9) - int(with_branch))  # type: ignore[arg-type]
 
 
 def rate_class(value: float | None, target: float | None) -> int:

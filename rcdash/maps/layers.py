@@ -25,12 +25,12 @@ from folium.template import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from rcdash.gaps import Pick
 from rcdash.geo.townships import TownshipAreas
 from rcdash.maps import classes, fast_render
 from rcdash.maps.assets import localize
 from rcdash.maps.basemaps import NO_BASEMAP, Basemap, Projector, projector_for
-from rcdash.maps.data import TIER_LABELS, TIER_ORDER, MapView
+from rcdash.topics.gaps import Pick
+from rcdash.topics.map_view import TIER_LABELS, TIER_ORDER, MapView
 
 # ≈ 200 m: below what a city-wide view can show (1 px ≈ 150 m at zoom 10); cuts the polygons' vertices by a third.
 SIMPLIFY_TOLERANCE_DEG = 0.002

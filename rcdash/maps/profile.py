@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from rcdash.gaps import members_needed
 from rcdash.labels import is_missing
-from rcdash.maps.data import TIER_LABELS, TIER_ORDER, MapView
+from rcdash.topics.gaps import members_needed
+from rcdash.topics.map_view import TIER_LABELS, TIER_ORDER, MapView
 
 
 @dataclass(frozen=True)

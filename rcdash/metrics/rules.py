@@ -105,3 +105,11 @@ def evaluate(row: dict[str, object], targets: TargetBook, year: int) -> list[Rul
         results.append(RuleResult(rule.key, rule.label, status, float(value), target,
                                   _reason(rule, row, float(value), target, short, source), short or None))
     return results
+
+
+def villages_needed(total: float | None, with_branch: float | None, target: float | None) -> int | None:
+    """Villages that still need a branch for the township to reach the target rate (0 when reached)."""
+    if is_missing(total) or is_missing(with_branch) or is_missing(target) or not total:
+        return None
+    # A tiny epsilon keeps 0.4 × 10 = 4.000000000000001 from asking for a fifth village.
+    return max(0, math.ceil(float(target) * float(total) - 1e-9) - int(with_branch))  # type: ignore[arg-type]

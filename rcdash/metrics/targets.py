@@ -8,8 +8,8 @@ import duckdb
 import pandas as pd
 
 from rcdash.db import load_sql
-from rcdash.importing.kinds import ANY_AREA
 from rcdash.metrics.engine import SQL_DIR
+from rcdash.records.kinds import ANY_AREA
 
 # The plan's targets for the end of 2022 (seed plan §一 and §二).
 PLAN_END_TARGETS: dict[str, float] = {

@@ -13,8 +13,8 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from rcdash import media
-from rcdash.brands import clean_text, detail_fields
+from rcdash.store import media
+from rcdash.topics.brands import clean_text, detail_fields
 
 FONT = "微软雅黑"  # on every Chinese Windows (PowerPoint, WPS); LibreOffice substitutes a CJK font elsewhere
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
@@ -88,7 +88,7 @@ def _band(slide: object) -> None:
 
 
 def brands_pptx(frame: pd.DataFrame, area_name: str, as_of: date, demo: bool = False) -> bytes:
-    """A cover slide and one slide per project (rows of rcdash.brands.gallery), as .pptx bytes."""
+    """A cover slide and one slide per project (rows of rcdash.topics.brands.gallery), as .pptx bytes."""
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     layout = deck.slide_layouts[BLANK_LAYOUT]

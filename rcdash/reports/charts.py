@@ -18,8 +18,8 @@ from rcdash.config import PLAN_END
 from rcdash.metrics.definitions import METRIC_BY_NAME
 from rcdash.metrics.rules import FAIL, PASS
 from rcdash.metrics.targets import TargetBook
-from rcdash.reports.content import SHORT, Figure
 from rcdash.reports.fonts import INSTALL_HINT, find_cjk_font, require_cjk_font
+from rcdash.reports.model import SHORT, Figure
 
 DPI = 200  # sharp when printed at the text width
 WIDTH_IN = 6.7  # 17 cm: the text width of an A4 page with 2 cm margins

@@ -12,7 +12,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from rcdash.reports.content import (
+from rcdash.reports.model import (
     DEMO_NOTE,
     NO_SHORTFALL,
     Briefing,

@@ -14,7 +14,7 @@ from docx.shared import Cm, Pt, RGBColor
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from rcdash.monthly import (
+from rcdash.topics.monthly import (
     MonthlyView,
     activities_table,
     comparison_table,

@@ -10,7 +10,8 @@ from pathlib import Path
 from fpdf import FPDF, FontFace
 from fpdf.enums import Align, WrapMode, XPos, YPos
 
-from rcdash.reports.content import (
+from rcdash.reports.fonts import require_cjk_font, truetype_subset
+from rcdash.reports.model import (
     DEMO_NOTE,
     NO_SHORTFALL,
     Briefing,
@@ -20,7 +21,6 @@ from rcdash.reports.content import (
     Shortfalls,
     Table,
 )
-from rcdash.reports.fonts import require_cjk_font, truetype_subset
 from rcdash.reports.style import (
     FIGURE_WIDTH_CM,
     HEADER_HEX,

@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from rcdash.reports.content import (
+from rcdash.reports.model import (
     DEMO_NOTE,
     NO_SHORTFALL,
     Briefing,

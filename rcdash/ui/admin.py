@@ -6,11 +6,12 @@ import hashlib
 
 import streamlit as st
 
-from rcdash import admin, status
-from rcdash.auth import User
+from rcdash.admin import actions as admin
+from rcdash.admin.users import User
 from rcdash.config import max_upload_bytes
-from rcdash.importing.kinds import KINDS
 from rcdash.importing.template import template_bytes
+from rcdash.records.kinds import KINDS
+from rcdash.topics import status
 from rcdash.ui.data import database_path, shared_cursor
 from rcdash.ui.widgets import download_table
 

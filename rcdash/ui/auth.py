@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from rcdash import config
-from rcdash.auth import ROLES, AuthError, User, has_users, sign_in
+from rcdash.admin.users import ROLES, AuthError, User, has_users, sign_in
 
 SESSION_KEY = "rcdash_user"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rcdash.overview import KpiCard
+from rcdash.topics.overview import KpiCard
 
 CARDS_PER_ROW = 3
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from rcdash import brands, media, status
 from rcdash.reports.brand_pptx import brands_pptx
+from rcdash.store import media
+from rcdash.topics import brands, status
 from rcdash.ui.data import shared_cursor
 from rcdash.ui.text import escape_markdown
 

@@ -7,12 +7,13 @@ from datetime import date
 import streamlit as st
 from streamlit_folium import st_folium
 
-from rcdash import config, gaps
+from rcdash import config
 from rcdash.geo.townships import TownshipAreas, township_areas
 from rcdash.maps import classes, layers
 from rcdash.maps.basemaps import NO_BASEMAP, Basemap, SettingsError, basemaps, projector_for
-from rcdash.maps.data import MapView, load_view
 from rcdash.maps.profile import township_profile
+from rcdash.topics import gaps
+from rcdash.topics.map_view import MapView, load_view
 from rcdash.ui.cached import metrics_at
 from rcdash.ui.data import db_key, shared_cursor
 from rcdash.ui.filters import Filters

@@ -7,9 +7,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from rcdash import monthly, status
 from rcdash.charts.week_grid import week_heatmap
 from rcdash.reports import monthly_brief
+from rcdash.topics import monthly, status
 from rcdash.ui.data import shared_cursor
 from rcdash.ui.filters import Filters
 from rcdash.ui.text import escape_markdown

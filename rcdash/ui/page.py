@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from rcdash import status
+from rcdash.topics import status
 from rcdash.ui.data import cursor, database_path, db_key
 from rcdash.ui.filters import Filters, sidebar_filters
 from rcdash.ui.widgets import demo_banner, no_database

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from rcdash import config
-from rcdash.tables import csv_bytes, xlsx_bytes
+from rcdash.reports.tables import csv_bytes, xlsx_bytes
 
 
 def demo_banner(seed: str | None) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rcdash.auth import User, add_user
+from rcdash.admin.users import User, add_user
 from rcdash.config import REPO_ROOT
 from rcdash.ui.auth import SESSION_KEY
 
@@ -90,7 +90,7 @@ def test_attach_photo_as_admin(demo_db: Path, tmp_path: Path, monkeypatch: pytes
 
     from PIL import Image
 
-    from rcdash.admin import attach_brand_photo, brand_choices
+    from rcdash.admin.actions import attach_brand_photo, brand_choices
     from rcdash.db import connect
 
     monkeypatch.setenv("RCDASH_MEDIA", str(tmp_path / "media"))

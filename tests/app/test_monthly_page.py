@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rcdash import monthly
 from rcdash.config import REPO_ROOT
 from rcdash.db import connect
 from rcdash.importing.load import import_file
+from rcdash.topics import monthly
 from tests.conftest import write
 
 PAGE = str(REPO_ROOT / "pages" / "monthly.py")

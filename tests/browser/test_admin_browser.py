@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from rcdash.auth import add_user
+from rcdash.admin.users import add_user
 from rcdash.config import REPO_ROOT
 from tests.browser.conftest import open_page, screenshot, start_app
 from tests.conftest import write

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from rcdash.auth import LOCK_SECONDS, MAX_FAILED_ATTEMPTS, AuthError, add_user, has_users, list_users, sign_in
+from rcdash.admin.users import LOCK_SECONDS, MAX_FAILED_ATTEMPTS, AuthError, add_user, has_users, list_users, sign_in
 from rcdash.config import REPO_ROOT
 
 PASSWORD = "correct horse 42"

@@ -12,11 +12,12 @@ import pytest
 from openpyxl import Workbook
 from PIL import Image
 
-from rcdash import config, importing, media
-from rcdash.brand_photo import BrandNotFound, attach_photo
-from rcdash.cli import main
+from rcdash import config, importing
+from rcdash.admin.brand_photos import BrandNotFound, attach_photo
+from rcdash.cli.main import main
 from rcdash.importing import load
 from rcdash.importing.load import import_file, undo_import
+from rcdash.store import media
 from tests import samples
 from tests.conftest import data_snapshot
 

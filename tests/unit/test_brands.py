@@ -14,11 +14,13 @@ from PIL import Image
 from pptx import Presentation
 from pptx.oxml.ns import qn
 
-from rcdash import brands, config, media
+from rcdash import config
 from rcdash.db import connect
 from rcdash.importing.load import import_file
 from rcdash.metrics import engine
 from rcdash.reports import brand_pptx
+from rcdash.store import media
+from rcdash.topics import brands
 
 END = date(2022, 12, 31)
 MALICIOUS = "<script>alert('x')</script><img src=x onerror=alert(1)> **粗体** [链接](javascript:alert(1)) \x07"

@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rcdash.db import connect, init_db, open_snapshot
-from rcdash.importing.kinds import KINDS
 from rcdash.importing.load import import_file
 from rcdash.importing.read import FileProblem, _decode, _delimiter, _read_csv, _read_csv_fast, _read_csv_rows, read_table
 from rcdash.importing.resolve import DivisionSource
 from rcdash.importing.validate import RowValidator, map_header, validate_rows, validate_table
+from rcdash.records.kinds import KINDS
 from rcdash.reference.divisions import DivisionIndex, load_reference_divisions, resolution_key
 
 # Cells of every shape the importer meets: valid and invalid values of each field type, as people write them.

@@ -13,7 +13,7 @@ from python_calamine import CalamineWorkbook
 
 from rcdash.config import REPO_ROOT
 from rcdash.db import open_snapshot, scalar, unsettled
-from rcdash.importing.kinds import KINDS
+from rcdash.records.kinds import KINDS
 from tests.conftest import write
 
 JSON_KEYS = {"kind", "file", "rows", "accepted", "rejected", "import_id", "errors"}
@@ -82,7 +82,7 @@ def test_a_failed_settle_after_an_import_is_reported_not_raised(tmp_path: Path, 
 
     import duckdb
 
-    from rcdash.cli import settle_after_import
+    from rcdash.cli.main import settle_after_import
 
     with patch("rcdash.db.settle", side_effect=duckdb.IOException("disk full")):
         settle_after_import(tmp_path / "x.duckdb")  # the rows are in: the command still succeeds

@@ -19,7 +19,7 @@ from rcdash.demo.story import DEFAULT_SEED, END, START
 from rcdash.demo.world import build_world
 from rcdash.geo.boundaries import township_shapes
 from rcdash.importing.load import ImportResult, import_file
-from rcdash.status import DEMO_META_KEY
+from rcdash.topics.status import DEMO_META_KEY
 from tests.conftest import data_snapshot, write
 
 COUNTIES = ("330602", "330603", "330604", "330624", "330681", "330683")

@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from rcdash import gaps
-from rcdash.maps.classes import villages_needed
+from rcdash.metrics.rules import villages_needed
+from rcdash.topics import gaps
 
 KM_LON = 1 / (111.2 * math.cos(math.radians(30.0)))  # degrees of longitude per km at 30°N
 

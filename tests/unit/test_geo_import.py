@@ -15,7 +15,7 @@ from pyogrio import raw
 from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Polygon, box, mapping
 
-from rcdash.cli import main
+from rcdash.cli.main import main
 from rcdash.db import connect
 from rcdash.geo import checks
 from rcdash.geo.boundaries import city_shape, county_shapes, township_properties, township_shapes

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rcdash.db import connect, init_db
-from rcdash.importing.kinds import KINDS
 from rcdash.importing.load import import_file
+from rcdash.records.kinds import KINDS
 from tests.conftest import data_snapshot
 
 BOMB_BYTES = 64 * 1024 * 1024  # zeros compress about 1000×: a bomb of the cheap kind

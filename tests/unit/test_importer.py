@@ -293,8 +293,8 @@ def test_personal_data_columns_are_dropped(con, tmp_path: Path) -> None:
 
 
 def test_unchanged_template_example_row_is_skipped(con, tmp_path: Path) -> None:
-    from rcdash.importing.kinds import KINDS
     from rcdash.importing.template import template_bytes
+    from rcdash.records.kinds import KINDS
 
     path = tmp_path / "t.xlsx"
     path.write_bytes(template_bytes(KINDS["branches"]))
@@ -307,7 +307,7 @@ def test_template_example_row_is_valid(con, tmp_path: Path, kind_name: str) -> N
     """The example row users copy from must itself import cleanly (under English headers it is not skipped)."""
     import csv
 
-    from rcdash.importing.kinds import KINDS
+    from rcdash.records.kinds import KINDS
 
     kind = KINDS[kind_name]
     path = tmp_path / f"{kind_name}.csv"

@@ -19,8 +19,8 @@ from rcdash.geo.crs import from_wgs84
 from rcdash.geo.townships import approximate_areas, township_areas
 from rcdash.maps import assets, classes, layers
 from rcdash.maps.basemaps import NO_BASEMAP, OPENSTREETMAP, Projector, SettingsError, basemaps
-from rcdash.maps.data import MapView, load_view
 from rcdash.maps.profile import township_profile
+from rcdash.topics.map_view import MapView, load_view
 
 AS_OF = date(2022, 12, 31)
 CITY_PAYLOAD_LIMIT = 3_000_000  # issue #4: ≤ 3 MB of map HTML at city scale
@@ -238,7 +238,7 @@ def test_gcj02_basemap_shifts_what_is_drawn(view: MapView, shapes: layers.Displa
 
 
 def test_highlight_and_picks_map(view: MapView, shapes: layers.DisplayShapes) -> None:
-    from rcdash import gaps
+    from rcdash.topics import gaps
 
     group = layers.highlight(shapes, ["330602001"])
     assert json.dumps(next(iter(group._children.values())).data).count("Feature") >= 1

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from rcdash import config, media
+from rcdash import config
+from rcdash.store import media
 from tests import samples
 
 

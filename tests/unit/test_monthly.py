@@ -8,11 +8,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from rcdash import monthly
 from rcdash.db import connect
 from rcdash.importing.load import import_file
 from rcdash.metrics import engine
 from rcdash.metrics.period import half_year_of
+from rcdash.topics import monthly
 from tests.conftest import write
 
 KEQIAO, YUECHENG, FUQUAN = "330603", "330602", "330603006"

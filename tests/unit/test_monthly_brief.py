@@ -13,11 +13,11 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
-from rcdash import monthly
 from rcdash.db import connect
 from rcdash.importing.load import import_file
 from rcdash.metrics import engine
 from rcdash.reports import monthly_brief
+from rcdash.topics import monthly
 from tests.conftest import write
 
 H2_2022 = [date(2022, m, 1) for m in range(7, 13)]

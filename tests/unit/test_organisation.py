@@ -10,7 +10,7 @@ def test_fund_list_columns_have_one_type_each(demo_db: Path) -> None:  # the bro
 
     from rcdash.db import connect
     from rcdash.metrics.period import default_as_of
-    from rcdash.organisation import fund_list
+    from rcdash.topics.organisation import fund_list
 
     con = connect(demo_db, read_only=True)
     try:

@@ -7,8 +7,8 @@ from datetime import date, datetime
 import pytest
 
 from rcdash.importing import parse
-from rcdash.importing.kinds import SITE_TIERS
 from rcdash.importing.parse import CellError
+from rcdash.records.kinds import SITE_TIERS
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from rcdash.cli import main
+from rcdash.cli.main import main
 from rcdash.config import DEFAULT_EVALUATION_WEIGHTS
 from rcdash.db import connect
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value

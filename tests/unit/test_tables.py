@@ -7,7 +7,7 @@ import io
 import pandas as pd
 from openpyxl import load_workbook
 
-from rcdash.tables import csv_bytes, xlsx_bytes
+from rcdash.reports.tables import csv_bytes, xlsx_bytes
 
 HOSTILE = "=HYPERLINK(\"http://evil.example\",\"点我\")"
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from rcdash.config import CITY_CODE, CITY_NAME
 from rcdash.db import first_row, load_sql
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 MONDAY = 0
 THEMED, NOT_YET, MISSED = "已开展", "本月尚未开展", "未开展"
@@ -91,7 +94,7 @@ class MonthWindow:
 
 def month_options(con: duckdb.DuckDBPyConnection, as_of: date) -> list[date]:
     """The months with activity data up to the as-of date's month, newest first (at least that month)."""
-    first, _ = first_row(con.execute(load_sql("monthly_span"))) or (None, None)
+    first, _ = first_row(con.execute(load_sql("monthly_span", SQL_DIR))) or (None, None)
     last = month_start(as_of)
     current = month_start(first) if first is not None and first <= as_of else last
     months = []
@@ -124,13 +127,13 @@ class MonthlyView:
 
 def _week_counts(con: duckdb.DuckDBPyConnection, window: MonthWindow, county: str | None) -> pd.DataFrame:
     """Activities per (row_code, monday)."""
-    return con.execute(load_sql("monthly_week_counts"),
+    return con.execute(load_sql("monthly_week_counts", SQL_DIR),
                        {"mondays": window.mondays(), "as_of": window.as_of, "county": county}).df()
 
 
 def _activities(con: duckdb.DuckDBPyConnection, window: MonthWindow, county: str | None) -> pd.DataFrame:
     """The month's activities, cut at the as-of date."""
-    frame = con.execute(load_sql("monthly_activities"),
+    frame = con.execute(load_sql("monthly_activities", SQL_DIR),
                         {"start": window.start, "end": window.cut_end, "county": county}).df()
     frame["date"] = pd.to_datetime(frame["date"]).dt.date
     return frame
@@ -203,7 +206,7 @@ def month_view(con: duckdb.DuckDBPyConnection, month: date, as_of: date, county:
     """The month containing `month`, seen on `as_of`, for the city (rows: counties) or one county (townships)."""
     window = MonthWindow(month_start(month), as_of)
     previous = MonthWindow(previous_month(window.start), as_of)
-    rows = [tuple(r) for r in con.execute(load_sql("monthly_rows"), {"county": county}).fetchall()]
+    rows = [tuple(r) for r in con.execute(load_sql("monthly_rows", SQL_DIR), {"county": county}).fetchall()]
     if county is None:
         counties, total = rows, (CITY_CODE, CITY_NAME)
     else:

@@ -7,13 +7,16 @@ import io
 import re
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from rcdash import media
 from rcdash.db import load_sql
-from rcdash.importing.kinds import KINDS
+from rcdash.records.kinds import KINDS
+from rcdash.store import media
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 TAG_SEPARATORS = re.compile(r"[；;，,、|/\s]+")
 UNSAFE_FILE_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')  # not allowed in Windows file names
@@ -52,7 +55,7 @@ def years_label(started_on: object, as_of: date) -> str:
 
 def gallery(con: duckdb.DuckDBPyConnection, as_of: date, county: str | None = None) -> pd.DataFrame:
     """The projects started by as_of (as brand_projects counts them), with tags split and photos resolved."""
-    frame = con.execute(load_sql("brands_gallery"), {"as_of": as_of, "county": county}).df()
+    frame = con.execute(load_sql("brands_gallery", SQL_DIR), {"as_of": as_of, "county": county}).df()
     frame["started_on"] = pd.to_datetime(frame["started_on"]).dt.date
     frame["started_on"] = frame["started_on"].astype("object").where(frame["started_on"].notna(), None)
     frame["tag_list"] = frame["tags"].map(split_tags)

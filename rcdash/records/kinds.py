@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rcdash.importing.spec import Choice, Field, FieldType, Kind, RowCheck
+from rcdash.records.spec import Choice, Field, FieldType, Kind, RowCheck
 
 T = FieldType
 

@@ -3,40 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from datetime import date
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
 
 from rcdash import config
-from rcdash.importing.kinds import KINDS
+from rcdash.cli.common import UsageProblem, iso_date, open_reader, open_writer
+from rcdash.records.kinds import KINDS
 
 DEMO_DEFAULT_SEED = 20201  # the seed `make run` builds with; any other gives another, equally valid story
 DEBUG_ENV_VAR = "RCDASH_DEBUG"  # set it to see tracebacks of internal errors
-
-
-class UsageProblem(Exception):
-    """A call that cannot be carried out; exit 2 with the message."""
-
-
-@contextlib.contextmanager
-def open_writer(args: argparse.Namespace) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection whose changes are published as one step when the block succeeds (the app keeps serving)."""
-    from rcdash.db import WriterBusy, writing
-
-    path = config.db_path(args.db)
-    if not path.exists():
-        print(f"数据库 {path} 不存在，已新建（含区划参考数据）。", file=sys.stderr)
-    try:
-        with writing(path) as con:
-            yield con
-    except WriterBusy as exc:
-        raise UsageProblem(str(exc)) from None
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -167,28 +147,6 @@ def cmd_undo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _iso_date(text: str) -> date:
-    """A YYYY-MM-DD argument."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期应写成 YYYY-MM-DD，例如 2022-12-31，而不是“{text}”") from None
-
-
-def open_reader(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to an existing, initialised database."""
-    from rcdash.db import connect, is_initialised
-
-    path = config.db_path(args.db)
-    if not path.exists():
-        raise UsageProblem(f"数据库 {path} 不存在：先运行 `python -m rcdash init` 或 `python -m rcdash demo`")
-    con = connect(path, read_only=True)
-    if not is_initialised(con):
-        con.close()
-        raise UsageProblem(f"{path} 不是 rcdash 数据库：先运行 `python -m rcdash init`")
-    return con
-
-
 def cmd_kpi(args: argparse.Namespace) -> int:
     """Print the metrics of the city and every area of a level."""
     from rcdash.metrics.kpi import kpi, render
@@ -251,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_undo)
 
     p = sub.add_parser("kpi", help="计算各项指标（DESIGN §5）")
-    p.add_argument("--as-of", type=_iso_date, help="统计日 YYYY-MM-DD（默认：数据中最晚的日期）")
+    p.add_argument("--as-of", type=iso_date, help="统计日 YYYY-MM-DD（默认：数据中最晚的日期）")
     p.add_argument("--level", choices=("county", "township"), default="county")
     p.add_argument("--format", choices=("json", "csv", "table"), default="table")
     p.set_defaults(run=cmd_kpi)
@@ -262,13 +220,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="覆盖含真实导入数据的数据库")
     p.set_defaults(run=cmd_demo)
 
-    from rcdash import brand_photo  # its own module: the subcommand and the library function together
+    from rcdash.cli import brand_photo  # `brand-photo`: one photo for one 一地一品 project
     brand_photo.register(sub)
-    from rcdash.geo import cli as geo_cli  # `geo import-townships` and friends live with the geography
+    from rcdash.cli import geo as geo_cli  # `geo import-townships` and friends live with the geography
     geo_cli.register(sub)
-    from rcdash.reports import cli as report_cli  # `report`: the half-year briefing and annual evaluation
+    from rcdash.cli import reports as report_cli  # `report`: the half-year briefing and annual evaluation
     report_cli.register(sub)
-    from rcdash import auth_cli  # `users add|list|remove`: who may sign in
+    from rcdash.cli import users as auth_cli  # `users add|list|remove`: who may sign in
 
     auth_cli.register(sub)
     return parser

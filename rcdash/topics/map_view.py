@@ -13,8 +13,8 @@ import pandas as pd
 from rcdash.config import PLAN_END
 from rcdash.db import load_sql
 from rcdash.geo.townships import TownshipAreas
-from rcdash.maps.classes import villages_needed
 from rcdash.metrics import engine
+from rcdash.metrics.rules import villages_needed
 from rcdash.metrics.targets import TargetBook
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"

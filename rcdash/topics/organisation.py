@@ -9,9 +9,9 @@ import duckdb
 import pandas as pd
 
 from rcdash.db import load_sql
-from rcdash.importing.kinds import BRANCH_LEVELS
 from rcdash.metrics.outlook import months_back
 from rcdash.metrics.period import half_year_of
+from rcdash.records.kinds import BRANCH_LEVELS
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 DISCLOSURE_MONTHS = 12  # the plan asks funds to be 公开透明: a disclosure within the last year

@@ -8,7 +8,7 @@ from pathlib import Path
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the briefing of one period in the format the file extension names."""
-    from rcdash.cli import UsageProblem, open_reader
+    from rcdash.cli.common import UsageProblem, open_reader
     from rcdash.metrics.period import parse_period
     from rcdash.reports.content import ReportProblem, build_briefing
     from rcdash.reports.documents import format_of, render

@@ -19,7 +19,7 @@ def cmd_import_townships(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"错误：找不到文件：{path}", file=sys.stderr)
         return EXIT_UNUSABLE
-    from rcdash.cli import open_writer
+    from rcdash.cli.common import open_writer
 
     try:
         # Published as a new snapshot only when the whole file is accepted (the app keeps serving meanwhile).
@@ -45,7 +45,7 @@ def cmd_import_townships(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Say which township areas the app uses."""
-    from rcdash.cli import open_reader
+    from rcdash.cli.common import open_reader
     from rcdash.geo.townships import approximate_areas, official_areas
     from rcdash.geo.townships import has_official as _has
 
@@ -60,7 +60,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_reset(args: argparse.Namespace) -> int:
     """Drop imported official boundaries; the app goes back to the approximation."""
-    from rcdash.cli import open_reader, open_writer
+    from rcdash.cli.common import open_reader, open_writer
     from rcdash.geo.official import reset_townships
 
     open_reader(args).close()  # a missing database is an error here, not something to create

@@ -12,6 +12,8 @@ from rcdash.config import max_upload_bytes
 from rcdash.db import load_sql, writing
 from rcdash.importing.load import ImportResult, import_file, undo_import
 
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
 ERROR_COLUMNS = {"row": "行号", "column": "列", "value": "值", "message": "问题与修改方法"}
 
 
@@ -56,13 +58,13 @@ def errors_frame(result: ImportResult) -> pd.DataFrame:
 
 def brand_choices(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """(county_name, name, photo) of every brand project."""
-    return con.execute(load_sql("brand_choices")).df()
+    return con.execute(load_sql("brand_choices", SQL_DIR)).df()
 
 
 def attach_brand_photo(db: Path, county_name: str, project: str, image: bytes, image_name: str, user: str) -> ImportResult:
     """Give one project a new photo, published as one step and undoable like an import."""
-    from rcdash.brand_photo import attach_photo
-    from rcdash.media import MAX_IMAGE_BYTES
+    from rcdash.admin.brand_photos import attach_photo
+    from rcdash.store.media import MAX_IMAGE_BYTES
 
     if len(image) > MAX_IMAGE_BYTES:
         raise UploadRefused(f"图片过大（{len(image) / 1024 / 1024:.1f} MB），上限 {MAX_IMAGE_BYTES // 1024 // 1024} MB，请压缩后再上传")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 
 from rcdash.db import first_row, kind_sql, load_sql, scalar
-from rcdash.importing.kinds import KINDS
 from rcdash.importing.load import list_imports
+from rcdash.records.kinds import KINDS
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 STATUS_LABELS = {"loaded": "已导入", "rejected": "被拒绝", "undone": "已撤销"}
 DEMO_META_KEY = "demo_seed"  # set by the demo generator; pages then label everything 示例数据
@@ -29,7 +33,7 @@ def kind_summary(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def reference_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Divisions per level (city, county, township, village)."""
-    return {level: int(n) for level, n, _ in con.execute(load_sql("reference_counts")).fetchall()}
+    return {level: int(n) for level, n, _ in con.execute(load_sql("reference_counts", SQL_DIR)).fetchall()}
 
 
 def recent_imports(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from rcdash import config
-from rcdash.auth import ROLES, AuthError, add_user, list_users, remove_user
+from rcdash.admin.users import ROLES, AuthError, add_user, list_users, remove_user
 
 
 def _path(args: argparse.Namespace) -> Path:
@@ -29,7 +29,7 @@ def _read_password(from_stdin: bool) -> str:
 
 def cmd_users(args: argparse.Namespace) -> int:
     """Dispatch the users subcommands."""
-    from rcdash.cli import UsageProblem
+    from rcdash.cli.common import UsageProblem
 
     path = _path(args)
     try:
