@@ -10,6 +10,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import geopandas
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -46,6 +47,11 @@ def km2(geom: BaseGeometry) -> float:
     return float(geom.area) * KM2_PER_DEG2
 
 
+def _series(shapes: Mapping[str, BaseGeometry]) -> geopandas.GeoSeries:
+    """Areas by code as a GeoSeries (lon/lat)."""
+    return geopandas.GeoSeries(list(shapes.values()), index=list(shapes))
+
+
 def geometry_problems(shapes: Mapping[str, BaseGeometry], names: Mapping[str, str]) -> list[Problem]:
     """Empty, non-polygonal or invalid geometries (with GEOS's reason and where)."""
     out = []
@@ -63,19 +69,14 @@ def geometry_problems(shapes: Mapping[str, BaseGeometry], names: Mapping[str, st
 
 def overlaps(shapes: Mapping[str, BaseGeometry], names: Mapping[str, str]) -> list[Problem]:
     """Pairs of townships that overlap by more than the tolerance share of the smaller one."""
-    codes = list(shapes)
-    geoms = [shapes[c] for c in codes]
-    tree = shapely.STRtree(geoms)
-    out = []
-    for i, j in zip(*tree.query(geoms, predicate="intersects"), strict=True):
-        if i >= j:
-            continue
-        shared = geoms[i].intersection(geoms[j]).area
-        if shared > TILING_TOLERANCE_SHARE * min(geoms[i].area, geoms[j].area):
-            a, b = codes[i], codes[j]
-            area = shared * KM2_PER_DEG2
-            out.append(Problem("overlap", (a, b), f"{names.get(a, a)} 与 {names.get(b, b)} 重叠约 {area:.2f} km²", area))
-    return out
+    towns = _series(shapes)
+    i, j = towns.sindex.query(towns, predicate="intersects")
+    i, j = i[i < j], j[i < j]
+    shared = towns.iloc[i].intersection(towns.iloc[j], align=False).area.to_numpy()
+    area = towns.area.to_numpy()
+    over = shared > TILING_TOLERANCE_SHARE * np.minimum(area[i], area[j])
+    return [Problem("overlap", (a, b), f"{names.get(a, a)} 与 {names.get(b, b)} 重叠约 {km:.2f} km²", float(km))
+            for a, b, km in zip(towns.index[i[over]], towns.index[j[over]], shared[over] * KM2_PER_DEG2, strict=True)]
 
 
 def coverage_gaps(
@@ -83,15 +84,14 @@ def coverage_gaps(
     county_names: Mapping[str, str] | None = None,
 ) -> list[Problem]:
     """Counties whose townships leave more than the tolerance share of the county uncovered."""
+    county = _series(counties)
+    towns = geopandas.GeoDataFrame({"county": [county_of.get(c) for c in shapes]}, geometry=list(shapes.values()))
+    covered = towns.dissolve(by="county").geometry.reindex(county.index, fill_value=shapely.Polygon())
+    gap = county.difference(covered).area
     out = []
-    for county, cgeom in counties.items():
-        mine = [g for code, g in shapes.items() if county_of.get(code) == county]
-        covered = shapely.union_all(mine) if mine else shapely.Polygon()
-        gap = cgeom.difference(covered).area
-        if gap > TILING_TOLERANCE_SHARE * cgeom.area:
-            area = gap * KM2_PER_DEG2
-            name = (county_names or {}).get(county, county)
-            out.append(Problem("gap", (county,), f"{name} 约 {area:.1f} km²（{gap / cgeom.area:.1%}）不属于任何乡镇（街道）", area))
+    for code in county.index[gap > TILING_TOLERANCE_SHARE * county.area]:
+        area, name = float(gap[code]) * KM2_PER_DEG2, (county_names or {}).get(code, code)
+        out.append(Problem("gap", (code,), f"{name} 约 {area:.1f} km²（{gap[code] / county.area[code]:.1%}）不属于任何乡镇（街道）", area))
     return out
 
 
@@ -100,22 +100,17 @@ def outside_own_county(
     names: Mapping[str, str],
 ) -> list[Problem]:
     """Townships lying mostly outside their own county: a wrong code, a wrong name or a wrong CRS."""
-    out = []
-    for code, geom in shapes.items():
-        county = counties.get(county_of.get(code, ""))
-        if county is None or geom.is_empty or not geom.is_valid:
-            continue
-        share = geom.intersection(county).area / geom.area
-        if share < MIN_SHARE_IN_COUNTY:
-            out.append(Problem("outside_county", (code,),
-                               f"{names.get(code, code)} 只有 {share:.0%} 的面积在所属区县内：请检查代码/名称列或坐标系"))
-    return out
+    towns = _series(shapes)
+    county = _series(counties).reindex([county_of.get(c, "") for c in shapes]).set_axis(towns.index)
+    towns = towns[county.notna() & ~towns.is_empty & towns.is_valid]
+    share = towns.intersection(county[towns.index]).area / towns.area
+    return [Problem("outside_county", (code,), f"{names.get(code, code)} 只有 {s:.0%} 的面积在所属区县内：请检查代码/名称列或坐标系")
+            for code, s in share[share < MIN_SHARE_IN_COUNTY].items()]
 
 
 def lonlat_problem(shapes: Mapping[str, BaseGeometry], city: BaseGeometry) -> Problem | None:
     """Coordinates that cannot be longitude/latitude around the city (projected metres, swapped axes)."""
-    bounds = shapely.total_bounds(np.array(list(shapes.values()), dtype=object))
-    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    minx, miny, maxx, maxy = (float(v) for v in _series(shapes).total_bounds)
     cx0, cy0, cx1, cy1 = city.bounds
     x0, y0, x1, y1 = cx0 - BBOX_MARGIN_DEG, cy0 - BBOX_MARGIN_DEG, cx1 + BBOX_MARGIN_DEG, cy1 + BBOX_MARGIN_DEG
     if x0 <= minx and maxx <= x1 and y0 <= miny and maxy <= y1:
@@ -136,7 +131,7 @@ def _misfit_m(geom: BaseGeometry, reference: BaseGeometry) -> float:
 
 def gcj02_problem(shapes: Mapping[str, BaseGeometry], city: BaseGeometry) -> Problem | None:
     """Flag GCJ-02 (Amap/Tencent) coordinates presented as WGS-84: they sit ≈ 480 m off the real city."""
-    union = shapely.union_all(list(shapes.values()))
+    union = _series(shapes).union_all()
     raw = _misfit_m(union, city)
     if raw < GCJ_MISFIT_M:
         return None

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
 
 import duckdb
+import geopandas
 import numpy as np
 import shapely
+from pyogrio.errors import DataLayerError, DataSourceError
+from pyproj import CRS
+from pyproj.exceptions import CRSError
 from shapely.geometry.base import BaseGeometry
 
 from rcdash.geo import checks
@@ -78,72 +82,56 @@ def _pick_column(columns: Sequence[str], wanted: str | None, candidates: Sequenc
     return None
 
 
-def _read(path: Path, layer: str | None) -> tuple[dict[str, list[object]], list[BaseGeometry | None], str | None]:
-    """Columns, geometries and the declared CRS of one layer of the file."""
-    import pyogrio
-    from pyogrio import raw
-    from pyogrio.errors import DataLayerError, DataSourceError
-
+def _read(path: Path, layer: str | None) -> geopandas.GeoDataFrame:
+    """One layer of the file, with its declared CRS."""
     try:
-        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+        layers = geopandas.list_layers(path)["name"].tolist()
         if layer is None and len(layers) > 1:
             raise BoundaryFileError([f"文件有 {len(layers)} 个图层：{'、'.join(layers)}。请用 --layer 指定乡镇边界所在的图层"])
-        meta, _, geometry, field_data = raw.read(path, layer=layer)
+        frame = geopandas.read_file(path, layer=layer, engine="pyogrio")
     except (DataSourceError, DataLayerError) as exc:
         raise BoundaryFileError([f"无法读取 {path.name}：{exc}。请确认它是完整的 GeoJSON、Shapefile（含 .shp/.shx/.dbf，"
                                  "最好也有 .prj）或 GeoPackage 文件"]) from None
-    columns = {str(name): list(values) for name, values in zip(meta["fields"], field_data, strict=True)}
-    geoms = [None if g is None else shapely.from_wkb(g) for g in geometry]
-    return columns, geoms, meta.get("crs")
+    if not isinstance(frame, geopandas.GeoDataFrame):  # a table without geometry (e.g. a GeoPackage attribute table)
+        name = layers[0] if layer is None else layer
+        raise BoundaryFileError([f"{path.name} 的图层“{name}”没有几何（只是属性表）：请指定含乡镇边界的图层（--layer）或换用含边界的文件"])
+    return frame
 
 
-def _crs_label(crs: str) -> str:
+def _crs_label(crs: CRS | str) -> str:
     """A short name of a CRS for messages: EPSG:4549 or the WKT's name."""
-    if crs in ("GCJ02", "BD09"):
+    if isinstance(crs, str):  # GCJ02 / BD09
         return crs
-    from pyproj import CRS
-
-    parsed = CRS.from_user_input(crs)
-    epsg = parsed.to_epsg()
-    return f"EPSG:{epsg}（{parsed.name}）" if epsg else parsed.name
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg}（{crs.name}）" if epsg else crs.name
 
 
-def _source_crs(declared: str | None, override: str | None, suffix: str) -> str:
-    """The CRS to convert from: --crs, else what the file declares, else WGS-84 for GeoJSON."""
+def _source_crs(declared: CRS | None, override: str | None, suffix: str) -> CRS | str:
+    """The CRS to convert from: --crs, else what the file declares, else WGS-84 for GeoJSON; GCJ02/BD09 by name."""
     if override:
         key = override.strip().upper().replace("-", "").replace("_", "")
         crs = CRS_ALIASES.get(key, override.strip())
-    elif declared:
-        crs = declared
+    elif declared is not None:
+        return declared
     elif suffix in (".geojson", ".json"):
         crs = "EPSG:4326"
     else:
         raise BoundaryFileError(["文件没有说明坐标系（Shapefile 缺少 .prj）。请用 --crs 指定，例如 --crs EPSG:4490（CGCS2000 经纬度）、"
                                  "--crs EPSG:4549（CGCS2000 3 度带 120°E）或 --crs GCJ02（高德/腾讯坐标）"])
-    if crs not in ("GCJ02", "BD09"):
-        from pyproj import CRS
-        from pyproj.exceptions import CRSError
-
-        try:
-            CRS.from_user_input(crs)
-        except CRSError:
-            raise BoundaryFileError([f"不认识的坐标系“{crs}”：请写 EPSG 代码（如 EPSG:4490）、WGS84、CGCS2000、GCJ02 或 BD09"]) from None
-    return crs
-
-
-def _converter(crs: str) -> Callable[[np.ndarray], np.ndarray]:
-    """A function turning an (n, 2) coordinate array of `crs` into WGS-84 lon/lat."""
     if crs in ("GCJ02", "BD09"):
-        return lambda a: np.array([to_wgs84(x, y, crs) for x, y in a]).reshape(-1, 2)
-    from pyproj import Transformer
+        return crs
+    try:
+        return CRS.from_user_input(crs)
+    except CRSError:
+        raise BoundaryFileError([f"不认识的坐标系“{crs}”：请写 EPSG 代码（如 EPSG:4490）、WGS84、CGCS2000、GCJ02 或 BD09"]) from None
 
-    transformer = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
 
-    def convert(a: np.ndarray) -> np.ndarray:
-        x, y = transformer.transform(a[:, 0], a[:, 1])
-        return np.column_stack([x, y])
-
-    return convert
+def _to_wgs84(geometry: geopandas.GeoSeries, crs: CRS | str) -> geopandas.GeoSeries:
+    """The geometries in WGS-84 lon/lat (2-D): pyproj through to_crs; GCJ-02/BD-09, which PROJ lacks, via coord-convert."""
+    flat = geometry.force_2d()
+    if isinstance(crs, str):
+        return flat.transform(lambda a: np.array([to_wgs84(x, y, crs) for x, y in a]).reshape(-1, 2))
+    return flat.set_crs(crs, allow_override=True).to_crs("EPSG:4326")
 
 
 @cache
@@ -163,17 +151,16 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _match(columns: dict[str, list[object]], n: int, code_col: str | None, name_col: str | None,
+def _match(frame: geopandas.GeoDataFrame, code_col: str | None, name_col: str | None,
            county_col: str | None) -> tuple[list[str | None], list[str]]:
     """Each feature's township code, and an error for every feature that names none."""
     index = _division_index()
     township = frozenset({"township"})
     codes: list[str | None] = []
     errors: list[str] = []
-    for i in range(n):
-        code_text = _text(columns[code_col][i]) if code_col else ""
-        name_text = _text(columns[name_col][i]) if name_col else ""
-        county_text = _text(columns[county_col][i]) if county_col else ""
+    blank = [""] * len(frame)
+    texts = ([_text(v) for v in frame[col]] if col else blank for col in (code_col, name_col, county_col))
+    for i, (code_text, name_text, county_text) in enumerate(zip(*texts, strict=True)):
         attempts = []
         if code_text:
             attempts.append(code_text)
@@ -215,26 +202,24 @@ def prepare(con: duckdb.DuckDBPyConnection, path: Path, *, code_column: str | No
     if suffix not in SUFFIXES:
         raise BoundaryFileError([f"不支持 {suffix or '无扩展名'} 文件：请提供 GeoJSON（.geojson/.json）、Shapefile（.shp 或打包的 .zip）"
                                  "或 GeoPackage（.gpkg）"])
-    columns, geoms, declared = _read(path, layer)
-    if not geoms:
+    frame = _read(path, layer)
+    if frame.empty:
         raise BoundaryFileError([f"{path.name} 里没有任何要素"])
-    names_in_file = list(columns)
+    names_in_file = [str(c) for c in frame.columns if c != frame.geometry.name]
     code_col = _pick_column(names_in_file, code_column, CODE_COLUMNS, "乡镇代码")
     name_col = _pick_column(names_in_file, name_column, NAME_COLUMNS, "乡镇名称")
     county_col = _pick_column(names_in_file, county_column, COUNTY_COLUMNS, "区县")
     if code_col is None and name_col is None:
         raise BoundaryFileError([f"找不到乡镇代码列或名称列（现有的列：{'、'.join(names_in_file) or '无'}）。"
                                  "请用 --code-column 或 --name-column 指明"])
-    source = _source_crs(declared, crs, suffix)
-    codes, errors = _match(columns, len(geoms), code_col, name_col, county_col)
+    source = _source_crs(frame.crs, crs, suffix)
+    codes, errors = _match(frame, code_col, name_col, county_col)
 
     reference = _reference_townships(con)
     names = {c: n for c, (n, _) in reference.items()}
     county_of = {c: k for c, (_, k) in reference.items()}
-    for i, geom in enumerate(geoms):
-        label = f"第 {i + 1} 个要素（{names.get(codes[i] or '', '未匹配')}）"
-        for problem in checks.geometry_problems({str(i): geom}, {str(i): label}):
-            errors.append(problem.message)
+    labels = {str(i): f"第 {i + 1} 个要素（{names.get(code or '', '未匹配')}）" for i, code in enumerate(codes)}
+    errors += [p.message for p in checks.geometry_problems(dict(zip(labels, frame.geometry, strict=True)), labels)]
     found = {c for c in codes if c}
     missing = [f"{names[c]}（{c}）" for c in reference if c not in found]
     if missing:
@@ -242,12 +227,13 @@ def prepare(con: duckdb.DuckDBPyConnection, path: Path, *, code_column: str | No
     if errors:
         raise BoundaryFileError(errors)
 
-    convert = _converter(source)
-    parts: dict[str, list[BaseGeometry]] = {}
-    for code, geom in zip(codes, geoms, strict=True):
-        parts.setdefault(str(code), []).append(shapely.transform(geom, convert))
-    shapes = {c: (ps[0] if len(ps) == 1 else shapely.union_all(ps)) for c, ps in sorted(parts.items())}
-    # Several features of one township are merged; a merge must still give a valid area.
+    parts = geopandas.GeoDataFrame({"township": codes}, geometry=_to_wgs84(frame.geometry, source))
+    several = parts["township"].duplicated(keep=False)
+    # Only townships drawn as several features are dissolved: a union would rewrite every other outline too
+    # (ring order, MultiPolygon → Polygon), and the stored geometry should be the file's.
+    merged = parts[several].dissolve(by="township").geometry
+    shapes = dict(sorted([*zip(parts["township"][~several], parts.geometry[~several], strict=True), *merged.items()]))
+    # A merge must still give a valid area.
     problems = checks.geometry_problems(shapes, names)
     lonlat = checks.lonlat_problem(shapes, city_shape())
     if lonlat is not None:
@@ -266,8 +252,8 @@ def prepare(con: duckdb.DuckDBPyConnection, path: Path, *, code_column: str | No
     gaps = checks.coverage_gaps(shapes, counties, county_of, county_names)
     warnings = [f"{g.message}（与内置的区县边界比较；内置区县边界本身有约 100 米误差，仅供参考）" for g in gaps]
     summary = BoundaryImport(
-        file=path.name, features=len(geoms), townships=len(shapes),
-        merged={c: len(ps) for c, ps in parts.items() if len(ps) > 1},
+        file=path.name, features=len(frame), townships=len(shapes),
+        merged={str(c): int(n) for c, n in parts["township"][several].value_counts().items()},
         source_crs=_crs_label(source), dry_run=False, warnings=warnings,
     )
     return shapes, summary

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import pandas as pd
+import pyogrio
 import pytest
 import shapely
 from pyogrio import raw
@@ -258,6 +260,15 @@ def test_unusable_files(db_file: Path, tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["--db", str(db_file), "geo", "import-townships", str(path)]) == 2
     assert message in capsys.readouterr().err
     assert snapshot(db_file) == []
+
+
+def test_layer_without_geometry_is_refused(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    """A GeoPackage attribute table (codes, no shapes) gets a clear message, not a crash."""
+    path = tmp_path / "table.gpkg"
+    pyogrio.write_dataframe(pd.DataFrame({"code": list(NAMES)}), path, driver="GPKG", layer="乡镇表")
+    with pytest.raises(BoundaryFileError, match="图层“乡镇表”没有几何"):
+        import_townships(con, path, user="t")
+    assert not has_official(con)
 
 
 def test_columns_can_be_named_and_missing_ones_are_reported(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
