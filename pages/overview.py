@@ -3,7 +3,7 @@
 import streamlit as st
 
 from rcdash.charts.overview import compliance_heatmap, ranking_bar, rate_trend
-from rcdash.config import CITY_NAME, evaluation_weights
+from rcdash.config import CITY_CODE, CITY_NAME, evaluation_weights
 from rcdash.metrics.definitions import METRIC_BY_NAME
 from rcdash.metrics.targets import TargetBook
 from rcdash.topics import overview
@@ -34,7 +34,7 @@ download_table(reasons.reset_index(names="区县"), "区县达标情况")
 st.subheader("建会率与会员占比走势")
 monthly = metrics_series(key, tuple(overview.month_points(filters.as_of)), "county")
 if filters.county:
-    monthly = monthly[monthly["code"].isin([filters.county, "3306"])]
+    monthly = monthly[monthly["code"].isin([filters.county, CITY_CODE])]
 left, right = st.columns(2)
 for column, metric in zip((left, right), overview.TREND_METRICS, strict=True):
     figure = rate_trend(

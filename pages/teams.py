@@ -3,6 +3,7 @@
 import streamlit as st
 
 from rcdash.charts.topics import stacked_bars
+from rcdash.config import CITY_CODE
 from rcdash.topics import teams
 from rcdash.ui.cached import metrics_at
 from rcdash.ui.data import db_key
@@ -13,7 +14,7 @@ con, filters = page_start("队伍与志愿者", "每个区、县（市）1 支�
 require_data(con, ("teams",), "队伍")
 st.caption(filters.describe())
 
-all_teams = teams.team_list(con, filters.as_of, "3306")
+all_teams = teams.team_list(con, filters.as_of, CITY_CODE)
 per_county = teams.county_team_table(metrics_at(db_key(), filters.as_of, "county"), all_teams)
 st.subheader("各区、县（市）对照计划要求")
 download_table(per_county, "队伍_区县")

@@ -39,7 +39,7 @@ CELL_SPACE_PT = 1.5  # breathing room above and below the text of a table cell
 STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet", "Caption")
 
 
-def _set_font(style: object, name: str = DOC_FONT) -> None:
+def set_font(style: object, name: str = DOC_FONT) -> None:
     """Chinese text needs the eastAsia font set explicitly, and theme fonts removed (they override it)."""
     style.font.name = name  # type: ignore[attr-defined]
     rpr = style.element.get_or_add_rPr()  # type: ignore[attr-defined]
@@ -53,7 +53,7 @@ def _set_font(style: object, name: str = DOC_FONT) -> None:
         fonts.attrib.pop(qn(attribute), None)
 
 
-def _shade(cell: object, hex_colour: str) -> None:
+def shade(cell: object, hex_colour: str) -> None:
     """A table cell's background colour."""
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
@@ -111,14 +111,14 @@ def _table(document: object, table: Table) -> None:
         cell.text = name
         cell.paragraphs[0].runs[0].font.bold = True
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _shade(cell, HEADER_HEX)
+        shade(cell, HEADER_HEX)
     for row in table.rows:
         cells = grid.add_row().cells
         for c, value in enumerate(row):
             text = value.text if isinstance(value, Num) else value
             cells[c].text = text
             if table.status_colours and text in STATUS_FILL_HEX:
-                _shade(cells[c], STATUS_FILL_HEX[text])
+                shade(cells[c], STATUS_FILL_HEX[text])
                 cells[c].paragraphs[0].runs[0].font.color.rgb = RGBColor(*rgb(STATUS_TEXT_HEX[text]))
             if isinstance(value, Num):
                 cells[c].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -169,7 +169,7 @@ def briefing_docx(briefing: Briefing) -> bytes:
     """The whole briefing as .docx bytes."""
     document = Document()
     for name in STYLES:
-        _set_font(document.styles[name])
+        set_font(document.styles[name])
     document.styles["Normal"].font.size = Pt(BODY_PT)
     for name in ("Title", "Heading 1", "Heading 2"):
         document.styles[name].font.color.rgb = RGBColor(0x21, 0x21, 0x21)

@@ -8,12 +8,11 @@ import pandas as pd
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from rcdash.reports.docx_writer import set_font, shade
 from rcdash.topics.monthly import (
     MonthlyView,
     activities_table,
@@ -26,7 +25,6 @@ from rcdash.topics.monthly import (
 
 TITLE = "月度主题例会简报"
 ORGANISATION = "绍兴市红十字会"
-DOC_FONT = "微软雅黑"  # on every Chinese Windows; LibreOffice substitutes a CJK font elsewhere
 DEMO_NOTE = "示例数据：本简报由自动生成的演示数据得出，不是真实统计。"
 SILENT_HEX = "F4C7CB"  # the page's pale red for weeks without activity
 MISSED_HEX = "FDE2E1"
@@ -143,42 +141,21 @@ def _mark_missed(sheet: object, themes: pd.DataFrame) -> None:
 
 # ---- DOCX ---------------------------------------------------------------------------------------------------------
 
-def _set_east_asian_font(style: object, name: str = DOC_FONT) -> None:
-    """Chinese text in Word needs the eastAsia font set explicitly."""
-    style.font.name = name  # type: ignore[attr-defined]
-    rpr = style.element.get_or_add_rPr()  # type: ignore[attr-defined]
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.append(fonts)
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia"):
-        fonts.set(qn(attribute), name)
-
-
-def _shade(cell: object, hex_colour: str) -> None:
-    """A table cell's background colour."""
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), hex_colour)
-    cell._tc.get_or_add_tcPr().append(shading)  # type: ignore[attr-defined]
-
-
-def _table(document: object, frame: pd.DataFrame, shade: dict[tuple[int, int], str] | None = None) -> None:
-    """A frame as a Word table with a shaded header row; `shade` colours cells by (row, column)."""
+def _table(document: object, frame: pd.DataFrame, fills: dict[tuple[int, int], str] | None = None) -> None:
+    """A frame as a Word table with a shaded header row; `fills` colours cells by (row, column)."""
     table = document.add_table(rows=1, cols=len(frame.columns))  # type: ignore[attr-defined]
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, name in zip(table.rows[0].cells, frame.columns, strict=True):
         cell.text = str(name)
         cell.paragraphs[0].runs[0].font.bold = True
-        _shade(cell, HEADER_HEX)
+        shade(cell, HEADER_HEX)
     for r, row in enumerate(frame.itertuples(index=False)):
         cells = table.add_row().cells
         for c, value in enumerate(row):
             cells[c].text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
-            if shade and (r, c) in shade:
-                _shade(cells[c], shade[(r, c)])
+            if fills and (r, c) in fills:
+                shade(cells[c], fills[(r, c)])
     for row in table.rows:
         for cell in row.cells:
             for paragraph in cell.paragraphs:
@@ -190,7 +167,7 @@ def brief_docx(view: MonthlyView, demo: bool = False) -> bytes:
     """The brief as a Word document: summary, weekly grid, themes, comparison and the theme activities."""
     document = Document()
     for style_name in ("Normal", "Title", "Heading 1", "Heading 2"):
-        _set_east_asian_font(document.styles[style_name])
+        set_font(document.styles[style_name])
     document.styles["Normal"].font.size = Pt(10.5)
     section = document.sections[0]
     grid = grid_table(view)
@@ -216,9 +193,9 @@ def brief_docx(view: MonthlyView, demo: bool = False) -> bytes:
     document.add_paragraph("每周从周一到周日计（周一落在本月的周；末周可跨入下月，统计截至数据日期）；红色为无活动的周。")
     week_columns = [week_label(m) for m in view.weeks]
     shown = grid.drop(columns=["代码", "无活动的周"])
-    shade = {(r, shown.columns.get_loc(w)): SILENT_HEX for r, (_, row) in enumerate(shown.iterrows())
-             for w in week_columns if row[w] == 0}
-    _table(document, shown, shade)
+    silent = {(r, shown.columns.get_loc(w)): SILENT_HEX for r, (_, row) in enumerate(shown.iterrows())
+              for w in week_columns if row[w] == 0}
+    _table(document, shown, silent)
 
     document.add_heading("三、月月有主题：各区县月度主题活动", level=1)
     themes = themes_table(view).drop(columns=["代码"])

@@ -8,7 +8,7 @@ import streamlit as st
 
 from rcdash.config import evaluation_weights
 from rcdash.metrics.period import Period, default_as_of, parse_period
-from rcdash.reports import content
+from rcdash.reports import content, model
 from rcdash.reports.documents import FORMAT_LABELS, FORMATS, MIME_TYPES, file_name, render
 from rcdash.reports.fonts import FontMissing
 from rcdash.ui.data import shared_cursor
@@ -27,7 +27,7 @@ def weights_key() -> tuple[tuple[str, float], ...]:
 
 @st.cache_data(show_spinner="正在汇总报告内容…", max_entries=16)
 def briefing_of(db_key: str, period: str, weights: tuple[tuple[str, float], ...], charts: bool = False,
-                ) -> content.Briefing:
+                ) -> model.Briefing:
     """The briefing of one period: its figures and prose, and with `charts` its charts.
 
     The page previews it without charts: drawing them (matplotlib, a bar per county) takes seconds at province
@@ -65,13 +65,13 @@ def pick_period(filters: Filters) -> Period:
     return parse_period(chosen)
 
 
-def preview(briefing: content.Briefing, charted: content.Briefing | None) -> None:
+def preview(briefing: model.Briefing, charted: model.Briefing | None) -> None:
     """Title, facts, the generated summary and, once the documents exist (`charted`), their charts."""
     st.subheader(briefing.full_title)
     st.caption(" · ".join(f"{label}：{value}" for label, value in briefing.facts))
     summary = briefing.sections[0]
     for block in summary.blocks:
-        if isinstance(block, content.Paragraph):
+        if isinstance(block, model.Paragraph):
             st.markdown(escape_markdown(block.text))
     if charted is None:
         st.caption("文档中的图表在生成文档后显示。")
@@ -83,7 +83,7 @@ def preview(briefing: content.Briefing, charted: content.Briefing | None) -> Non
                 st.image(figure.png, caption=f"{figure.title}。{figure.caption}", width="stretch")
 
 
-def downloads(db_key: str, period: Period, briefing: content.Briefing) -> content.Briefing | None:
+def downloads(db_key: str, period: Period, briefing: model.Briefing) -> model.Briefing | None:
     """Generate the three documents on request, then offer each for download; the briefing with its charts once
     they exist."""
     weights = weights_key()

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from rcdash.db import connect
 from rcdash.importing.load import import_file
 from rcdash.metrics import engine
-from rcdash.reports import monthly_brief
+from rcdash.reports import docx_writer, monthly_brief
 from rcdash.topics import monthly
 from tests.conftest import write
 
@@ -101,7 +101,7 @@ def test_brief_content_labels_and_fonts(demo) -> None:
     for line in monthly.headline(view):
         assert line in text
     fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
-    assert fonts.get(qn("w:eastAsia")) == monthly_brief.DOC_FONT
+    assert fonts.get(qn("w:eastAsia")) == docx_writer.DOC_FONT
     assert document.tables[1].rows[1].cells[0].text == "柯桥区"
     book = load_workbook(io.BytesIO(monthly_brief.brief_xlsx(view, demo=False)))
     summary = [r[0] for r in book["概况"].iter_rows(values_only=True) if r[0]]

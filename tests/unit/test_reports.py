@@ -25,7 +25,7 @@ from rcdash.metrics.kpi import kpi
 from rcdash.metrics.period import parse_period
 from rcdash.metrics.rules import STATUS_LABELS
 from rcdash.metrics.targets import TargetBook
-from rcdash.reports import charts, content, fonts
+from rcdash.reports import charts, content, fonts, model
 from rcdash.reports.documents import FORMATS, format_of, render
 from tests.unit.test_cli import run
 
@@ -220,7 +220,7 @@ def test_docx_lists_each_countys_shortfalls_with_numbers(reports: dict[str, dict
         for area in entry["kpi"]["areas"]:
             rules = unmet(area)
             if not rules:
-                assert f"{area['name']}：{content.NO_SHORTFALL}" in listing
+                assert f"{area['name']}：{model.NO_SHORTFALL}" in listing
                 continue
             at = listing.index(area["name"])
             items = listing[at + 1:at + 1 + len(rules)]
@@ -375,7 +375,7 @@ def test_without_a_cjk_font(monkeypatch: pytest.MonkeyPatch, demo_db: Path, tmp_
     finally:
         con.close()
     assert not briefing.figures()
-    assert any(isinstance(b, content.Paragraph) and "fonts-noto-cjk" in b.text for b in briefing.blocks())
+    assert any(isinstance(b, model.Paragraph) and "fonts-noto-cjk" in b.text for b in briefing.blocks())
     assert render(briefing, "docx")[:2] == b"PK" and render(briefing, "xlsx")[:2] == b"PK"
     with pytest.raises(fonts.FontMissing, match="apt-get install fonts-noto-cjk"):
         render(briefing, "pdf")
