@@ -15,7 +15,7 @@ from rcdash.ui.data import database_path, shared_cursor
 from rcdash.ui.widgets import HEADER_PX, download_buttons, download_table
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-IMPORTED_KEY = "admin-imported"  # session state: upload (kind, sha256, upload id) → its import's message
+IMPORTED_KEY = "admin-imported"  # session state: upload (kind, sha256, upload id) → (import id, its message)
 UNDONE_KEY = "admin-undone"  # session state: what the last undo said, shown until the next import or undo
 ERROR_ROW_PX = 72  # above 64 px the grid wraps text, so a long message shows on up to three lines
 ERROR_ROWS_UNSCROLLED = 8  # longer error lists scroll inside the grid
@@ -64,11 +64,10 @@ def error_table(result: admin.ImportResult, key: str) -> None:
     )
     rows = [i for i in event.selection.rows if i < len(frame)]
     if rows:
-        row = frame.iloc[rows[0]]
-        where = f"第 {row[admin.ERROR_COLUMNS['row']]} 行" if row[admin.ERROR_COLUMNS["row"]] else "文件"
-        column = f"“{row[admin.ERROR_COLUMNS['column']]}”列" if row[admin.ERROR_COLUMNS["column"]] else ""
-        value = f"（值：{row[admin.ERROR_COLUMNS['value']]}）" if row[admin.ERROR_COLUMNS["value"]] else ""
-        st.info(f"{where}{column}{value}：{row[message]}", icon=":material/info:")
+        cell = frame.iloc[rows[0]]
+        row_no, column, value = (cell[admin.ERROR_COLUMNS[k]] for k in ("row", "column", "value"))
+        where = (f"第 {row_no} 行" if row_no else "文件") + (f"“{column}”列" if column else "")
+        st.info(f"{where}{f'（值：{value}）' if value else ''}：{cell[message]}", icon=":material/info:")
     st.caption("点选表格中的一行，可在上方查看该行问题的完整说明。")
     download_buttons(frame, f"{result.kind}_错误清单")
 
@@ -94,9 +93,9 @@ def upload_and_import(db_key: str, user: User | None) -> None:
     # One import per upload: a second click on the same upload must not load it again; uploading the file
     # again (a new upload id) is a deliberate new import.
     this_upload = f"{kind}:{digest}:{upload.file_id}"
-    imported: dict[str, str] = st.session_state.setdefault(IMPORTED_KEY, {})
+    imported: dict[str, tuple[int, str]] = st.session_state.setdefault(IMPORTED_KEY, {})
     if this_upload in imported:
-        st.success(imported[this_upload], icon=":material/task_alt:")
+        st.success(imported[this_upload][1], icon=":material/task_alt:")
         st.button("确认导入", type="primary", key=f"confirm-{kind}", disabled=True, help="这个文件已经导入")
         st.caption("这个文件已经导入。如确需再次导入，请重新上传文件。")
         return
@@ -109,7 +108,7 @@ def upload_and_import(db_key: str, user: User | None) -> None:
                                   progress=lambda share, text: bar.progress(min(share, 1.0), text=text))
         if done.exit_code == 0:
             # Recorded before any further Streamlit call: a click meanwhile reruns the script from such a call.
-            imported[this_upload] = admin.imported_message(done)
+            imported[this_upload] = (int(done.import_id or 0), admin.imported_message(done))
             st.session_state.pop(UNDONE_KEY, None)
             st.rerun()  # draws the page again with the button disabled and the message kept
         bar.empty()
@@ -149,6 +148,11 @@ def import_log(user: User | None) -> None:
             st.error(str(exc), icon=":material/error:")
             return
         st.session_state[UNDONE_KEY] = admin.undone_message(outcome, files[choice])
+        # The upload of an undone import may be imported again: its data is gone.
+        imported = st.session_state.get(IMPORTED_KEY, {})
+        for upload, (import_id, _) in list(imported.items()):
+            if import_id == outcome["import_id"]:
+                del imported[upload]
         st.rerun()  # the log and the picker without the undone import; the message stays above them
 
 

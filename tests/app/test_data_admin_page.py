@@ -166,15 +166,16 @@ def test_undo_says_what_it_did_and_picks_nothing_else(monkeypatch: pytest.Monkey
     at.button(key="confirm-population").click().run()
     at = _upload(at, "members", "会员.csv", "division,date,adult_members\n330603006,2021-01-31,1234\n")
     at.button(key="confirm-members").click().run()
-    at = run(monkeypatch, db_file, User("admin1", "admin"))
+    assert at.button(key="confirm-members").disabled
     picker = next(s for s in at.selectbox if s.label == "撤销哪一次导入")
-    undone = picker.value
+    undone = picker.value  # the newest: the members import
     next(c for c in at.checkbox if "确认撤销" in c.label).check().run()
     at.button(key="undo").click().run()
     assert not at.exception, at.exception
     assert any(f"已撤销导入 #{undone}" in s.value and "会员.csv" in s.value for s in at.success)
     after = next(s for s in at.selectbox if s.label == "撤销哪一次导入")
     assert after.value is None and len(after.options) == 1  # the other import is there, not picked silently
+    assert not at.button(key="confirm-members").disabled  # its data is gone: the upload may be imported again
     next(s for s in at.selectbox if s.label == "数据类型").set_value("members").run()  # another widget, a rerun
     assert any(f"已撤销导入 #{undone}" in s.value for s in at.success)  # the message lasts
 
