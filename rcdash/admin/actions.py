@@ -10,7 +10,8 @@ import pandas as pd
 
 from rcdash.config import max_upload_bytes
 from rcdash.db import load_sql, writing
-from rcdash.importing.load import ImportResult, import_file, undo_import
+from rcdash.importing.kinds import KINDS
+from rcdash.importing.load import EXIT_UNUSABLE, ImportResult, import_file, undo_import
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
@@ -54,6 +55,35 @@ def errors_frame(result: ImportResult) -> pd.DataFrame:
     """The rejected cells as a table with Chinese headers (row 0 means the whole file)."""
     rows = [e.as_dict() for e in result.errors]
     return pd.DataFrame(rows, columns=list(ERROR_COLUMNS)).rename(columns=ERROR_COLUMNS)
+
+
+def file_problems(result: ImportResult) -> list[str]:
+    """Why a file cannot be imported at all, one line per distinct problem (empty when it can)."""
+    if result.exit_code != EXIT_UNUSABLE:
+        return []
+    return list(dict.fromkeys(e.message for e in result.errors))
+
+
+def expected_header(result: ImportResult) -> str | None:
+    """The header the kind expects, when the file's header was refused (header problems are row 1)."""
+    kind = KINDS.get(result.kind)
+    if kind is None or result.exit_code != EXIT_UNUSABLE or not any(e.row == 1 for e in result.errors):
+        return None
+    columns = "、".join(f.zh + ("*" if f.required else "") for f in kind.fields)
+    return f"“{kind.zh}”的表头应为：{columns}（带 * 的为必填；也可用英文字段名）。可在“模板下载”中下载模板。"
+
+
+def imported_message(result: ImportResult) -> str:
+    """What a successful import says (kept on the page after it)."""
+    return (f"已导入 #{result.import_id}（{result.file}）：新增 {result.inserted:,} 行，更新 {result.updated:,} 行。"
+            "各页面已显示新数据。")
+
+
+def undone_message(outcome: dict[str, object], file_name: str) -> str:
+    """What an undo says, and why the picker no longer offers that import."""
+    kind = KINDS[str(outcome["kind"])].zh
+    return (f"已撤销导入 #{outcome['import_id']}（{kind} · {file_name}）：删除 {outcome['removed']} 行，"
+            f"恢复被覆盖的 {outcome['restored']} 行。它已不在可撤销的列表中；如需继续撤销，请在下方重新选择。")
 
 
 def brand_choices(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

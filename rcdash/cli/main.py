@@ -17,6 +17,7 @@ from rcdash.records.kinds import KINDS
 
 DEMO_DEFAULT_SEED = 20201  # the seed `make run` builds with; any other gives another, equally valid story
 DEBUG_ENV_VAR = "RCDASH_DEBUG"  # set it to see tracebacks of internal errors
+DB_HELP = f"数据库路径（默认 ${config.DB_ENV_VAR} 或 {config.DEFAULT_DB_PATH.relative_to(config.REPO_ROOT)}）；命令前后均可"
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -181,7 +182,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="python -m rcdash", description="绍兴市红十字基层组织建设数据看板：命令行")
-    parser.add_argument("--db", help=f"数据库路径（默认 ${config.DB_ENV_VAR} 或 {config.DEFAULT_DB_PATH.relative_to(config.REPO_ROOT)}）")
+    parser.add_argument("--db", help=DB_HELP)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     kinds = sorted(KINDS)
 
@@ -229,7 +230,20 @@ def build_parser() -> argparse.ArgumentParser:
     from rcdash.cli import users as auth_cli  # `users add|list|remove`: who may sign in
 
     auth_cli.register(sub)
+    accept_db_after_command(parser)
     return parser
+
+
+def accept_db_after_command(parser: argparse.ArgumentParser) -> None:
+    """Let every (sub)command take `--db` too, so that `rcdash kpi --db X` works like `rcdash --db X kpi`."""
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for command in {id(p): p for p in action.choices.values()}.values():  # aliases share a parser
+            if "--db" not in command._option_string_actions:
+                # SUPPRESS: when a command is not given --db, the value before the command (or None) stays.
+                command.add_argument("--db", default=argparse.SUPPRESS, help=DB_HELP)
+            accept_db_after_command(command)
 
 
 SIGPIPE_EXIT = 128 + 13  # what a shell reports for a command stopped by a closed pipe

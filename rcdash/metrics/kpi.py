@@ -31,12 +31,12 @@ def _plain(value: object) -> object:
 
 
 def _cast(metric_unit: str, value: object) -> object:
-    """Counts and people as integers, rates as floats rounded to 6 places."""
+    """Counts and people as integers, rates as floats at full precision (rounding is for display only)."""
     value = _plain(value)
     if value is None:
         return None
     if metric_unit == "rate":
-        return round(float(value), 6)
+        return float(value)
     return int(value)
 
 

@@ -13,9 +13,13 @@ from rcdash.importing.template import template_bytes
 from rcdash.records.kinds import KINDS
 from rcdash.topics import status
 from rcdash.ui.data import database_path, shared_cursor
-from rcdash.ui.widgets import download_table
+from rcdash.ui.widgets import HEADER_PX, download_buttons, download_table
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORTED_KEY = "admin-imported"  # session state: upload (kind, sha256, upload id) → (import id, its message)
+UNDONE_KEY = "admin-undone"  # session state: what the last undo said, shown until the next import or undo
+ERROR_ROW_PX = 72  # above 64 px the grid wraps text, so a long message shows on up to three lines
+ERROR_ROWS_UNSCROLLED = 8  # longer error lists scroll inside the grid
 
 
 def kind_picker() -> str:
@@ -29,8 +33,14 @@ def _dry_run(db_key: str, kind: str, file_name: str, digest: str, _data: bytes) 
     return admin.dry_run(shared_cursor(db_key), kind, file_name, _data)
 
 
-def show_result(result: admin.ImportResult) -> None:
-    """Counts, warnings and the error table of a dry run or an import."""
+def show_result(result: admin.ImportResult, key: str = "") -> None:
+    """Counts, warnings and the error table of a dry run or an import; for an unusable file, why."""
+    problems = admin.file_problems(result)
+    if problems:  # no counts: 0 / 0 / 0 would hide that the file was never read as rows
+        lines = "\n".join(f"- {p}" for p in problems)
+        hint = admin.expected_header(result)
+        st.error(f"文件无法导入：\n\n{lines}" + (f"\n\n{hint}" if hint else ""), icon=":material/error:")
+        return
     c1, c2, c3 = st.columns(3)
     c1.metric("数据行", f"{result.rows:,}")
     c2.metric("通过", f"{result.accepted:,}")
@@ -38,10 +48,29 @@ def show_result(result: admin.ImportResult) -> None:
     for warning in result.warnings:
         st.info(warning, icon=":material/info:")
     if result.errors:
-        (st.error if result.exit_code == 2 else st.warning)(
-            "文件无法导入：" if result.exit_code == 2 else f"{result.rejected} 行有错误，整个文件不会导入。请按下表修改后重新上传：",
-            icon=":material/error:")
-        download_table(admin.errors_frame(result), f"{result.kind}_错误清单")
+        st.warning(f"{result.rejected} 行有错误，整个文件不会导入。请按下表修改后重新上传：", icon=":material/error:")
+        error_table(result, key)
+
+
+def error_table(result: admin.ImportResult, key: str) -> None:
+    """The rejected cells with wrapped messages; the selected row's message in full beneath."""
+    frame = admin.errors_frame(result)
+    message = admin.ERROR_COLUMNS["message"]
+    event = st.dataframe(
+        frame, hide_index=True, width="stretch", row_height=ERROR_ROW_PX,
+        height=min(len(frame), ERROR_ROWS_UNSCROLLED) * ERROR_ROW_PX + HEADER_PX,
+        column_config={message: st.column_config.TextColumn(width="large")},
+        on_select="rerun", selection_mode="single-row", key=f"errors-{key}",
+        selection_default={"selection": {"rows": [0]}},
+    )
+    rows = [i for i in event.selection.rows if i < len(frame)]
+    if rows:
+        cell = frame.iloc[rows[0]]
+        row_no, column, value = (cell[admin.ERROR_COLUMNS[k]] for k in ("row", "column", "value"))
+        where = (f"第 {row_no} 行" if row_no else "文件") + (f"“{column}”列" if column else "")
+        st.info(f"{where}{f'（值：{value}）' if value else ''}：{cell[message]}", icon=":material/info:")
+    st.caption("点选表格中的一行，可在上方查看该行问题的完整说明。")
+    download_buttons(frame, f"{result.kind}_错误清单")
 
 
 def upload_and_import(db_key: str, user: User | None) -> None:
@@ -53,13 +82,23 @@ def upload_and_import(db_key: str, user: User | None) -> None:
         st.caption("先上传文件：系统会先校验（不写入），列出每一行的问题；全部通过后由管理员确认导入。")
         return
     data = upload.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
     try:
-        result = _dry_run(db_key, kind, upload.name, hashlib.sha256(data).hexdigest(), data)
+        result = _dry_run(db_key, kind, upload.name, digest, data)
     except admin.UploadRefused as exc:
         st.error(str(exc), icon=":material/error:")
         return
-    show_result(result)
+    show_result(result, key=f"{kind}-{digest[:16]}")
     if result.exit_code != 0:
+        return
+    # One import per upload: a second click on the same upload must not load it again; uploading the file
+    # again (a new upload id) is a deliberate new import.
+    this_upload = f"{kind}:{digest}:{upload.file_id}"
+    imported: dict[str, tuple[int, str]] = st.session_state.setdefault(IMPORTED_KEY, {})
+    if this_upload in imported:
+        st.success(imported[this_upload][1], icon=":material/task_alt:")
+        st.button("确认导入", type="primary", key=f"confirm-{kind}", disabled=True, help="这个文件已经导入")
+        st.caption("这个文件已经导入。如确需再次导入，请重新上传文件。")
         return
     st.success(f"校验通过：{result.accepted:,} 行可以导入。", icon=":material/check_circle:")
     if user is None:
@@ -68,16 +107,20 @@ def upload_and_import(db_key: str, user: User | None) -> None:
         bar = st.progress(0.0, text="正在导入…")
         done = admin.apply_import(database_path(), kind, upload.name, data, user.name,
                                   progress=lambda share, text: bar.progress(min(share, 1.0), text=text))
-        bar.empty()
         if done.exit_code == 0:
-            st.success(f"已导入 #{done.import_id}：新增 {done.inserted:,} 行，更新 {done.updated:,} 行。各页面已显示新数据。",
-                       icon=":material/task_alt:")
-        else:
-            show_result(done)
+            # Recorded before any further Streamlit call: a click meanwhile reruns the script from such a call.
+            imported[this_upload] = (int(done.import_id or 0), admin.imported_message(done))
+            st.session_state.pop(UNDONE_KEY, None)
+            st.rerun()  # draws the page again with the button disabled and the message kept
+        bar.empty()
+        show_result(done, key=f"{kind}-{digest[:16]}-import")
 
 
 def import_log(user: User | None) -> None:
     """The import log, and undo for admins."""
+    undone = st.session_state.get(UNDONE_KEY)
+    if undone:
+        st.success(undone, icon=":material/undo:")
     log = status.recent_imports(shared_cursor(), limit=200)
     if log.empty:
         st.info("还没有导入记录。", icon=":material/history:")
@@ -89,8 +132,15 @@ def import_log(user: User | None) -> None:
     loaded = log[log["状态"] == "已导入"]
     if loaded.empty:
         return
-    labels = {row["编号"]: f"#{row['编号']} {row['数据类型']} · {row['文件']}" for row in loaded.to_dict("records")}
-    choice = st.selectbox("撤销哪一次导入", list(labels), format_func=labels.get)
+    records = loaded.to_dict("records")
+    labels = {row["编号"]: f"#{row['编号']} {row['数据类型']} · {row['文件']}" for row in records}
+    files = {row["编号"]: row["文件"] for row in records}
+    # Right after an undo nothing is preselected: the undone import left the list, and moving on to another one
+    # unasked would invite a second undo by mistake.
+    choice = st.selectbox("撤销哪一次导入", list(labels), format_func=labels.get, index=None if undone else 0,
+                          placeholder="选择要撤销的导入")
+    if choice is None:
+        return
     sure = st.checkbox(f"确认撤销 #{choice}：删除它导入的行，并恢复被它覆盖的旧数据")
     if st.button("撤销", disabled=not sure, key="undo"):
         try:
@@ -98,8 +148,13 @@ def import_log(user: User | None) -> None:
         except Exception as exc:  # UndoRefused and WriterBusy carry their Chinese message
             st.error(str(exc), icon=":material/error:")
             return
-        st.success(f"已撤销 #{outcome['import_id']}：删除 {outcome['removed']} 行，恢复 {outcome['restored']} 行。")
-        st.rerun()
+        st.session_state[UNDONE_KEY] = admin.undone_message(outcome, files[choice])
+        # The upload of an undone import may be imported again: its data is gone.
+        imported = st.session_state.get(IMPORTED_KEY, {})
+        for upload, (import_id, _) in list(imported.items()):
+            if import_id == outcome["import_id"]:
+                del imported[upload]
+        st.rerun()  # the log and the picker without the undone import; the message stays above them
 
 
 def templates() -> None:

@@ -34,6 +34,11 @@ def download_table(frame: pd.DataFrame, stem: str, key: str | None = None) -> No
     """A table with CSV and XLSX download buttons beneath it."""
     height = min(max(len(frame), 1), MAX_ROWS_UNSCROLLED) * ROW_PX + HEADER_PX
     st.dataframe(frame, hide_index=True, width="stretch", height=height)
+    download_buttons(frame, stem, key)
+
+
+def download_buttons(frame: pd.DataFrame, stem: str, key: str | None = None) -> None:
+    """CSV and XLSX download buttons for a table shown elsewhere."""
     row = st.container(horizontal=True)
     # The files are made when a button is clicked, not on every run: writing XLSX is the slowest thing a page
     # would otherwise do, for downloads that are seldom taken.

@@ -123,3 +123,77 @@ def test_everyone_must_sign_in_when_settings_say_so(monkeypatch: pytest.MonkeyPa
     at.text_input[1].input("correct horse 42")
     at.button[0].click().run()
     assert at.title[0].value == "总览"  # signed in: the dashboard appears
+
+
+def _imports(db: Path) -> int:
+    """How many imports the log holds."""
+    from rcdash.db import connect
+
+    con = connect(db, read_only=True)
+    try:
+        return int(con.execute("SELECT count(*) FROM imports").fetchone()[0])
+    finally:
+        con.close()
+
+
+def _upload(at: AppTest, kind: str, name: str, text: str) -> AppTest:
+    """Choose the kind, upload a CSV and run the page."""
+    next(s for s in at.selectbox if s.label == "数据类型").set_value(kind).run()
+    at.file_uploader[0].upload(name, text.encode("utf-8"), "text/csv").run()
+    assert not at.exception, at.exception
+    return at
+
+
+POPULATION = "区划,年份,常住人口\n福全街道,2021,52000\n柯桥街道,2021,81000\n"
+
+
+def test_a_second_click_does_not_import_the_same_upload_again(monkeypatch: pytest.MonkeyPatch, db_file: Path) -> None:
+    at = _upload(run(monkeypatch, db_file, User("admin1", "admin")), "population", "人口.csv", POPULATION)
+    before = _imports(db_file)
+    at.button(key="confirm-population").click().run()
+    assert not at.exception, at.exception
+    assert _imports(db_file) == before + 1
+    assert any("已导入 #" in s.value for s in at.success)
+    confirm = at.button(key="confirm-population")
+    assert confirm.disabled  # the same upload cannot be imported twice
+    at.run()  # another run of the page loads nothing either
+    assert _imports(db_file) == before + 1
+    assert any("已导入 #" in s.value for s in at.success) and any("重新上传" in c.value for c in at.caption)
+
+
+def test_undo_says_what_it_did_and_picks_nothing_else(monkeypatch: pytest.MonkeyPatch, db_file: Path) -> None:
+    at = _upload(run(monkeypatch, db_file, User("admin1", "admin")), "population", "人口.csv", POPULATION)
+    at.button(key="confirm-population").click().run()
+    at = _upload(at, "members", "会员.csv", "division,date,adult_members\n330603006,2021-01-31,1234\n")
+    at.button(key="confirm-members").click().run()
+    assert at.button(key="confirm-members").disabled
+    picker = next(s for s in at.selectbox if s.label == "撤销哪一次导入")
+    undone = picker.value  # the newest: the members import
+    next(c for c in at.checkbox if "确认撤销" in c.label).check().run()
+    at.button(key="undo").click().run()
+    assert not at.exception, at.exception
+    assert any(f"已撤销导入 #{undone}" in s.value and "会员.csv" in s.value for s in at.success)
+    after = next(s for s in at.selectbox if s.label == "撤销哪一次导入")
+    assert after.value is None and len(after.options) == 1  # the other import is there, not picked silently
+    assert not at.button(key="confirm-members").disabled  # its data is gone: the upload may be imported again
+    next(s for s in at.selectbox if s.label == "数据类型").set_value("members").run()  # another widget, a rerun
+    assert any(f"已撤销导入 #{undone}" in s.value for s in at.success)  # the message lasts
+
+
+def test_wrong_headers_name_the_missing_and_unknown_columns(monkeypatch: pytest.MonkeyPatch, db_file: Path) -> None:
+    at = _upload(run(monkeypatch, db_file, User("admin1", "admin")), "population", "乱表头.csv",
+                 "名字,年,人\n福全街道,2021,52000\n")
+    assert not at.metric  # no "数据行 0 / 通过 0 / 有错误 0"
+    shown = " ".join(e.value for e in at.error)
+    for column in ("区划", "年份", "常住人口"):
+        assert f"缺少必填列“{column}”" in shown
+    assert "名字、年、人" in shown and "表头应为：区划*、年份*、常住人口*" in shown
+
+
+def test_long_error_messages_are_shown_in_full(monkeypatch: pytest.MonkeyPatch, db_file: Path) -> None:
+    at = _upload(run(monkeypatch, db_file, User("admin1", "admin")), "population", "重名.csv",
+                 "区划,年份,常住人口\n三溪村,2021,100\n")
+    grid = at.dataframe[0]
+    message = grid.value.iloc[0]["问题与修改方法"]
+    assert len(message) > 40 and grid.proto.row_height > 64  # long, and the grid wraps it
+    assert any(message in i.value for i in at.info)  # the selected row's message in full beneath the grid

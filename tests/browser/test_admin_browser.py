@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rcdash.admin.users import add_user
 from rcdash.config import REPO_ROOT
+from rcdash.db import connect
 from tests.browser.conftest import open_page, screenshot, start_app
 from tests.conftest import write
 
@@ -47,9 +48,15 @@ def test_admin_uploads_and_imports(browser: object, db_file: Path, tmp_path: Pat
         page.locator("input[type=file]").set_input_files(str(good))
         page.get_by_text("校验通过").wait_for(timeout=TIMEOUT_MS)
         settle(page)  # a click while the script still runs can be lost
-        page.get_by_role("button", name="确认导入").click()
+        page.get_by_role("button", name="确认导入").dblclick()  # a double click imports once
         page.get_by_text("已导入 #").wait_for(timeout=TIMEOUT_MS)
         settle(page)
+        assert page.get_by_role("button", name="确认导入").is_disabled()
+        reader = connect(db_file, read_only=True)
+        try:
+            assert reader.execute("SELECT count(*) FROM imports").fetchone()[0] == 1
+        finally:
+            reader.close()
         screenshot(page, "data_admin_imported")
         page.goto(f"{app.url}/data_status")
         # The other page sees the new data at once.

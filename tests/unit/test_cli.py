@@ -102,3 +102,49 @@ def test_output_cut_short_by_its_reader_ends_quietly(tmp_path: Path, command: tu
     proc.stdout.close()  # before it writes anything: starting Python takes far longer
     _, err = proc.communicate(timeout=120)
     assert (proc.returncode, err.decode("utf-8")) == (141, "")
+
+
+def _commands(parser: object, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], list[str]]]:
+    """Every command path (`users add`, `kpi`, …) with the least arguments it needs."""
+    import argparse
+
+    found = []
+    for action in parser._actions:  # type: ignore[attr-defined]
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found += _commands(sub, (*path, name))
+    if found or not path:
+        return found
+    needed: list[str] = []
+    for action in parser._actions:  # type: ignore[attr-defined]
+        if action.option_strings and not action.required:
+            continue
+        value = str(next(iter(action.choices))) if action.choices else ("1" if action.type is int else "x")
+        needed += [action.option_strings[0], value] if action.option_strings else [value]
+    return [(path, needed)]
+
+
+def test_db_is_accepted_before_and_after_every_command() -> None:
+    from rcdash.cli import build_parser
+
+    parser = build_parser()
+    commands = _commands(parser)
+    names = {" ".join(path) for path, _ in commands}
+    assert {"init", "template", "import", "imports", "undo", "kpi", "demo", "report", "users add", "users list",
+            "geo status", "geo import-townships"} <= names
+    for path, needed in commands:
+        assert parser.parse_args([*path, *needed]).db is None, path
+        assert parser.parse_args(["--db", "before.duckdb", *path, *needed]).db == "before.duckdb", path
+        assert parser.parse_args([*path, *needed, "--db", "after.duckdb"]).db == "after.duckdb", path
+        if len(path) > 1:  # between a group and its command: `users --db X add NAME`
+            assert parser.parse_args([path[0], "--db", "mid.duckdb", *path[1:], *needed]).db == "mid.duckdb", path
+
+
+def test_kpi_with_db_after_the_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from rcdash.cli import main
+
+    db = tmp_path / "after.duckdb"
+    assert main(["--db", str(db), "init"]) == 0
+    capsys.readouterr()
+    assert main(["kpi", "--db", str(db), "--format", "json"]) == 0  # was: "unrecognized arguments: --db"
+    assert json.loads(capsys.readouterr().out)["areas"]

@@ -234,9 +234,25 @@ def test_kpi_json_shape(fixture_con) -> None:
     assert (report["as_of"], report["period"]) == ("2021-06-30", "2021H1")
     assert report["areas"][0]["level"] == "city" and len(report["areas"]) == 1 + 103
     fuquan = next(a for a in report["areas"] if a["code"] == FUQUAN)
-    assert fuquan["village_branch_rate"] == round(1 / 24, 6) and fuquan["adult_members"] == 950
+    assert fuquan["village_branch_rate"] == 1 / 24 and fuquan["adult_members"] == 950  # full precision
     assert fuquan["brand_projects"] is None and fuquan["rules"] == []
     assert set(fuquan["outlook"]) == {"village_branch_rate", "member_ratio"}
+
+
+def test_kpi_machine_output_keeps_full_precision(fixture_con) -> None:
+    import io
+    import json
+
+    import pandas as pd
+
+    from rcdash.metrics.kpi import render
+
+    report = kpi(fixture_con, D, "township", with_outlook=False)
+    as_json = next(a for a in json.loads(render(report, "json"))["areas"] if a["code"] == FUQUAN)
+    assert as_json["village_branch_rate"] == 1 / 24  # 0.041666666666666664, not 0.041667
+    as_csv = pd.read_csv(io.StringIO(render(report, "csv")), dtype={"code": str}).set_index("code")
+    assert as_csv.loc[FUQUAN, "village_branch_rate"] == 1 / 24
+    assert "4.2%" in render(report, "table")  # the terminal table rounds for reading
 
 
 def test_no_data_rules(con) -> None:
