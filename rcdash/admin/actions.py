@@ -10,8 +10,8 @@ import pandas as pd
 
 from rcdash.config import max_upload_bytes
 from rcdash.db import load_sql, writing
-from rcdash.importing.kinds import KINDS
 from rcdash.importing.load import EXIT_UNUSABLE, ImportResult, import_file, undo_import
+from rcdash.records.kinds import KINDS
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 

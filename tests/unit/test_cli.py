@@ -125,7 +125,7 @@ def _commands(parser: object, path: tuple[str, ...] = ()) -> list[tuple[tuple[st
 
 
 def test_db_is_accepted_before_and_after_every_command() -> None:
-    from rcdash.cli import build_parser
+    from rcdash.cli.main import build_parser
 
     parser = build_parser()
     commands = _commands(parser)
