@@ -141,7 +141,7 @@ def test_db_is_accepted_before_and_after_every_command() -> None:
 
 
 def test_kpi_with_db_after_the_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from rcdash.cli import main
+    from rcdash.cli.main import main
 
     db = tmp_path / "after.duckdb"
     assert main(["--db", str(db), "init"]) == 0
