@@ -217,6 +217,34 @@ def test_tooltips_and_popups_stay_in_view_on_a_phone(browser: object, map_app: A
     page.context.close()
 
 
+def test_popup_opens_clear_of_the_open_legend(browser: object, map_app: AppServer) -> None:
+    """16.5: at 1400×900 a site's popup opened under the legend."""
+    outside: list[str] = []
+    page = open_page(browser, f"{map_app.url}/map", outside, DESKTOP)
+    frame, box = _ready_map(page, ".rc-site")
+    legend = frame.eval_on_selector(".rc-panel", BOX)
+    # The site nearest the legend's right edge (and below its top), where a popup centred on it would reach over it.
+    marker = frame.evaluate("""([right, top]) => {
+        let best = null;
+        for (const m of document.querySelectorAll('.rc-site')) {
+            const r = m.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+            if (x > right && y > top + 40 && m.contains(document.elementFromPoint(x, y)) && (!best || x < best[0])) {
+                best = [x, y];
+            }
+        }
+        return best;
+    }""", [legend["right"], legend["top"]])
+    assert marker is not None and marker[0] < legend["right"] + 150, marker  # a popup is ≈ 300 px wide
+    page.mouse.click(box["x"] + marker[0], box["y"] + marker[1])
+    frame.wait_for_selector(".leaflet-popup", timeout=10_000)
+    page.wait_for_timeout(800)  # the map pans to show the popup
+    popup = frame.eval_on_selector(".leaflet-popup", BOX)
+    assert not _overlap(popup, frame.eval_on_selector(".rc-panel", BOX)), "popup under the legend"
+    assert _inside(popup, frame.eval_on_selector(".leaflet-container", BOX))
+    assert outside == []
+    page.context.close()
+
+
 def test_scale_bar_is_metric(browser: object, map_app: AppServer) -> None:
     """16.6: the scale bar showed miles and feet too."""
     outside: list[str] = []
