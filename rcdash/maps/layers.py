@@ -38,6 +38,10 @@ COORD_DECIMALS = 5  # ≈ 1 m: more digits only add bytes to the page
 TOWNSHIP_LABEL_MIN_ZOOM = 10  # below it the 103 township names overlap: only county names are shown
 MAP_HEIGHT_PX = 680
 MIN_ZOOM = 7
+# Below this map width (a phone) the legend starts collapsed: open, it would cover half the map.
+NARROW_MAP_PX = 480
+# Names get their own pane: above the site markers (600), below tooltips (650) and popups (700).
+LABEL_PANE, LABEL_PANE_Z = "rcLabels", 640
 HEAT_RADIUS_PX, HEAT_BLUR_PX = 28, 22
 # Distinct colour, letter and size for each tier of the "1+6+N" positions (blues/purples: apart from the
 # red-to-green choropleth underneath).
@@ -55,6 +59,7 @@ CSS = """
 .leaflet-container { background: #eef2f5; font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei",
   "PingFang SC", sans-serif; }
 .rc-label { background: none; border: none; }
+.leaflet-rcLabels-pane { pointer-events: none; }
 .rc-label span { position: absolute; transform: translate(-50%, -50%); white-space: nowrap; font-size: 11px;
   color: #263238; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; pointer-events: none; }
 .rc-county-label span { font-size: 15px; font-weight: 700; color: #1a237e; letter-spacing: 1px; }
@@ -69,6 +74,11 @@ CSS = """
 .rc-panel { background: rgba(255,255,255,.93); padding: 6px 8px; border-radius: 6px;
   box-shadow: 0 1px 5px rgba(0,0,0,.3); font-size: 11px; line-height: 1.45; color: #222; max-width: 170px; }
 .rc-panel b { font-size: 12px; }
+.rc-legend { padding: 0; }
+.rc-legend-toggle { display: block; width: 100%; border: none; background: none; padding: 5px 8px; cursor: pointer;
+  font: inherit; font-size: 12px; font-weight: 700; color: #222; text-align: left; white-space: nowrap; }
+.rc-legend-body { padding: 0 8px 6px; }
+.rc-legend.rc-collapsed .rc-legend-body { display: none; }
 .rc-panel .row { display: inline-block; width: 49%; white-space: nowrap; }
 .rc-panel .sw { display: inline-block; width: 12px; height: 12px; margin-right: 6px; vertical-align: -2px;
   border: 1px solid #888; }
@@ -128,47 +138,229 @@ class Panel(folium.MacroElement):
         {% macro script(this, kwargs) %}
         (function() {
             var box = L.control({position: {{ this.position|tojson }}});
+            var map = {{ this._parent.get_name() }};
             box.onAdd = function() {
                 var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
+                {%- if this.collapsible %}
+                div.classList.add('rc-legend');
+                var button = L.DomUtil.create('button', 'rc-legend-toggle', div);
+                button.type = 'button';
+                var body = L.DomUtil.create('div', 'rc-legend-body', div);
+                body.innerHTML = {{ this.content|tojson }};
+                var show = function(open) {
+                    div.classList.toggle('rc-collapsed', !open);
+                    button.textContent = (open ? '▾ ' : '▸ ') + {{ this.title|tojson }};
+                    button.title = open ? '收起图例' : '展开图例';
+                    button.setAttribute('aria-expanded', String(open));
+                    map.fire('rclegend');
+                };
+                L.DomEvent.on(button, 'click', function() { show(div.classList.contains('rc-collapsed')); });
+                map.rcLegend = div;
+                map.rcShowLegend = show;
+                show(map.getSize().x >= {{ this.narrow_px }});
+                {%- else %}
                 div.innerHTML = {{ this.content|tojson }};
+                {%- endif %}
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
-            box.addTo({{ this._parent.get_name() }});
+            box.addTo(map);
+            {%- if this.collapsible %}
+            map.fire('rclegend', {initial: true});
+            {%- endif %}
         })();
         {% endmacro %}
     """)
 
-    def __init__(self, content: str, position: str = "bottomright", css_class: str = "rc-panel") -> None:
+    def __init__(self, content: str, position: str = "bottomright", css_class: str = "rc-panel",
+                 collapsible: bool = False, title: str = "图例") -> None:
         super().__init__()
         self._name = "Panel"
         self.content, self.position, self.css_class = content, position, css_class
+        # A collapsible panel is the map's legend: a toggle titled `title`, closed at first on narrow maps.
+        self.collapsible, self.title, self.narrow_px = collapsible, title, NARROW_MAP_PX
 
 
 class MapSetup(folium.MacroElement):
-    """Page style, a zoom class for hiding township names when zoomed out, and a plain attribution prefix."""
+    """Page style, map behaviour that folium does not set, and what keeps labels, tooltips and popups readable.
+
+    - township names hidden when zoomed out (a zoom class), a plain attribution prefix;
+    - focusing the map does not scroll the page (Leaflet's keyboard handler focuses the map on the first click, and
+      the browser then scrolled the whole map into view: the click landed elsewhere and selected nothing);
+    - a metric scale bar (folium's `control_scale` adds Leaflet's default, with miles);
+    - a pane for names; names step aside from site markers, earlier names and the controls;
+    - tooltips are kept inside the map and off the controls, popups pan clear of them;
+    - with a legend on the left, the first view is fitted beside it, not under it.
+    """
 
     _template = Template("""
         {% macro header(this, kwargs) %}""" + CSS + """{% endmacro %}
         {% macro script(this, kwargs) %}
         (function(map) {
+            var container = map.getContainer(), PAD = 6;
             function zoomClass() {
-                var c = map.getContainer();
-                if (map.getZoom() < {{ this.label_zoom }}) { c.classList.add('rc-zoom-low'); }
-                else { c.classList.remove('rc-zoom-low'); }
+                if (map.getZoom() < {{ this.label_zoom }}) { container.classList.add('rc-zoom-low'); }
+                else { container.classList.remove('rc-zoom-low'); }
             }
             map.on('zoomend', zoomClass);
             zoomClass();
             if (map.attributionControl) { map.attributionControl.setPrefix('Leaflet'); }
+
+            var focus = container.focus;
+            container.focus = function(options) {
+                focus.call(container, Object.assign({}, options, {preventScroll: true}));
+            };
+
+            L.control.scale({imperial: false, metric: true}).addTo(map);
+            map.createPane({{ this.label_pane|tojson }}).style.zIndex = {{ this.label_pane_z }};
+
+            function rect(el) { return el.getBoundingClientRect(); }
+            function visible(r) { return r.width > 0 && r.height > 0; }
+            function overlaps(a, b) {
+                return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+            }
+            function moved(r, dx, dy) {
+                return {left: r.left + dx, right: r.right + dx, top: r.top + dy, bottom: r.bottom + dy};
+            }
+            function controlBoxes() {
+                var corners = map._controlCorners, out = [];
+                ['topleft', 'topright', 'bottomleft', 'bottomright'].forEach(function(k) {
+                    if (corners[k]) {
+                        [].forEach.call(corners[k].children, function(c) {
+                            var r = rect(c); if (visible(r)) { out.push(r); }
+                        });
+                    }
+                });
+                return out;
+            }
+            function legendOpen() { return map.rcLegend && !map.rcLegend.classList.contains('rc-collapsed'); }
+
+            // Tooltips: inside the map, then below (or beside) any control they would slide under.
+            function clear(r) {
+                var m = rect(container), dx = 0, dy = 0, boxes = controlBoxes();
+                for (var pass = 0; pass < 2; pass++) {
+                    var b = moved(r, dx, dy);
+                    if (b.right > m.right - PAD) { dx += m.right - PAD - b.right; }
+                    b = moved(r, dx, dy);
+                    if (b.left < m.left + PAD) { dx += m.left + PAD - b.left; }
+                    b = moved(r, dx, dy);
+                    if (b.bottom > m.bottom - PAD) { dy += m.bottom - PAD - b.bottom; }
+                    b = moved(r, dx, dy);
+                    if (b.top < m.top + PAD) { dy += m.top + PAD - b.top; }
+                    boxes.forEach(function(c) {
+                        b = moved(r, dx, dy);
+                        if (!overlaps(b, c)) { return; }
+                        var below = c.bottom + PAD - b.top, right = c.right + PAD - b.left, left = c.left - PAD - b.right;
+                        if (b.bottom + below <= m.bottom - PAD) { dy += below; }
+                        else if (c.left - m.left < m.right - c.right && b.right + right <= m.right - PAD) { dx += right; }
+                        else { dx += left; }
+                    });
+                }
+                return [dx, dy];
+            }
+            if (!L.Tooltip.prototype.rcClear) {
+                var place = L.Tooltip.prototype._setPosition;
+                L.Tooltip.prototype._setPosition = function(pos) {
+                    place.call(this, pos);
+                    if (this._map && this._map.rcClear) {
+                        var d = this._map.rcClear(rect(this._container));
+                        if (d[0] || d[1]) {
+                            L.DomUtil.setPosition(this._container, L.DomUtil.getPosition(this._container).add(d));
+                        }
+                    }
+                };
+                L.Tooltip.prototype.rcClear = true;
+            }
+            map.rcClear = clear;
+
+            // Popups: Leaflet pans the map so a popup stays inside these paddings, clear of the controls.
+            function popupRoom() {
+                // On a phone an open legend leaves no room beside it: a popup closes it.
+                if (legendOpen() && map.getSize().x < {{ this.narrow_px }}) { map.rcShowLegend(false); }
+                var m = rect(container), corners = map._controlCorners, o = L.Popup.prototype.options;
+                var tl = rect(corners.topleft), tr = rect(corners.topright);
+                var bottom = Math.max(rect(corners.bottomleft).height, rect(corners.bottomright).height);
+                if (legendOpen()) {
+                    o.autoPanPaddingTopLeft = L.point(rect(map.rcLegend).right - m.left + PAD, tr.bottom - m.top + PAD);
+                } else {
+                    o.autoPanPaddingTopLeft = L.point(PAD, Math.max(tl.bottom, tr.bottom) - m.top + PAD);
+                }
+                o.autoPanPaddingBottomRight = L.point(PAD, bottom + PAD);
+                o.maxWidth = Math.max(150, Math.min(300, m.width - 2 * PAD - 50));
+            }
+            map.rcPopupRoom = popupRoom;
+            if (!L.Popup.prototype.rcRoom) {
+                var update = L.Popup.prototype.update;
+                L.Popup.prototype.update = function() {
+                    if (this._map && this._map.rcPopupRoom) { this._map.rcPopupRoom(); }
+                    return update.call(this);
+                };
+                L.Popup.prototype.rcRoom = true;
+            }
+            map.on('rclegend', function(e) {
+                if (e.initial && legendOpen()) {
+                    var m = rect(container);
+                    map.fitBounds({{ this.bounds|tojson }}, {paddingTopLeft: [rect(map.rcLegend).right - m.left + PAD, 12],
+                                                           paddingBottomRight: [12, 12]});
+                }
+                arrange();
+            });
+
+            // Names: each tries its place, then spots ever further from it (half a name's height or width at a
+            // time, up to two heights and one and a half widths), and takes the first clear of site markers, of names
+            // placed before it and of the controls; where none is clear, the one covering least (a name over a name
+            // counts four times: a name over a marker stays readable).
+            // County names are placed first, then the suggested stations, then township names.
+            function area(a, b) {
+                var w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+                var h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+                return w > 0 && h > 0 ? w * h : 0;
+            }
+            var STEPS = [];
+            for (var i = -4; i <= 4; i++) { for (var j = -3; j <= 3; j++) { STEPS.push([j / 2, i / 2]); } }
+            STEPS.sort(function(a, b) { return (a[0] * a[0] + a[1] * a[1]) - (b[0] * b[0] + b[1] * b[1]); });
+            function arrange() {
+                var pane = map.getPane({{ this.label_pane|tojson }});
+                if (!pane) { return; }
+                var marks = controlBoxes(), names = [];
+                [].forEach.call(map.getPane('markerPane').querySelectorAll('.leaflet-marker-icon'), function(el) {
+                    var r = rect(el); if (visible(r)) { marks.push(r); }
+                });
+                var spans = [].slice.call(pane.querySelectorAll('.rc-label span'));
+                spans.forEach(function(span) { span.style.transform = ''; });
+                spans.sort(function(a, b) { return (b.parentNode.dataset.rank || 0) - (a.parentNode.dataset.rank || 0); });
+                spans.forEach(function(span) {
+                    var r = rect(span);
+                    if (!visible(r)) { return; }
+                    var h = r.height + 2, w = r.width + 4, best = null, least = Infinity;
+                    STEPS.some(function(step) {
+                        var d = [Math.round(step[0] * w), Math.round(step[1] * h)], b = moved(r, d[0], d[1]), cost = 0;
+                        marks.forEach(function(t) { cost += area(b, t); });
+                        names.forEach(function(t) { cost += 4 * area(b, t); });
+                        if (cost < least) { least = cost; best = d; }
+                        return cost === 0;
+                    });
+                    if (best[0] || best[1]) {
+                        span.style.transform = 'translate(calc(-50% + ' + best[0] + 'px), calc(-50% + ' + best[1] + 'px))';
+                    }
+                    names.push(moved(r, best[0], best[1]));
+                });
+            }
+            map.rcArrange = arrange;
+            var pending = null;
+            function later() { clearTimeout(pending); pending = setTimeout(arrange, 400); }
+            map.on('zoomend moveend layeradd layerremove overlayadd overlayremove resize', later);
+            later();
         })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, label_zoom: int = TOWNSHIP_LABEL_MIN_ZOOM) -> None:
+    def __init__(self, bounds: list[list[float]], label_zoom: int = TOWNSHIP_LABEL_MIN_ZOOM) -> None:
         super().__init__()
         self._name = "MapSetup"
-        self.label_zoom = label_zoom
+        self.bounds, self.label_zoom = bounds, label_zoom
+        self.label_pane, self.label_pane_z, self.narrow_px = LABEL_PANE, LABEL_PANE_Z, NARROW_MAP_PX
 
 
 # ---------------------------------------------------------------------------- geometry
@@ -219,7 +411,7 @@ def _bounds(geoms: Sequence[BaseGeometry], p: Projector) -> list[list[float]]:
 def base_map(basemap: Basemap, bounds: list[list[float]]) -> folium.Map:
     """An empty map fitted to bounds, with the chosen basemap (none by default) and our page style."""
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-    m = folium.Map(location=centre, zoom_start=9, tiles=None, control_scale=True, zoom_snap=0.25)
+    m = folium.Map(location=centre, zoom_start=9, tiles=None, zoom_snap=0.25)  # MapSetup adds a metric scale
     # Leaflet.markercluster needs the map's maxZoom, which folium only sets through a tile layer.
     m.options["maxZoom"] = basemap.max_zoom
     m.options["minZoom"] = MIN_ZOOM
@@ -230,7 +422,7 @@ def base_map(basemap: Basemap, bounds: list[list[float]]) -> folium.Map:
             folium.TileLayer(basemap.label_url, attr=basemap.attribution or basemap.label, name="注记",
                              subdomains=basemap.subdomains, max_zoom=basemap.max_zoom, overlay=True,
                              control=False).add_to(m)
-    MapSetup().add_to(m)
+    MapSetup(bounds).add_to(m)
     m.fit_bounds(bounds, padding=(12, 12))
     return m
 
@@ -317,16 +509,20 @@ def county_outlines(shapes: DisplayShapes, names: Mapping[str, str], p: Projecto
                           interactive=False)
 
 
-# Names sit in Leaflet's tooltip pane: above the site markers, never catching a click.
-LABEL_MAKER = ("function(r) { return L.marker([r[0], r[1]], {icon: L.divIcon({className: 'rc-label ' + r[3], "
+# Names sit in their own pane (see MapSetup): above the site markers, under tooltips, never catching a click.
+# r[4], the rank, orders who steps aside: county names keep their place before township names.
+LABEL_MAKER = ("function(r) { var m = L.marker([r[0], r[1]], {icon: L.divIcon({className: 'rc-label ' + r[3], "
                "html: '<span>' + r[2] + '</span>', iconSize: null}), interactive: false, keyboard: false, "
-               "pane: 'tooltipPane'}); }")
+               f"pane: '{LABEL_PANE}'}}); m.on('add', function() {{ m.getElement().dataset.rank = r[4]; }}); "
+               "return m; }")
+LABEL_RANK = {"rc-county-label": 2, "rc-pick-label": 1, "rc-township-label": 0}
 
 
 def labels(points: Sequence[tuple[float, float, str]], css: str, name: str, p: Projector,
            control: bool = True) -> DataLayer:
     """Names drawn at points (lon, lat, text), centred."""
-    rows: list[list[object]] = [[*_latlng(p, lon, lat), html.escape(text), css] for lon, lat, text in points]
+    rank = LABEL_RANK.get(css, 0)
+    rows: list[list[object]] = [[*_latlng(p, lon, lat), html.escape(text), css, rank] for lon, lat, text in points]
     return DataLayer(rows, LABEL_MAKER, name, control=control)
 
 
@@ -377,7 +573,7 @@ def site_layers(sites: pd.DataFrame, p: Projector) -> list[ClusterLayer]:
                                     for r in shown.to_dict("records")]
         make = ("function(r) { var m = L.marker([r[0], r[1]], {title: r[3], icon: L.divIcon({className: 'rc-site', "
                 f"html: {json.dumps(_badge(tier))}, iconSize: [{px}, {px}], iconAnchor: [{px // 2}, {px // 2}], "
-                f"popupAnchor: [0, -{px // 2}]}})}}); m.bindPopup(r[2], {{maxWidth: 300}}); return m; }}")
+                f"popupAnchor: [0, -{px // 2}]}})}}); m.bindPopup(r[2]); return m; }}")
         # Village points are many and small: off at first, one tick away in the layer control.
         layers.append(ClusterLayer(rows, make, f"{TIER_LABELS[tier]}（{len(mine)}）", colour, show=tier != "point"))
     return layers
@@ -455,8 +651,8 @@ def planner_map(view: MapView, shapes: DisplayShapes, approximate: bool, options
     for layer in site_layers(view.sites, p):
         layer.add_to(m)
     tiers = [t for t in TIER_ORDER if (view.sites["tier"] == t).any()]
-    # Top left, under the zoom buttons: north-west of the city is Hangzhou, outside the drawing.
-    Panel(legend_html(options.metric, view, approximate, tiers), position="topleft").add_to(m)
+    # Top left, under the zoom buttons, a toggle away: the first view is fitted beside it (MapSetup); phones start closed.
+    Panel(legend_html(options.metric, view, approximate, tiers), position="topleft", collapsible=True).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     return localize(m)
 
@@ -535,6 +731,6 @@ def picks_map(view: MapView, shapes: DisplayShapes, approximate: bool, picks: Se
               + f"蓝圈：现有服务站 {radius_km:g} 公里服务半径")
     if approximate:
         legend += '<br><span style="color:#8d6e00">乡镇范围为<b>近似</b>，非正式行政界线</span>'
-    Panel(legend, position="topleft").add_to(m)
+    Panel(legend, position="topleft", collapsible=True).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     return localize(m)

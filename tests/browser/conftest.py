@@ -40,9 +40,9 @@ def start_app(db: Path) -> AppServer:
     return AppServer(db)
 
 
-def open_page(browser: object, url: str, outside: list[str]) -> object:
-    """A new page that records every request leaving the machine into `outside`."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1800}, locale="zh-CN")  # type: ignore[attr-defined]
+def open_page(browser: object, url: str, outside: list[str], size: tuple[int, int] = (1400, 1800)) -> object:
+    """A new page (of a viewport size) that records every request leaving the machine into `outside`."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="zh-CN")  # type: ignore[attr-defined]
     page = context.new_page()
 
     def record(request: object) -> None:

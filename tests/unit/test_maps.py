@@ -197,6 +197,33 @@ def test_planner_map_draws_everything_offline(view: MapView, shapes: layers.Disp
     assert "LayerControl" in html or "L.control.layers" in html
 
 
+def test_map_scale_is_metric_only(view: MapView, shapes: layers.DisplayShapes) -> None:
+    """Issue 16.6: the scale bar showed miles under the kilometres."""
+    for m in (layers.planner_map(view, shapes, True, layers.MapOptions()), layers.picks_map(view, shapes, True, [], set(), 5)):
+        html = m.get_root().render()
+        assert html.count("L.control.scale(") == 1
+        assert "L.control.scale({imperial: false, metric: true})" in html
+
+
+def test_map_focus_does_not_scroll_the_page(view: MapView, shapes: layers.DisplayShapes) -> None:
+    """Issue 16.5: Leaflet focuses the map on the first click; plain focus() scrolled the page under the mouse."""
+    html = layers.planner_map(view, shapes, True, layers.MapOptions()).get_root().render()
+    assert "container.focus = function(options)" in html and "preventScroll: true" in html
+
+
+def test_legends_are_collapsible_and_names_have_their_own_pane(view: MapView, shapes: layers.DisplayShapes) -> None:
+    """Issue 16.5/16.6: a legend toggle (closed on narrow maps); names below tooltips, popups clear of the legend."""
+    for m in (layers.planner_map(view, shapes, True, layers.MapOptions()), layers.picks_map(view, shapes, True, [], set(), 5)):
+        panel = next(c for c in m._children.values() if isinstance(c, layers.Panel))
+        assert panel.collapsible and panel.title == "图例"
+        html = m.get_root().render()
+        assert "rc-legend-toggle" in html and f"map.getSize().x >= {layers.NARROW_MAP_PX}" in html
+        assert f"createPane({json.dumps(layers.LABEL_PANE)}).style.zIndex = {layers.LABEL_PANE_Z}" in html
+        assert "pane: 'tooltipPane'" not in html and f"pane: '{layers.LABEL_PANE}'" in html
+        assert "autoPanPaddingTopLeft" in html
+    assert 600 < layers.LABEL_PANE_Z < 650  # above the markers, below tooltips (and popups at 700)
+
+
 def test_choropleth_classes_follow_the_metric(view: MapView, shapes: layers.DisplayShapes) -> None:
     m = layers.planner_map(view, shapes, False, layers.MapOptions(metric="villages_without_branch"))
     features = {f["properties"]["code"]: f["properties"] for f in _features(m, "乡镇（街道）：未建会村（社区）数")}
