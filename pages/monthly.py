@@ -22,7 +22,8 @@ view = ui.view_of(key, month, filters.as_of, filters.county)
 with right:
     ui.brief_buttons(key, view, filters.county)
 st.caption(f"{view.area_name} · {view.window.label}"
-           + (f"（截至统计日 {filters.as_of:%Y-%m-%d}）" if view.window.in_progress else "")
+           + (f"（活动数据截至 {view.window.data_end:%Y-%m-%d}）" if view.window.data_cut
+              else f"（截至统计日 {filters.as_of:%Y-%m-%d}）" if view.window.in_progress else "")
            + f" · 与{view.previous.label}比较")
 
 ui.headline_cards(view)

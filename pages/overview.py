@@ -48,7 +48,7 @@ download_table(overview.rate_outlook_table(report), "目标差距与趋势")
 st.subheader(f"年度工作评价（{filters.as_of.year} 年）")
 weights = evaluation_weights()
 ranking = overview.evaluation_ranking(now, targets, filters.as_of.year, weights)
-st.caption("得分 = 各指标完成目标的比例（封顶 100%）按权重加权，满分 100。权重："
+st.caption("得分 = 各指标完成目标的比例（封顶 100%）按权重加权，满分 100；无数据的指标不计入，按其余指标的权重折算。权重："
            + "，".join(f"{METRIC_BY_NAME[m].zh} {w:g}" for m, w in weights.items())
            + "（可在 settings.toml 的 [evaluation.weights] 中调整）。")
 st.plotly_chart(ranking_bar(ranking), config={"displayModeBar": False})

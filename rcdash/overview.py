@@ -114,8 +114,9 @@ def kpi_cards(series: pd.DataFrame, area: str, targets: TargetBook, county_rows:
         cards.append(KpiCard(
             metric=metric, label=m.zh, value=now, value_text=format_value(m, now), target=target,
             target_text=_target_text(metric, target), pct_of_target=pct, delta_text=_delta(metric, now, before),
-            spark=[0.0 if v is None else (v * 100 if m.unit == "rate" else v) for v in values],
-            spark_labels=[f"{d:%Y-%m-%d}" for d in rows["as_of"]],
+            # Half-years without data are left out of the sparkline: drawn as 0 they would read as a collapse.
+            spark=[v * 100 if m.unit == "rate" else v for v in values if v is not None],
+            spark_labels=[f"{d:%Y-%m-%d}" for d, v in zip(rows["as_of"], values, strict=True) if v is not None],
             help="\n\n".join(help_lines),
         ))
     return cards
@@ -141,26 +142,39 @@ def compliance_matrix(report: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     return statuses.loc[order], reasons.loc[order]
 
 
+UNSCORED_COLUMN = "未计入得分（无数据）"
+
+
 def evaluation_ranking(county_rows: pd.DataFrame, targets: TargetBook, year: int, weights: dict[str, float]) -> pd.DataFrame:
-    """年度工作评价: each county's weighted share of its targets reached (0–100), ranked."""
-    total_weight = sum(weights.values()) or 1.0
+    """年度工作评价: each county's weighted share of its targets reached (0–100), ranked.
+
+    An indicator without data (or without a target) is 无数据, not 0: it is left out and the score is the weighted
+    share over the indicators that have data (no score at all when none has).
+    """
     rows = []
     for row in county_rows[county_rows["level"] == "county"].to_dict("records"):
         entry: dict[str, object] = {"区县": row["name"], "代码": row["code"]}
-        score = 0.0
+        score, weight_scored, unscored = 0.0, 0.0, []
         for metric, weight in weights.items():
             target = targets.value(metric, row["code"], year)
             value = row.get(metric)
-            part = 0.0 if is_missing(value) or not target else min(1.0, float(value) / target)
+            if is_missing(value) or not target:
+                entry[METRIC_BY_NAME[metric].zh] = None
+                unscored.append(METRIC_BY_NAME[metric].zh)
+                continue
+            part = min(1.0, float(value) / target)
             entry[METRIC_BY_NAME[metric].zh] = round(part * 100, 1)
             score += weight * part
-        entry["得分"] = round(score / total_weight * 100, 1)
+            weight_scored += weight
+        entry["得分"] = round(score / weight_scored * 100, 1) if weight_scored else None
+        entry[UNSCORED_COLUMN] = "、".join(unscored) or "—"
         rows.append(entry)
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    frame = frame.sort_values(["得分", "区县"], ascending=[False, True]).reset_index(drop=True)
-    frame.insert(0, "排名", frame["得分"].rank(method="min", ascending=False).astype(int))
+    frame["得分"] = frame["得分"].astype(float)
+    frame = frame.sort_values(["得分", "区县"], ascending=[False, True], na_position="last").reset_index(drop=True)
+    frame.insert(0, "排名", frame["得分"].rank(method="min", ascending=False).astype("Int64"))
     return frame
 
 

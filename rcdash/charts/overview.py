@@ -15,6 +15,7 @@ from rcdash.charts.style import (
     TARGET_COLOUR,
     base_layout,
 )
+from rcdash.labels import fmt_number
 from rcdash.metrics.rules import STATUS_LABELS
 
 _STATUS_CODE = {STATUS_LABELS["fail"]: 0, STATUS_LABELS["no_data"]: 1, STATUS_LABELS["pass"]: 2}
@@ -72,7 +73,7 @@ def ranking_bar(ranking: pd.DataFrame) -> go.Figure:
     """The annual-evaluation scores as horizontal bars, best on top."""
     fig = go.Figure(go.Bar(
         x=ranking["得分"], y=ranking["区县"], orientation="h", marker_color=RED_CROSS,
-        text=ranking["得分"].map(lambda v: f"{v:.1f}"), textposition="outside",
+        text=ranking["得分"].map(fmt_number), textposition="outside",
         hovertemplate="%{y}：%{x:.1f} 分<extra></extra>",
     ))
     fig = base_layout(fig, height=60 + 42 * max(len(ranking), 1))
