@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from rcdash.config import CITY_CODE, PLAN_START
+from rcdash.config import CITY_CODE, PLAN_END, PLAN_START
 from rcdash.labels import is_missing
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.period import half_year_of, previous_half_year
@@ -178,6 +178,30 @@ def evaluation_ranking(county_rows: pd.DataFrame, targets: TargetBook, year: int
     return frame
 
 
+def plan_end_target(targets: TargetBook, metric: str, area: str) -> float | None:
+    """The target for the plan's end (what the trend's projection and the monthly increase measure against)."""
+    return targets.value(metric, area, PLAN_END.year)
+
+
+def stage_marks(targets: TargetBook, metric: str, area: str) -> pd.DataFrame:
+    """Each interim year's stage target at that year's end (as_of, value, label), for the trend chart."""
+    rows = [{"as_of": date(year, 12, 31), "value": value, "label": f"{year} 年阶段目标 {value * 100:g}%"}
+            for year, value in targets.stage_targets(metric, area)]
+    return pd.DataFrame(rows, columns=["as_of", "value", "label"])
+
+
+def target_caption(targets: TargetBook, area: str) -> str:
+    """Which targets the trend chart and the outlook table measure against, in one sentence."""
+    ends = "、".join(f"{METRIC_BY_NAME[m].zh} {_target_text(m, plan_end_target(targets, m, area))}" for m in TREND_METRICS)
+    stages = "；".join(
+        METRIC_BY_NAME[m].zh + " " + "、".join(f"{year} 年末 {_target_text(m, v)}" for year, v in marks)
+        for m in TREND_METRICS if (marks := targets.stage_targets(m, area)))
+    text = f"按计划末（{PLAN_END:%Y-%m-%d}）目标：{ends}。虚线为计划末目标；点线为按近 12 个月的线性趋势推算到 {PLAN_END:%Y-%m-%d}。"
+    if stages:
+        text += f"菱形为各年阶段目标（{stages}），标在该年年末。"
+    return text + "“每月还需提高”和“按近 12 个月趋势预计期末”都对照计划末目标。"
+
+
 def trend_frame(series: pd.DataFrame, metric: str) -> pd.DataFrame:
     """Long form (as_of, area name, value) of one metric, for line charts."""
     out = series[["as_of", "name", "level", metric]].rename(columns={metric: "value"})
@@ -200,8 +224,11 @@ def projection_frame(report: dict, metric: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["name", "as_of", "value"])
 
 
+PLAN_END_TARGET_COLUMN = "计划末目标"  # the outlook's target: the plan's end, not the year's stage target
+
+
 def rate_outlook_table(report: dict) -> pd.DataFrame:
-    """Per area: each rate now, the target, the monthly increase still needed and the projection."""
+    """Per area: each rate now, its plan-end target, the monthly increase still needed and the projection."""
     rows = []
     for area in report["areas"]:
         entry: dict[str, object] = {"区域": area["name"]}
@@ -209,6 +236,7 @@ def rate_outlook_table(report: dict) -> pd.DataFrame:
             m = METRIC_BY_NAME[metric]
             o = area.get("outlook", {}).get(metric, {})
             entry[f"{m.zh}"] = format_value(m, area.get(metric))
+            entry[f"{m.zh}·{PLAN_END_TARGET_COLUMN}"] = _target_text(metric, o.get("target"))
             ended = o.get("months_left") == 0
             needed = o.get("needed_per_month")
             entry[f"{m.zh}·每月还需提高"] = (

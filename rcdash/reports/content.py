@@ -394,7 +394,8 @@ def compliance_table(now: dict) -> Table:
 
 def outlook_table(now: dict) -> Table:
     """目标差距与趋势: the monthly increase still needed and the projection to the plan's end (rcdash.overview)."""
-    frame = overview.rate_outlook_table(now)
+    # The plan-end target columns stay on the page; the note below names the target for the document.
+    frame = overview.rate_outlook_table(now).filter(regex=f"^(?!.*{overview.PLAN_END_TARGET_COLUMN})")
     renames = {"区域": "区域"}
     for metric in overview.TREND_METRICS:
         zh, short = METRIC_BY_NAME[metric].zh, SHORT[metric]

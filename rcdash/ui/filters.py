@@ -88,7 +88,7 @@ def _clamp_kept_date(low: date, high: date) -> None:
     """A date kept from before (or from another database) outside the picker's span is moved inside it."""
     for key in ("filter_date", SHADOW_PREFIX + "filter_date"):
         kept = st.session_state.get(key)
-        if isinstance(kept, date):
+        if isinstance(kept, date) and not low <= kept <= high:
             st.session_state[key] = min(max(kept, low), high)
 
 
