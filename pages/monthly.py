@@ -40,7 +40,9 @@ st.subheader(f"与上月（{view.previous.label}）比较")
 download_table(monthly.comparison_table(view), f"与上月比较_{view.area_name}_{view.window.start:%Y-%m}", key="comparison")
 
 st.subheader("本月活动清单")
-if view.activities.empty:
+if view.window.no_data:
+    st.info(f"{view.area_name} {view.window.label}：{view.window.no_data_text()}。", icon=":material/event_busy:")
+elif view.activities.empty:
     st.info(f"{view.area_name} {view.window.label}没有活动记录。", icon=":material/event_busy:")
 else:
     kept = ui.activity_filters(view)

@@ -15,7 +15,7 @@ from rcdash.importing.load import import_file
 from rcdash.metrics.engine import compute
 from rcdash.metrics.kpi import kpi, render
 from rcdash.metrics.outlook import months_back, project, trend_dates
-from rcdash.metrics.period import default_as_of, half_year_of, parse_period
+from rcdash.metrics.period import data_end_note, default_as_of, half_year_of, parse_period
 from rcdash.metrics.rules import FAIL, NO_DATA, PASS
 from tests.conftest import write
 
@@ -204,6 +204,13 @@ def test_period_partly_after_the_activities_end_counts_its_covered_part(fixture_
     f = rows(fixture_con, date(2021, 12, 31), "township")[FUQUAN]
     assert (f["weeks_in_period"], f["months_in_period"], f["themed_months"]) == (0, 1, 1)
     assert f["monthly_theme_rate"] == 1 and missing(f["weekly_voice_rate"])
+
+
+def test_data_end_note() -> None:
+    end, acts = date(2022, 12, 31), date(2022, 11, 30)
+    assert data_end_note(date(2023, 6, 30), end, acts).startswith("数据截至 2022-12-31：统计日 2023-06-30 晚于最新数据")
+    assert data_end_note(end, end, acts).startswith("活动数据截至 2022-11-30")  # the activities end sooner
+    assert data_end_note(acts, end, acts) is None and data_end_note(end, None, None) is None
 
 
 def test_empty_kinds_are_no_data(con) -> None:
