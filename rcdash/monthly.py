@@ -266,13 +266,18 @@ def grid_table(view: MonthlyView) -> pd.DataFrame:
     frame = frame.rename(columns={m: week_label(m) for m in view.weeks})
     frame["有活动周数"] = frame["voiced_weeks"].astype(str) + " / " + frame["weeks"].astype(str)
     frame["无活动的周"] = silent
+    if view.window.no_data:  # no week of the month could be counted
+        frame["有活动周数"] = frame["无活动的周"] = view.window.no_data_text()
     frame = frame.drop(columns=["key", "total", "voiced_weeks", "weeks"])
     return frame.rename(columns={"code": "代码", "name": view.row_label})
 
 
 def themes_table(view: MonthlyView) -> pd.DataFrame:
     """Each county's monthly theme, with Chinese headers."""
-    return view.themes.drop(columns=["themed"]).rename(columns={
+    themes = view.themes.drop(columns=["themed"])
+    if view.window.no_data:  # not 0 theme activities: none could be counted
+        themes["count"] = NO_DATA
+    return themes.rename(columns={
         "code": "代码", "name": "区、县（市）", "status": "月度主题", "count": "主题活动数", "themes": "主题",
         "dates": "日期", "titles": "活动名称",
     })
