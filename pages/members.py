@@ -43,7 +43,8 @@ st.subheader("趋势")
 monthly = metrics_series(key, tuple(overview.month_points(filters.as_of)), "county")
 if filters.county:
     monthly = monthly[monthly["code"].isin([filters.county, CITY_CODE])]
-st.plotly_chart(rate_trend(overview.trend_frame(monthly, "member_ratio"), None, target, "成人会员占比（月末）", CITY_NAME),
+st.plotly_chart(rate_trend(overview.trend_frame(monthly, "member_ratio"), None, target, "成人会员占比（月末）", CITY_NAME,
+                           target_label=targets.source("member_ratio", filters.area, year)),
                 config={"displayModeBar": False})
 youth = monthly[monthly["code"] == filters.area][["as_of", "adult_members", "youth_members"]]
 st.line_chart(youth.rename(columns={"as_of": "月份", "adult_members": "成人会员", "youth_members": "青少年会员"}),

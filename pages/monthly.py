@@ -22,7 +22,8 @@ view = ui.view_of(key, month, filters.as_of, filters.county)
 with right:
     ui.brief_buttons(key, view, filters.county)
 st.caption(f"{view.area_name} · {view.window.label}"
-           + (f"（截至统计日 {filters.as_of:%Y-%m-%d}）" if view.window.in_progress else "")
+           + (f"（活动数据截至 {view.window.data_end:%Y-%m-%d}）" if view.window.data_cut
+              else f"（截至统计日 {filters.as_of:%Y-%m-%d}）" if view.window.in_progress else "")
            + f" · 与{view.previous.label}比较")
 
 ui.headline_cards(view)
@@ -39,7 +40,9 @@ st.subheader(f"与上月（{view.previous.label}）比较")
 download_table(monthly.comparison_table(view), f"与上月比较_{view.area_name}_{view.window.start:%Y-%m}", key="comparison")
 
 st.subheader("本月活动清单")
-if view.activities.empty:
+if view.window.no_data:
+    st.info(f"{view.area_name} {view.window.label}：{view.window.no_data_text()}。", icon=":material/event_busy:")
+elif view.activities.empty:
     st.info(f"{view.area_name} {view.window.label}没有活动记录。", icon=":material/event_busy:")
 else:
     kept = ui.activity_filters(view)

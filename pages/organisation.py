@@ -35,11 +35,11 @@ funds = organisation.fund_list(con, filters.as_of, filters.area)
 if funds.empty:
     st.info("统计日前还没有博爱基金记录（数据类型 `funds`）。", icon=":material/inbox:")
 else:
-    overdue = int((funds["公开情况"] != "已公开").sum())
+    overdue = int((funds["公开情况"] == organisation.OVERDUE).sum())
     c1, c2, c3 = st.columns(3)
     c1.metric("博爱基金", f"{len(funds):,} 个")
     c2.metric("累计筹款", f"{funds['累计筹款（元）'].sum() / 10000:,.1f} 万元")
-    c3.metric("超过 12 个月未公开", f"{overdue} 个", help="最近公开日期早于统计日前 12 个月，或从未公开")
+    c3.metric("超过 12 个月未公开", f"{overdue} 个", help="最近一次公开已满 12 个月；从未公开的，设立已满 12 个月")
     download_table(organisation.fund_totals(funds), "博爱基金_区县")
     only_overdue = st.toggle("只看超过 12 个月未公开的基金", value=overdue > 0)
     download_table(organisation.overdue_only(funds) if only_overdue else funds, "博爱基金名单")

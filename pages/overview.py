@@ -39,16 +39,17 @@ left, right = st.columns(2)
 for column, metric in zip((left, right), overview.TREND_METRICS, strict=True):
     figure = rate_trend(
         overview.trend_frame(monthly, metric), overview.projection_frame(report, metric),
-        targets.value(metric, filters.area, filters.as_of.year), METRIC_BY_NAME[metric].zh, CITY_NAME,
+        overview.plan_end_target(targets, metric, filters.area), METRIC_BY_NAME[metric].zh, CITY_NAME,
+        stages=overview.stage_marks(targets, metric, filters.area), target_label="计划末目标",
     )
     column.plotly_chart(figure, config={"displayModeBar": False})
-st.caption("虚线：目标值；点线：按近 12 个月的线性趋势推算到 2022-12-31。")
+st.caption(overview.target_caption(targets, filters.area))
 download_table(overview.rate_outlook_table(report), "目标差距与趋势")
 
 st.subheader(f"年度工作评价（{filters.as_of.year} 年）")
 weights = evaluation_weights()
 ranking = overview.evaluation_ranking(now, targets, filters.as_of.year, weights)
-st.caption("得分 = 各指标完成目标的比例（封顶 100%）按权重加权，满分 100。权重："
+st.caption("得分 = 各指标完成目标的比例（封顶 100%）按权重加权，满分 100；无数据的指标不计入，按其余指标的权重折算。权重："
            + "，".join(f"{METRIC_BY_NAME[m].zh} {w:g}" for m, w in weights.items())
            + "（可在 settings.toml 的 [evaluation.weights] 中调整）。")
 st.plotly_chart(ranking_bar(ranking), config={"displayModeBar": False})

@@ -15,6 +15,7 @@ from rcdash.charts.style import (
     TARGET_COLOUR,
     base_layout,
 )
+from rcdash.labels import fmt_number
 from rcdash.metrics.rules import STATUS_LABELS
 
 _STATUS_CODE = {STATUS_LABELS["fail"]: 0, STATUS_LABELS["no_data"]: 1, STATUS_LABELS["pass"]: 2}
@@ -39,8 +40,9 @@ def compliance_heatmap(statuses: pd.DataFrame, reasons: pd.DataFrame) -> go.Figu
 
 
 def rate_trend(trend: pd.DataFrame, projection: pd.DataFrame | None, target: float | None, title: str,
-               city_name: str) -> go.Figure:
-    """A rate per area over time (percent), the target line, and dotted projections to the plan's end."""
+               city_name: str, stages: pd.DataFrame | None = None, target_label: str = "目标") -> go.Figure:
+    """A rate per area over time (percent), the target line, dotted projections to the plan's end, and the
+    interim years' stage targets (as_of, value, label) as markers at each year's end."""
     fig = go.Figure()
     # One pass over the rows (a comparison per area is slow on Arrow strings with a thousand areas).
     projected = dict(tuple(projection.groupby("name", sort=False))) if projection is not None else {}
@@ -61,7 +63,14 @@ def rate_trend(trend: pd.DataFrame, projection: pd.DataFrame | None, target: flo
             ))
     if target is not None:
         fig.add_hline(y=target * 100, line={"color": TARGET_COLOUR, "dash": "dash", "width": 1.5},
-                      annotation_text=f"目标 {target * 100:g}%", annotation_position="top left")
+                      annotation_text=f"{target_label} {target * 100:g}%", annotation_position="top left")
+    if stages is not None and len(stages):
+        fig.add_trace(go.Scatter(
+            x=stages["as_of"], y=stages["value"] * 100, name="阶段目标", mode="markers+text",
+            marker={"color": TARGET_COLOUR, "symbol": "diamond", "size": 10, "line": {"color": "white", "width": 1}},
+            text=stages["label"], textposition="bottom center", textfont={"color": TARGET_COLOUR, "size": 11},
+            customdata=stages["label"], hovertemplate="%{customdata}（%{x|%Y-%m-%d}）<extra></extra>",
+        ))
     fig = base_layout(fig, title)
     fig.update_yaxes(ticksuffix="%", rangemode="tozero")
     fig.update_xaxes(tickformat="%Y-%m")
@@ -72,7 +81,7 @@ def ranking_bar(ranking: pd.DataFrame) -> go.Figure:
     """The annual-evaluation scores as horizontal bars, best on top."""
     fig = go.Figure(go.Bar(
         x=ranking["得分"], y=ranking["区县"], orientation="h", marker_color=RED_CROSS,
-        text=ranking["得分"].map(lambda v: f"{v:.1f}"), textposition="outside",
+        text=ranking["得分"].map(fmt_number), textposition="outside",
         hovertemplate="%{y}：%{x:.1f} 分<extra></extra>",
     ))
     fig = base_layout(fig, height=60 + 42 * max(len(ranking), 1))

@@ -40,8 +40,10 @@ METRICS: tuple[Metric, ...] = (
     Metric("funds", "博爱基金", "count", "截至统计日已设立的村级博爱基金数。"),
     Metric("funds_disclosed", "近 12 个月公开的博爱基金", "count", "统计日前 12 个月内公开过收支的博爱基金数。"),
     Metric("weekly_voice_rate", "周周有声音", "rate",
-           "报告期（默认统计日所在半年，截至统计日）内周一落在期内的自然周中，至少有 1 次活动的周所占比例。"),
-    Metric("monthly_theme_rate", "月月有主题", "rate", "报告期内已开始的月份中，至少有 1 次月度主题活动的月份所占比例。"),
+           "报告期（默认统计日所在半年，截至统计日）内周一落在期内的自然周中，至少有 1 次活动的周所占比例；"
+           "只计到活动数据的最新日期，期内没有可计的周时为无数据。"),
+    Metric("monthly_theme_rate", "月月有主题", "rate",
+           "报告期内已开始的月份中，至少有 1 次月度主题活动的月份所占比例；只计到活动数据的最新日期，没有可计的月份时为无数据。"),
 )
 METRIC_BY_NAME = {m.name: m for m in METRICS}
 # Columns the engine returns besides the metrics: the denominators behind the activity rates.

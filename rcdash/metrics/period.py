@@ -56,6 +56,23 @@ def latest_data_date(con: duckdb.DuckDBPyConnection) -> date | None:
     return row[0] if row and row[0] is not None else None
 
 
+def latest_activity_date(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The latest activity date: weeks and months after it are no data (the engine counts none of them)."""
+    row = first_row(con.execute(load_sql("latest_activity_date", SQL_DIR)))
+    return row[0] if row and row[0] is not None else None
+
+
+def data_end_note(as_of: date, latest: date | None, activities_end: date | None) -> str | None:
+    """'数据截至 …' when the chosen date lies after the latest data (or after the activities'); else None."""
+    if latest is not None and as_of > latest:
+        return (f"数据截至 {latest:%Y-%m-%d}：统计日 {as_of:%Y-%m-%d} 晚于最新数据，此后的情况为无数据（不是 0）；"
+                "各项数字为最新数据日期的情况，周周有声音、月月有主题只计到活动数据的最新日期。")
+    if activities_end is not None and as_of > activities_end:
+        return (f"活动数据截至 {activities_end:%Y-%m-%d}：周周有声音、月月有主题只计到这一天，"
+                "此后的周和月为无数据（不是无活动）。")
+    return None
+
+
 def default_as_of(con: duckdb.DuckDBPyConnection, today: date | None = None) -> date:
     """The latest data date, but never in the future; today when there is no dated data."""
     today = today or date.today()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from rcdash.config import PLAN_END
 from rcdash.db import load_sql
 from rcdash.metrics.engine import SQL_DIR
 from rcdash.records.kinds import ANY_AREA
@@ -51,6 +52,11 @@ class TargetBook:
         if (metric, area, year) in self.rows or (metric, ANY_AREA, year) in self.rows:
             return f"{year} 年阶段目标"
         return "计划目标（2022 年末）"
+
+    def stage_targets(self, metric: str, area: str) -> list[tuple[int, float]]:
+        """The imported targets of the years before the plan's end (interim stages), oldest first."""
+        years = sorted({y for (m, a, y) in self.rows if m == metric and a in (area, ANY_AREA) and y < PLAN_END.year})
+        return [(y, value) for y in years if (value := self.value(metric, area, y)) is not None]
 
     def frame(self) -> pd.DataFrame:
         """The imported targets as a table."""

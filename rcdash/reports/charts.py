@@ -15,6 +15,7 @@ from matplotlib.figure import Figure as MplFigure
 
 from rcdash.charts.style import CITY_COLOUR, FAIL_COLOUR, NO_DATA_COLOUR, PASS_COLOUR, RED_CROSS, SERIES_COLOURS, TARGET_COLOUR
 from rcdash.config import PLAN_END
+from rcdash.labels import fmt_number, is_missing
 from rcdash.metrics.definitions import METRIC_BY_NAME
 from rcdash.metrics.rules import FAIL, PASS
 from rcdash.metrics.targets import TargetBook
@@ -129,9 +130,9 @@ def ranking_figure(ranking: pd.DataFrame) -> Figure:
         fig = MplFigure(figsize=(WIDTH_IN, 0.32 * max(len(ranking), 1) + 0.8), layout="constrained")
         ax = fig.subplots()
         if not ranking.empty:
-            ax.barh(range(len(ranking)), ranking["得分"], color=RED_CROSS, height=0.6)
+            ax.barh(range(len(ranking)), ranking["得分"].fillna(0), color=RED_CROSS, height=0.6)
             for i, score in enumerate(ranking["得分"]):
-                ax.text(score, i, f" {score:.1f}", va="center", fontsize=8)
+                ax.text(0 if is_missing(score) else score, i, f" {fmt_number(score)}", va="center", fontsize=8)
             ax.set_yticks(range(len(ranking)), [f"{r} {n}" for r, n in zip(ranking["排名"], ranking["区县"], strict=True)])
         ax.invert_yaxis()
         ax.set_xlim(0, 108)

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from rcdash.config import CITY_CODE, CITY_NAME, PLAN_END, PLAN_START, evaluation_weights
-from rcdash.labels import is_missing
+from rcdash.labels import fmt_number, is_missing
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.engine import compute
 from rcdash.metrics.kpi import kpi
@@ -197,14 +197,18 @@ def ranking_table(ranking: pd.DataFrame, weights: dict[str, float], year: int, a
     """年度工作评价: rank, county, each indicator's share of its target reached, score."""
     metric_columns = [METRIC_BY_NAME[m].zh for m in weights]
     rows = tuple(
-        (Num(int(r["排名"]), "count"), r["区县"], *(Num(float(r[c]), "score") for c in metric_columns), Num(float(r["得分"]), "score"))
+        (Num(None if is_missing(r["排名"]) else int(r["排名"]), "count"), r["区县"],
+         *(Num(None if is_missing(r[c]) else float(r[c]), "score") for c in metric_columns),
+         Num(None if is_missing(r["得分"]) else float(r["得分"]), "score"))
         for r in ranking.to_dict("records")
     )
     weight_text = "，".join(f"{SHORT[m]} {w:g}" for m, w in weights.items())
+    missing = ranking.get(overview.UNSCORED_COLUMN, pd.Series(dtype=str)).ne("—").any()
+    unscored = "无数据的指标不计入得分，按其余指标的权重折算。" if missing else ""
     return Table(
         "年度评价", f"{year} 年度工作评价（截至 {as_of:%Y-%m-%d}）",
         ("排名", "区县", *(SHORT[m] for m in weights), "得分"), rows,
-        note=("各指标一栏为完成目标的比例（封顶 100），得分为其加权平均（满分 100）。权重：" + weight_text
+        note=("各指标一栏为完成目标的比例（封顶 100），得分为其加权平均（满分 100）。" + unscored + "权重：" + weight_text
               + "（可在 settings.toml 的 [evaluation.weights] 中调整）。"),
         widths=(0.8, 1.3, *(1.0 for _ in weights), 0.9),
     )
@@ -221,7 +225,8 @@ def compliance_table(now: dict) -> Table:
 
 def outlook_table(now: dict) -> Table:
     """目标差距与趋势: the monthly increase still needed and the projection to the plan's end (rcdash.topics.overview)."""
-    frame = overview.rate_outlook_table(now)
+    # The plan-end target columns stay on the page; the note below names the target for the document.
+    frame = overview.rate_outlook_table(now).filter(regex=f"^(?!.*{overview.PLAN_END_TARGET_COLUMN})")
     renames = {"区域": "区域"}
     for metric in overview.TREND_METRICS:
         zh, short = METRIC_BY_NAME[metric].zh, SHORT[metric]
@@ -289,8 +294,8 @@ def _ranking_sentence(ranking: pd.DataFrame, now: dict, year: int) -> str:
         return ""
     rows = ranking.to_dict("records")
     show = 2 if len(rows) >= 4 else 1
-    lead = "、".join(f"{r['区县']}（{r['得分']:.1f} 分）" for r in rows[:show])
-    lag = "、".join(f"{r['区县']}（{r['得分']:.1f} 分）" for r in rows[-show:])
+    lead = "、".join(f"{r['区县']}（{fmt_number(r['得分'])} 分）" for r in rows[:show])
+    lag = "、".join(f"{r['区县']}（{fmt_number(r['得分'])} 分）" for r in rows[-show:])
     text = f"{year} 年度工作评价得分领先的是{lead}，相对落后的是{lag}。"
     fails = {c["name"]: sum(r["status"] == FAIL for r in c["rules"]) for c in _counties(now)}
     most = max(fails.values(), default=0)

@@ -16,11 +16,12 @@ import pandas as pd
 
 from rcdash.config import CITY_CODE, CITY_NAME
 from rcdash.db import first_row, load_sql
+from rcdash.labels import NO_DATA
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 MONDAY = 0
-THEMED, NOT_YET, MISSED = "已开展", "本月尚未开展", "未开展"
+THEMED, NOT_YET, MISSED = "已开展", "本月尚未开展", "未开展"  # a month after the activities' data: no_data_text()
 SELF_ROW_SUFFIX = "本级"  # activities registered at the county itself, in the county view
 MAX_THEMES_SHOWN = 3  # theme names listed per county; the activity list has the rest
 MAX_SILENT_NAMED = 6  # rows named in the summary sentence; the grid shows them all
@@ -60,10 +61,11 @@ def week_label(monday: date) -> str:
 
 @dataclass(frozen=True)
 class MonthWindow:
-    """One calendar month seen on an as-of date (a month in progress is cut at that date)."""
+    """One calendar month seen on an as-of date (a month in progress is cut at that date, or at the data's end)."""
 
     start: date
     as_of: date
+    data_end: date | None = None  # the latest activity date: later days are no data, not days without activity
 
     @property
     def end(self) -> date:
@@ -76,9 +78,28 @@ class MonthWindow:
         return min(self.end, self.as_of)
 
     @property
+    def counted_end(self) -> date:
+        """The last day counted: cut_end, or the activities' latest date when that comes first."""
+        return self.cut_end if self.data_end is None else min(self.cut_end, self.data_end)
+
+    @property
+    def data_cut(self) -> bool:
+        """Whether the activities' data ends before cut_end (part or all of the month is no data)."""
+        return self.counted_end < self.cut_end
+
+    @property
+    def no_data(self) -> bool:
+        """Whether the activities' data ends before the month begins: nothing of it can be counted."""
+        return self.counted_end < self.start
+
+    @property
     def in_progress(self) -> bool:
-        """Whether the as-of date falls before the month's end."""
-        return self.as_of < self.end
+        """Whether the counting stops before the month's end (at the as-of date or at the data's end)."""
+        return self.counted_end < self.end
+
+    def no_data_text(self) -> str:
+        """'无数据（数据截至 2022-12-31）'."""
+        return f"{NO_DATA}（数据截至 {self.data_end:%Y-%m-%d}）"
 
     @property
     def label(self) -> str:
@@ -86,9 +107,9 @@ class MonthWindow:
         return month_label(self.start)
 
     def mondays(self) -> list[date]:
-        """The Mondays of the month that have come by the as-of date (the weeks in the period)."""
+        """The Mondays of the month that have come by the as-of date and the data's end (the weeks in the period)."""
         first = self.start + timedelta(days=(MONDAY - self.start.weekday()) % 7)
-        days = (self.cut_end - first).days
+        days = (self.counted_end - first).days
         return [first + timedelta(days=7 * i) for i in range(days // 7 + 1)] if days >= 0 else []
 
 
@@ -161,7 +182,8 @@ def _themes(counties: list[tuple[str, str]], acts: pd.DataFrame, window: MonthWi
     for code, name in counties:
         own = themed[themed["county_code"] == code]
         names = list(dict.fromkeys((own["theme"].where(own["theme"].notna(), own["title"])).astype(str)))
-        status = THEMED if len(own) else (NOT_YET if window.in_progress else MISSED)
+        status = THEMED if len(own) else window.no_data_text() if window.no_data else (
+            NOT_YET if window.in_progress else MISSED)
         records.append({
             "code": code, "name": name, "themed": bool(len(own)), "status": status, "count": len(own),
             "themes": "、".join(names[:MAX_THEMES_SHOWN]) + ("等" if len(names) > MAX_THEMES_SHOWN else ""),
@@ -204,8 +226,9 @@ def _comparison(grid: pd.DataFrame, now: pd.DataFrame, before: pd.DataFrame) -> 
 
 def month_view(con: duckdb.DuckDBPyConnection, month: date, as_of: date, county: str | None = None) -> MonthlyView:
     """The month containing `month`, seen on `as_of`, for the city (rows: counties) or one county (townships)."""
-    window = MonthWindow(month_start(month), as_of)
-    previous = MonthWindow(previous_month(window.start), as_of)
+    _, data_end = first_row(con.execute(load_sql("monthly_span", SQL_DIR))) or (None, None)
+    window = MonthWindow(month_start(month), as_of, data_end)
+    previous = MonthWindow(previous_month(window.start), as_of, data_end)
     rows = [tuple(r) for r in con.execute(load_sql("monthly_rows", SQL_DIR), {"county": county}).fetchall()]
     if county is None:
         counties, total = rows, (CITY_CODE, CITY_NAME)
@@ -246,13 +269,18 @@ def grid_table(view: MonthlyView) -> pd.DataFrame:
     frame = frame.rename(columns={m: week_label(m) for m in view.weeks})
     frame["有活动周数"] = frame["voiced_weeks"].astype(str) + " / " + frame["weeks"].astype(str)
     frame["无活动的周"] = silent
+    if view.window.no_data:  # no week of the month could be counted
+        frame["有活动周数"] = frame["无活动的周"] = view.window.no_data_text()
     frame = frame.drop(columns=["key", "total", "voiced_weeks", "weeks"])
     return frame.rename(columns={"code": "代码", "name": view.row_label})
 
 
 def themes_table(view: MonthlyView) -> pd.DataFrame:
     """Each county's monthly theme, with Chinese headers."""
-    return view.themes.drop(columns=["themed"]).rename(columns={
+    themes = view.themes.drop(columns=["themed"])
+    if view.window.no_data:  # not 0 theme activities: none could be counted
+        themes["count"] = NO_DATA
+    return themes.rename(columns={
         "code": "代码", "name": "区、县（市）", "status": "月度主题", "count": "主题活动数", "themes": "主题",
         "dates": "日期", "titles": "活动名称",
     })
@@ -270,18 +298,28 @@ def activities_table(acts: pd.DataFrame) -> pd.DataFrame:
 
 def comparison_table(view: MonthlyView, short: bool = False) -> pd.DataFrame:
     """This month beside the previous month, with Chinese headers (short: 本月/上月 instead of the months)."""
-    c = view.comparison
+    c = view.comparison.copy()
     yes = {True: "有", False: "无"}
     now, before = ("本月", "上月") if short else (view.window.label, view.previous.label)
-    return pd.DataFrame({
+    for window, suffix in ((view.window, "now"), (view.previous, "before")):
+        if window.no_data:  # nothing of the month was counted: 无数据, not 0 activities
+            for column in ("activities", "participants", "voiced_weeks", "weeks", "themed"):
+                c[f"{column}_{suffix}"] = NO_DATA
+    changed = view.window.no_data or view.previous.no_data
+    frame = pd.DataFrame({
         "代码": c["code"], view.row_label: c["name"],
         f"活动数（{now}）": c["activities_now"], f"活动数（{before}）": c["activities_before"],
-        "活动数增减": c["activities_change"].map(lambda v: f"{v:+d}"),
+        "活动数增减": c["activities_change"].map(lambda v: NO_DATA if changed else f"{v:+d}"),
         f"参与人次（{now}）": c["participants_now"], f"参与人次（{before}）": c["participants_before"],
         f"有活动周（{now}）": c["voiced_weeks_now"].astype(str) + " / " + c["weeks_now"].astype(str),
         f"有活动周（{before}）": c["voiced_weeks_before"].astype(str) + " / " + c["weeks_before"].astype(str),
-        f"月度主题（{now}）": c["themed_now"].map(yes), f"月度主题（{before}）": c["themed_before"].map(yes),
+        f"月度主题（{now}）": c["themed_now"].map(lambda v: yes.get(v, NO_DATA)),
+        f"月度主题（{before}）": c["themed_before"].map(lambda v: yes.get(v, NO_DATA)),
     })
+    for window, label in ((view.window, now), (view.previous, before)):
+        if window.no_data:
+            frame[f"有活动周（{label}）"] = NO_DATA
+    return frame
 
 
 def filter_activities(acts: pd.DataFrame, categories: list[str] | None = None, areas: list[str] | None = None,
@@ -305,8 +343,11 @@ def headline(view: MonthlyView) -> list[str]:
     """The month in a few sentences (the page's summary and the brief's opening)."""
     c = view.comparison[view.comparison["total"]].iloc[0]
     total = view.total
+    if view.window.no_data:
+        return [f"{view.window.label}{view.window.no_data_text()}：活动数据只到 {view.window.data_end:%Y-%m-%d}，"
+                "本月各地是否开展活动、月度主题尚不可知（不是无活动）。"]
     lines = [
-        f"{view.window.label}{'（截至 ' + f'{view.window.as_of:%m-%d}' + '）' if view.window.in_progress else ''}，"
+        f"{view.window.label}{'（截至 ' + f'{view.window.counted_end:%m-%d}' + '）' if view.window.in_progress else ''}，"
         f"{view.area_name}共开展活动 {int(c['activities_now'])} 次，参与 {int(c['participants_now']):,} 人次；"
         f"{view.previous.label}全月 {int(c['activities_before'])} 次（{int(c['activities_change']):+d}）。",
         f"周周有声音：本月 {int(total['weeks'])} 周（周一在本月）中 {int(total['voiced_weeks'])} 周有活动。" if view.weeks

@@ -15,6 +15,7 @@ from rcdash.records.kinds import BRANCH_LEVELS
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 DISCLOSURE_MONTHS = 12  # the plan asks funds to be 公开透明: a disclosure within the last year
+DISCLOSED, OVERDUE, NOT_YET_DUE = "已公开", "⚠ 超过 12 个月未公开", "设立未满 12 个月，尚未公开"
 LEVEL_ORDER = [c.value for c in BRANCH_LEVELS]
 
 
@@ -58,20 +59,28 @@ def party_table(con: duckdb.DuckDBPyConnection, as_of: date, metrics: pd.DataFra
 def fund_list(con: duckdb.DuckDBPyConnection, as_of: date, area: str) -> pd.DataFrame:
     """Funds under an area as of a date, with a flag for those not disclosed in the last 12 months."""
     frame = con.execute(load_sql("funds_list", SQL_DIR), {"as_of": as_of, "area": area}).df()
-    cutoff = months_back(as_of, DISCLOSURE_MONTHS)
     last = pd.to_datetime(frame["last_disclosed_on"]).dt.date
-    overdue = [d is None or pd.isna(d) or d <= cutoff or d > as_of for d in last]
+    established = pd.to_datetime(frame["established_on"]).dt.date
     frame = frame.assign(
-        established_on=pd.to_datetime(frame["established_on"]).dt.date,
+        established_on=established,
         # One type in the column (text): a column mixing dates and text cannot be sent to the browser as Arrow.
         last_disclosed_on=["从未公开" if pd.isna(d) else d.isoformat() for d in last],
-        overdue=["⚠ 超过 12 个月未公开" if o else "已公开" for o in overdue],
+        overdue=[disclosure_status(e, None if pd.isna(d) else d, as_of) for e, d in zip(established, last, strict=True)],
     )
     return frame.rename(columns={
         "name": "基金名称", "county": "区县", "township": "乡镇（街道）", "village": "村（社区）",
         "established_on": "设立日期", "raised_yuan": "累计筹款（元）", "disbursed_yuan": "累计支出（元）",
         "last_disclosed_on": "最近公开日期", "overdue": "公开情况",
     })
+
+
+def disclosure_status(established_on: date, last_disclosed_on: date | None, as_of: date) -> str:
+    """已公开 within 12 months; overdue once 12 months have passed since the last disclosure, or since set-up."""
+    cutoff = months_back(as_of, DISCLOSURE_MONTHS)
+    disclosed = last_disclosed_on if last_disclosed_on is not None and last_disclosed_on <= as_of else None
+    if disclosed is not None and disclosed > cutoff:
+        return DISCLOSED
+    return OVERDUE if (disclosed or established_on) <= cutoff else NOT_YET_DUE
 
 
 def fund_totals(funds: pd.DataFrame) -> pd.DataFrame:
@@ -83,7 +92,7 @@ def fund_totals(funds: pd.DataFrame) -> pd.DataFrame:
         "基金数": grouped.size(),
         "累计筹款（元）": grouped["累计筹款（元）"].sum().round(0),
         "累计支出（元）": grouped["累计支出（元）"].sum().round(0),
-        "超过 12 个月未公开": grouped["公开情况"].apply(lambda s: int((s != "已公开").sum())),
+        "超过 12 个月未公开": grouped["公开情况"].apply(lambda s: int((s == OVERDUE).sum())),
     }).reset_index()
 
 
@@ -100,5 +109,5 @@ def point_label(day: date) -> str:
 
 
 def overdue_only(funds: pd.DataFrame) -> pd.DataFrame:
-    """The funds not disclosed in the last 12 months."""
-    return funds[funds["公开情况"] != "已公开"]
+    """The funds overdue for disclosure (not those set up less than 12 months ago and not yet disclosed)."""
+    return funds[funds["公开情况"] == OVERDUE]

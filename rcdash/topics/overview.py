@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from rcdash.config import CITY_CODE, PLAN_START
+from rcdash.config import CITY_CODE, PLAN_END, PLAN_START
 from rcdash.labels import is_missing
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.period import half_year_of, previous_half_year
@@ -114,8 +114,9 @@ def kpi_cards(series: pd.DataFrame, area: str, targets: TargetBook, county_rows:
         cards.append(KpiCard(
             metric=metric, label=m.zh, value=now, value_text=format_value(m, now), target=target,
             target_text=_target_text(metric, target), pct_of_target=pct, delta_text=_delta(metric, now, before),
-            spark=[0.0 if v is None else (v * 100 if m.unit == "rate" else v) for v in values],
-            spark_labels=[f"{d:%Y-%m-%d}" for d in rows["as_of"]],
+            # Half-years without data are left out of the sparkline: drawn as 0 they would read as a collapse.
+            spark=[v * 100 if m.unit == "rate" else v for v in values if v is not None],
+            spark_labels=[f"{d:%Y-%m-%d}" for d, v in zip(rows["as_of"], values, strict=True) if v is not None],
             help="\n\n".join(help_lines),
         ))
     return cards
@@ -141,27 +142,64 @@ def compliance_matrix(report: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     return statuses.loc[order], reasons.loc[order]
 
 
+UNSCORED_COLUMN = "未计入得分（无数据）"
+
+
 def evaluation_ranking(county_rows: pd.DataFrame, targets: TargetBook, year: int, weights: dict[str, float]) -> pd.DataFrame:
-    """年度工作评价: each county's weighted share of its targets reached (0–100), ranked."""
-    total_weight = sum(weights.values()) or 1.0
+    """年度工作评价: each county's weighted share of its targets reached (0–100), ranked.
+
+    An indicator without data (or without a target) is 无数据, not 0: it is left out and the score is the weighted
+    share over the indicators that have data (no score at all when none has).
+    """
     rows = []
     for row in county_rows[county_rows["level"] == "county"].to_dict("records"):
         entry: dict[str, object] = {"区县": row["name"], "代码": row["code"]}
-        score = 0.0
+        score, weight_scored, unscored = 0.0, 0.0, []
         for metric, weight in weights.items():
             target = targets.value(metric, row["code"], year)
             value = row.get(metric)
-            part = 0.0 if is_missing(value) or not target else min(1.0, float(value) / target)
+            if is_missing(value) or not target:
+                entry[METRIC_BY_NAME[metric].zh] = None
+                unscored.append(METRIC_BY_NAME[metric].zh)
+                continue
+            part = min(1.0, float(value) / target)
             entry[METRIC_BY_NAME[metric].zh] = round(part * 100, 1)
             score += weight * part
-        entry["得分"] = round(score / total_weight * 100, 1)
+            weight_scored += weight
+        entry["得分"] = round(score / weight_scored * 100, 1) if weight_scored else None
+        entry[UNSCORED_COLUMN] = "、".join(unscored) or "—"
         rows.append(entry)
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    frame = frame.sort_values(["得分", "区县"], ascending=[False, True]).reset_index(drop=True)
-    frame.insert(0, "排名", frame["得分"].rank(method="min", ascending=False).astype(int))
+    frame["得分"] = frame["得分"].astype(float)
+    frame = frame.sort_values(["得分", "区县"], ascending=[False, True], na_position="last").reset_index(drop=True)
+    frame.insert(0, "排名", frame["得分"].rank(method="min", ascending=False).astype("Int64"))
     return frame
+
+
+def plan_end_target(targets: TargetBook, metric: str, area: str) -> float | None:
+    """The target for the plan's end (what the trend's projection and the monthly increase measure against)."""
+    return targets.value(metric, area, PLAN_END.year)
+
+
+def stage_marks(targets: TargetBook, metric: str, area: str) -> pd.DataFrame:
+    """Each interim year's stage target at that year's end (as_of, value, label), for the trend chart."""
+    rows = [{"as_of": date(year, 12, 31), "value": value, "label": f"{year} 年阶段目标 {value * 100:g}%"}
+            for year, value in targets.stage_targets(metric, area)]
+    return pd.DataFrame(rows, columns=["as_of", "value", "label"])
+
+
+def target_caption(targets: TargetBook, area: str) -> str:
+    """Which targets the trend chart and the outlook table measure against, in one sentence."""
+    ends = "、".join(f"{METRIC_BY_NAME[m].zh} {_target_text(m, plan_end_target(targets, m, area))}" for m in TREND_METRICS)
+    stages = "；".join(
+        METRIC_BY_NAME[m].zh + " " + "、".join(f"{year} 年末 {_target_text(m, v)}" for year, v in marks)
+        for m in TREND_METRICS if (marks := targets.stage_targets(m, area)))
+    text = f"按计划末（{PLAN_END:%Y-%m-%d}）目标：{ends}。虚线为计划末目标；点线为按近 12 个月的线性趋势推算到 {PLAN_END:%Y-%m-%d}。"
+    if stages:
+        text += f"菱形为各年阶段目标（{stages}），标在该年年末。"
+    return text + "“每月还需提高”和“按近 12 个月趋势预计期末”都对照计划末目标。"
 
 
 def trend_frame(series: pd.DataFrame, metric: str) -> pd.DataFrame:
@@ -186,8 +224,11 @@ def projection_frame(report: dict, metric: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["name", "as_of", "value"])
 
 
+PLAN_END_TARGET_COLUMN = "计划末目标"  # the outlook's target: the plan's end, not the year's stage target
+
+
 def rate_outlook_table(report: dict) -> pd.DataFrame:
-    """Per area: each rate now, the target, the monthly increase still needed and the projection."""
+    """Per area: each rate now, its plan-end target, the monthly increase still needed and the projection."""
     rows = []
     for area in report["areas"]:
         entry: dict[str, object] = {"区域": area["name"]}
@@ -195,6 +236,7 @@ def rate_outlook_table(report: dict) -> pd.DataFrame:
             m = METRIC_BY_NAME[metric]
             o = area.get("outlook", {}).get(metric, {})
             entry[f"{m.zh}"] = format_value(m, area.get(metric))
+            entry[f"{m.zh}·{PLAN_END_TARGET_COLUMN}"] = _target_text(metric, o.get("target"))
             ended = o.get("months_left") == 0
             needed = o.get("needed_per_month")
             entry[f"{m.zh}·每月还需提高"] = (

@@ -11,7 +11,15 @@ import streamlit as st
 from rcdash.config import CITY_CODE, CITY_NAME, PLAN_START
 from rcdash.db import load_sql
 from rcdash.metrics.engine import SQL_DIR
-from rcdash.metrics.period import Period, default_as_of, half_year_of, half_years_between
+from rcdash.metrics.period import (
+    Period,
+    data_end_note,
+    default_as_of,
+    half_year_of,
+    half_years_between,
+    latest_activity_date,
+    latest_data_date,
+)
 
 MODE_HALF_YEAR, MODE_DATE = "半年度", "指定日期"
 WIDGET_KEYS = ("filter_mode", "filter_period", "filter_date", "filter_county")
@@ -64,12 +72,41 @@ def _remember(key: str) -> None:
     st.session_state[SHADOW_PREFIX + key] = st.session_state[key]
 
 
+@st.cache_data(show_spinner=False)
+def _data_ends(_con: duckdb.DuckDBPyConnection, db_key: str) -> tuple[date | None, date | None]:
+    """The latest date of any record, and of the activities."""
+    return latest_data_date(_con), latest_activity_date(_con)
+
+
+def date_bounds(latest: date, today: date | None = None) -> tuple[date, date]:
+    """The date picker's span: from the plan's start (earlier dates have nothing to measure) to today."""
+    today = today or date.today()
+    return min(PLAN_START, latest), max(today, latest)
+
+
+def _clamp_kept_date(low: date, high: date) -> None:
+    """A date kept from before (or from another database) outside the picker's span is moved inside it."""
+    for key in ("filter_date", SHADOW_PREFIX + "filter_date"):
+        kept = st.session_state.get(key)
+        if isinstance(kept, date) and not low <= kept <= high:
+            st.session_state[key] = min(max(kept, low), high)
+
+
+def data_end_notice(con: duckdb.DuckDBPyConnection, db_key: str, chosen: Filters) -> None:
+    """Say “数据截至 …” on the page when the chosen date lies after the latest data (every page with filters)."""
+    note = data_end_note(chosen.as_of, *_data_ends(con, db_key))
+    if note:
+        st.info(note, icon=":material/event_busy:")
+
+
 def sidebar_filters(con: duckdb.DuckDBPyConnection, db_key: str) -> Filters:
     """Draw the filters in the sidebar; their values follow the user from page to page."""
     latest = default_as_of(con)
     periods = half_years_between(PLAN_START, latest)
     counties = _counties(con, db_key)
+    low, high = date_bounds(latest)
     _restore({"filter_period": list(periods), "filter_county": [None, *(c for c, _ in counties)]})
+    _clamp_kept_date(low, high)
     with st.sidebar:
         st.markdown("#### 筛选")
         mode = st.radio("统计口径", (MODE_HALF_YEAR, MODE_DATE), horizontal=True, key="filter_mode",
@@ -80,8 +117,9 @@ def sidebar_filters(con: duckdb.DuckDBPyConnection, db_key: str) -> Filters:
                                   on_change=_remember, args=("filter_period",))
             as_of = min(chosen.end, latest)
         else:
-            as_of = st.date_input("统计日", value=latest, min_value=date(2000, 1, 1), key="filter_date",
-                                  format="YYYY-MM-DD", on_change=_remember, args=("filter_date",))
+            as_of = st.date_input("统计日", value=latest, min_value=low, max_value=high, key="filter_date",
+                                  format="YYYY-MM-DD", on_change=_remember, args=("filter_date",),
+                                  help=f"可选 {low:%Y-%m-%d}（计划开始）至今天；晚于最新数据日期时，页面会注明数据截至哪一天。")
         names = {code: name for code, name in counties}
         county = st.selectbox("区、县（市）", [None, *names], key="filter_county",
                               on_change=_remember, args=("filter_county",),

@@ -62,6 +62,10 @@ def headline_cards(view: monthly.MonthlyView) -> None:
     """The month's key figures beside the previous month's, then the summary sentences."""
     c = view.comparison[view.comparison["total"]].iloc[0]
     themes = view.themes
+    if view.window.no_data:  # after the activities' data: no figures to show, and none of them is 0
+        for line in monthly.headline(view):
+            st.info(line, icon=":material/event_busy:")
+        return
     cards = st.columns(4)
     cards[0].metric("活动数", f"{int(c['activities_now']):,}", delta=f"{int(c['activities_change']):+d}（较上月）",
                     delta_color="normal" if c["activities_change"] else "off")
@@ -77,6 +81,10 @@ def headline_cards(view: monthly.MonthlyView) -> None:
 
 def week_grid(view: monthly.MonthlyView) -> None:
     """The counties × weeks heatmap; weeks without activity in red."""
+    if view.window.no_data:
+        st.info(f"{view.window.label}{view.window.no_data_text()}：这些周不是无活动，而是还没有数据。",
+                icon=":material/event_busy:")
+        return
     if not view.weeks:
         st.info("本月还没有已开始的周（周一在本月且不晚于统计日）。", icon=":material/event_busy:")
         return
@@ -94,7 +102,9 @@ def themes(view: monthly.MonthlyView) -> None:
     """Each county's monthly theme; counties without one flagged."""
     table = monthly.themes_table(view)
     missing = table[table["月度主题"] != monthly.THEMED]
-    if len(missing):
+    if view.window.no_data:
+        st.info(f"{view.window.label}月度主题：{view.window.no_data_text()}。", icon=":material/event_busy:")
+    elif len(missing):
         verb = "尚未开展" if view.window.in_progress else "未开展"
         st.warning(f"{view.window.label}{verb}月度主题活动：{'、'.join(missing['区、县（市）'])}", icon=":material/flag:")
     styled = table.style.map(lambda v: MISSED_STYLE if v in (monthly.MISSED, monthly.NOT_YET) else "", subset=["月度主题"])

@@ -7,7 +7,7 @@ import streamlit as st
 
 from rcdash.topics import status
 from rcdash.ui.data import cursor, database_path, db_key
-from rcdash.ui.filters import Filters, sidebar_filters
+from rcdash.ui.filters import Filters, data_end_notice, sidebar_filters
 from rcdash.ui.widgets import demo_banner, no_database
 
 
@@ -36,6 +36,8 @@ def page_start(title: str, caption: str, filters: bool = True) -> tuple[duckdb.D
         st.stop()
     chosen = sidebar_filters(con, db_key()) if filters else None
     demo_banner(status.demo_seed(con))
+    if chosen is not None:
+        data_end_notice(con, db_key(), chosen)
     return con, chosen
 
 

@@ -120,3 +120,20 @@ def test_activity_filters_narrow_the_list(monkeypatch: pytest.MonkeyPatch, demo_
     assert 0 < len(themed) < before and set(themed["月度主题活动"]) == {"是"}
     at.text_input(key="monthly_search").set_value("不可能出现的词").run()
     assert at.dataframe[-1].value.empty
+
+
+def test_a_month_after_the_data_is_no_data_not_silent(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
+    # As of 2023-06-30, June 2023 can be picked; the demo's activities end on 2022-12-31.
+    from tests.app.pages import run_page, texts
+
+    at = run_page(monkeypatch, "monthly", demo_db, as_of=date(2023, 6, 30))
+    at.selectbox(key="monthly_month").set_value(date(2023, 6, 1)).run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "数据截至 2022-12-31" in shown and "无数据（数据截至 2022-12-31）" in shown
+    themes = table_with(at, "月度主题")
+    assert (themes["月度主题"] == "无数据（数据截至 2022-12-31）").all() and len(themes) == 6
+    assert not any("未开展" in w.value for w in at.warning) and not at.metric  # no counts of 0
+    comparison = table_with(at, "活动数增减")
+    assert (comparison["活动数（2023 年 6 月）"] == "无数据").all()
+    assert "没有活动记录" not in shown

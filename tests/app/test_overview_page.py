@@ -36,3 +36,35 @@ def test_mid_plan_date_shows_needed_increase(monkeypatch: pytest.MonkeyPatch, de
 def test_empty_database_explains(monkeypatch: pytest.MonkeyPatch, db_file: Path) -> None:
     at = run_page(monkeypatch, "overview", db_file)
     assert "还没有计划进展数据" in at.info[0].value and not at.metric
+
+
+def _chart_specs(at) -> list[dict]:
+    """The plotly figures of a run, as their JSON specs."""
+    import json
+
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def test_date_after_the_data_reads_no_data(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
+    # The demo's data ends on 2022-12-31: 2023H1 holds no countable week or month.
+    at = run_page(monkeypatch, "overview", demo_db, as_of=date(2023, 6, 30))
+    cards = {m.label: m for m in at.metric}
+    for label in ("周周有声音", "月月有主题"):
+        assert cards[label].value == "无数据", label
+    assert "0.0%" not in [m.value for m in at.metric]
+    assert "数据截至 2022-12-31" in texts(at)
+    ranking = at.dataframe[-1].value
+    assert ranking["未计入得分（无数据）"].str.contains("周周有声音").all() and ranking["周周有声音"].isna().all()
+    assert ranking["得分"].max() == 100  # the counties that met every target with data are not pulled down to 80
+
+
+def test_trend_draws_the_plan_end_target_and_marks_stage_targets(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
+    # 2021H1, 新昌县: the demo imports stage targets 20 % (2020) and 30 % (2021); the plan's end is 40 %.
+    at = run_page(monkeypatch, "overview", demo_db, county="330624", as_of=date(2021, 6, 30))
+    branch = next(s for s in _chart_specs(at) if s["layout"].get("title", {}).get("text") == "村（社区）建会率")
+    assert [a["text"] for a in branch["layout"]["annotations"]] == ["计划末目标 40%"]
+    stages = next(t for t in branch["data"] if t.get("name") == "阶段目标")
+    assert stages["text"] == ["2020 年阶段目标 20%", "2021 年阶段目标 30%"]
+    assert "按计划末（2022-12-31）目标：村（社区）建会率 40%" in texts(at)
+    outlook = next(d.value for d in at.dataframe if "村（社区）建会率·每月还需提高" in d.value.columns)
+    assert (outlook["村（社区）建会率·计划末目标"] == "40%").all()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from rcdash.topics.organisation import OVERDUE
 from tests.app.pages import run_page, texts
 
 PAGES = ("members", "teams", "rescue", "organisation")
@@ -58,4 +59,17 @@ def test_teams_rule_column(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> No
 def test_funds_overdue_flagged(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
     page = run_page(monkeypatch, "organisation", demo_db)
     funds = page.dataframe[-1].value
-    assert len(funds) and (funds["公开情况"] != "已公开").all()  # the toggle starts on "only overdue"
+    assert len(funds) and (funds["公开情况"] == OVERDUE).all()  # the toggle starts on "only overdue"
+    # Set up 2022-10-29 and not yet disclosed at 2022-12-31: not due yet, so neither listed nor counted.
+    assert "万和社区博爱基金" not in set(funds["基金名称"])
+    assert next(m.value for m in page.metric if m.label == "超过 12 个月未公开") == f"{len(funds)} 个"
+
+
+def test_members_trend_names_the_target_it_draws(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
+    import json
+    from datetime import date
+
+    page = run_page(monkeypatch, "members", demo_db, as_of=date(2021, 6, 30))
+    specs = [json.loads(c.proto.spec) for c in page.get("plotly_chart")]
+    trend = next(s for s in specs if s["layout"].get("title", {}).get("text") == "成人会员占比（月末）")
+    assert [a["text"] for a in trend["layout"]["annotations"]] == ["2021 年阶段目标 1.6%"]  # not a bare "目标"

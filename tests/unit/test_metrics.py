@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -12,9 +13,9 @@ import pytest
 from rcdash.db import connect, init_db
 from rcdash.importing.load import import_file
 from rcdash.metrics.engine import compute
-from rcdash.metrics.kpi import kpi
+from rcdash.metrics.kpi import kpi, render
 from rcdash.metrics.outlook import months_back, project, trend_dates
-from rcdash.metrics.period import default_as_of, half_year_of, parse_period
+from rcdash.metrics.period import data_end_note, default_as_of, half_year_of, parse_period
 from rcdash.metrics.rules import FAIL, NO_DATA, PASS
 from tests.conftest import write
 
@@ -186,6 +187,30 @@ def test_period_cut_at_as_of(fixture_con) -> None:
     # 2021H2 cut at Thursday Jul 1: no Monday yet, one month begun, its theme activity on Jul 1 counts.
     assert (f["weeks_in_period"], f["months_in_period"], f["themed_months"]) == (0, 1, 1)
     assert missing(f["weekly_voice_rate"])  # no weeks: undefined, not zero
+
+
+def test_period_after_the_activities_end_is_no_data(fixture_con) -> None:
+    # The fixture's activities end on 2021-07-01: 2022H1 has no countable week or month (无数据, not 0 %).
+    report = kpi(fixture_con, date(2022, 6, 30), "county", with_outlook=False)
+    for area in report["areas"]:
+        assert area["weekly_voice_rate"] is None and area["monthly_theme_rate"] is None, area["name"]
+        assert (area["weeks_in_period"], area["months_in_period"]) == (0, 0)
+    assert json.loads(render(report, "json"))["areas"][0]["weekly_voice_rate"] is None  # `rcdash kpi` JSON
+
+
+def test_period_partly_after_the_activities_end_counts_its_covered_part(fixture_con) -> None:
+    # 2021H2 as of 2021-12-31, activities until Thursday 2021-07-01: July is the only month begun by then
+    # (themed on Jul 1), and no Monday of the period has come (the first is Jul 5).
+    f = rows(fixture_con, date(2021, 12, 31), "township")[FUQUAN]
+    assert (f["weeks_in_period"], f["months_in_period"], f["themed_months"]) == (0, 1, 1)
+    assert f["monthly_theme_rate"] == 1 and missing(f["weekly_voice_rate"])
+
+
+def test_data_end_note() -> None:
+    end, acts = date(2022, 12, 31), date(2022, 11, 30)
+    assert data_end_note(date(2023, 6, 30), end, acts).startswith("数据截至 2022-12-31：统计日 2023-06-30 晚于最新数据")
+    assert data_end_note(end, end, acts).startswith("活动数据截至 2022-11-30")  # the activities end sooner
+    assert data_end_note(acts, end, acts) is None and data_end_note(end, None, None) is None
 
 
 def test_empty_kinds_are_no_data(con) -> None:

@@ -73,6 +73,21 @@ def test_themes_flag_counties_without_one(fixture) -> None:
     assert in_progress.weeks == MARCH[:3]
 
 
+def test_a_month_after_the_activities_end_is_no_data_not_silent(fixture) -> None:
+    # The fixture's activities end on Friday 2021-04-02: May is no data, April counts nothing after Apr 2.
+    may = monthly.month_view(fixture, date(2021, 5, 1), date(2021, 6, 30))
+    assert may.window.no_data and may.weeks == [] and monthly.silent_weeks(may) == {}
+    assert set(may.themes["status"]) == {"无数据（数据截至 2021-04-02）"}
+    table = monthly.comparison_table(may)
+    assert (table["活动数（2021 年 5 月）"] == "无数据").all() and (table["月度主题（2021 年 5 月）"] == "无数据").all()
+    assert "无数据（数据截至 2021-04-02）" in monthly.headline(may)[0]
+    assert (monthly.themes_table(may)["主题活动数"] == "无数据").all()
+    assert (monthly.grid_table(may)["有活动周数"] == "无数据（数据截至 2021-04-02）").all()
+    april = monthly.month_view(fixture, date(2021, 4, 1), date(2021, 6, 30))
+    assert not april.window.no_data and april.window.in_progress and april.weeks == []  # first Monday: Apr 5
+    assert april.themes.set_index("name").loc["越城区", "status"] == monthly.NOT_YET  # not 未开展: data ended
+
+
 def test_comparison_with_the_previous_month(fixture) -> None:
     view = monthly.month_view(fixture, date(2021, 3, 1), date(2021, 6, 30))
     c = view.comparison.set_index("name")

@@ -47,7 +47,7 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def expected_parts(report: dict, targets: TargetBook, weights: dict[str, float]) -> dict[str, list[float]]:
+def expected_parts(report: dict, targets: TargetBook, weights: dict[str, float]) -> dict[str, list[float | None]]:
     """年度工作评价 recomputed from the kpi JSON: per county each target's share reached (capped at 100), then the score."""
     year = date.fromisoformat(report["as_of"]).year
     out = {}
@@ -57,9 +57,10 @@ def expected_parts(report: dict, targets: TargetBook, weights: dict[str, float])
         parts = []
         for metric in weights:
             value, target = area[metric], targets.value(metric, area["code"], year)
-            parts.append(0.0 if value is None or not target else min(1.0, value / target))
-        score = sum(w * p for w, p in zip(weights.values(), parts, strict=True)) / sum(weights.values())
-        out[area["name"]] = [round(p * 100, 1) for p in parts] + [round(score * 100, 1)]
+            parts.append(None if value is None or not target else min(1.0, value / target))  # 无数据: left out
+        scored = [(w, p) for w, p in zip(weights.values(), parts, strict=True) if p is not None]
+        score = sum(w * p for w, p in scored) / sum(w for w, _ in scored)
+        out[area["name"]] = [None if p is None else round(p * 100, 1) for p in parts] + [round(score * 100, 1)]
     return out
 
 
@@ -319,7 +320,7 @@ def test_pdf_text_equals_kpi(reports: dict[str, dict]) -> None:
         parts = expected_parts(report, entry["targets"], DEFAULT_EVALUATION_WEIGHTS)
         for name, values in parts.items():
             rank = 1 + sum(other[-1] > values[-1] for other in parts.values())
-            assert f"{rank}{name}" + "".join(f"{v:.1f}" for v in values) in flat, (period, name)
+            assert f"{rank}{name}" + "".join("无数据" if v is None else f"{v:.1f}" for v in values) in flat, (period, name)
         city = report["areas"][0]
         row = METRIC_BY_NAME["member_ratio"].zh + shown("member_ratio", city["member_ratio"])
         assert squeeze(row + shown("member_ratio", entry["before"]["areas"][0]["member_ratio"])) in flat

@@ -14,8 +14,12 @@
 WITH as_of_dates AS (
     SELECT DISTINCT unnest($dates::DATE[]) AS d
 ),
-period AS (  -- the half-year containing d, cut at d, and its first Monday
-    SELECT d, p_start, p_start + ((8 - isodow(p_start)) % 7)::INTEGER AS first_monday
+activities_end AS (  -- the latest activity date: weeks and months after it are no data, not silent
+    SELECT max(date) AS day FROM activities
+),
+period AS (  -- the half-year containing d, cut at d, and its first Monday; counted_to = d, or the activities' end
+    SELECT d, p_start, p_start + ((8 - isodow(p_start)) % 7)::INTEGER AS first_monday,
+           least(d, coalesce((SELECT day FROM activities_end), d)) AS counted_to
     FROM (SELECT d, make_date(year(d), CASE WHEN month(d) <= 6 THEN 1 ELSE 7 END, 1) AS p_start FROM as_of_dates)
 ),
 want AS (
@@ -178,9 +182,11 @@ population_area AS (
     UNION ALL SELECT y, code, pop FROM pop_county
     UNION ALL SELECT y, code, pop FROM pop_township WHERE (SELECT township FROM want)
 ),
-calendar AS (  -- ISO weeks whose Monday lies inside the period, and months begun, both cut at d
-    SELECT d, CASE WHEN first_monday <= d THEN (d - first_monday) // 7 + 1 ELSE 0 END AS weeks_in_period,
-           month(d) - month(p_start) + 1 AS months_in_period
+calendar AS (  -- ISO weeks whose Monday lies inside the period, and months begun, both cut at counted_to
+    -- (none when the activities end before the period: the rates are then NULL, 无数据)
+    SELECT d, CASE WHEN first_monday <= counted_to THEN (counted_to - first_monday) // 7 + 1 ELSE 0 END
+               AS weeks_in_period,
+           CASE WHEN p_start <= counted_to THEN month(counted_to) - month(p_start) + 1 ELSE 0 END AS months_in_period
     FROM period
 )
 SELECT
