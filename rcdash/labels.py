@@ -65,3 +65,66 @@ def fmt_money(value: object) -> str:
     if abs(amount) >= TEN_THOUSAND_YUAN_FROM:
         return f"{amount / 10_000:,.2f} 万元"
     return f"{amount:,.2f} 元"
+
+
+# ---- tables: how each column's numbers are shown (pages) and formatted (Excel downloads) ----------------------------
+# Tables keep numbers as numbers, so pages can sort them and downloads stay computable; this says how each column
+# reads. Pages draw it with the grid's number formats, XLSX downloads with Excel number formats, documents as text.
+COUNT, NUMBER, MONEY, RATE = "count", "number", "money", "rate"
+MEMBER_RATIO_DIGITS = 2  # the target is 2 %: with one decimal a county at 1.95 % would read "2.0%" and 未达标
+# Columns that are not recognisable by their type: counts that hold NaN (floats), money, rates (fractions).
+COLUMN_KINDS: dict[str, tuple[str, int]] = {
+    **{name: (COUNT, 0) for name in (
+        "常住人口", "成人会员", "还需发展会员", "青少年会员", "注册志愿者", "注册志愿者合计", "应急救援队", "其中建立党组织",
+        "志愿服务队", "其中 ≥ 20 人", "本期", "上年同期", "数值", "基金数", "超过 12 个月未公开", "受益人数",
+        "行数", "新增", "更新", "覆盖区划数", "覆盖区县数")},
+    "建会率（%）": (NUMBER, 1), "会员占比（%）": (NUMBER, MEMBER_RATIO_DIGITS), "综合缺口（0–1）": (NUMBER, 3),
+    **{name: (MONEY, 2) for name in ("累计筹款（元）", "累计支出（元）")},
+    "成人会员占比": (RATE, MEMBER_RATIO_DIGITS), "目标": (RATE, RATE_DIGITS), "队伍党组织覆盖率": (RATE, RATE_DIGITS),
+}
+
+
+def column_kinds(frame: object) -> dict[str, tuple[str, int]]:
+    """(kind, decimals) of every numeric column of a DataFrame: by its header, else integers count, floats 1 decimal."""
+    import pandas as pd
+
+    assert isinstance(frame, pd.DataFrame)
+    kinds = {}
+    for name in frame.columns:
+        if name in COLUMN_KINDS:
+            kinds[name] = COLUMN_KINDS[name]
+        elif pd.api.types.is_bool_dtype(frame[name]):
+            continue
+        elif pd.api.types.is_integer_dtype(frame[name]):
+            kinds[name] = (COUNT, 0)
+        elif pd.api.types.is_float_dtype(frame[name]):
+            kinds[name] = (NUMBER, 1)
+    return kinds
+
+
+def fmt_cell(kind: str, digits: int, value: object) -> str:
+    """One table cell as documents show it, by its column's kind."""
+    if kind == RATE:
+        return fmt_rate(value, digits)
+    if kind == MONEY:
+        return fmt_money(value)
+    if kind == COUNT:
+        return fmt_count(value)
+    return fmt_number(value, digits)
+
+
+def excel_format(kind: str, digits: int) -> str:
+    """The Excel number format of a column kind: #,##0 / #,##0.00 / 0.0% (numbers stay numbers)."""
+    decimals = "." + "0" * digits if digits else ""
+    if kind == RATE:
+        return f"0{decimals}%"
+    return "#,##0" if kind == COUNT else f"#,##0{'.00' if kind == MONEY else decimals}"
+
+
+def grid_format(kind: str, digits: int) -> tuple[str, float | None]:
+    """The page grid's number format and step of a column kind: '%,d', '%,.2f', percent with one decimal."""
+    if kind == RATE:
+        return "percent", 10.0 ** -(digits + 2)  # the grid shows (digits of the step − 2) decimals of a percentage
+    if kind == COUNT:
+        return "%,d", None
+    return f"%,.{2 if kind == MONEY else digits}f", None

@@ -121,6 +121,13 @@ def kpi_cards(series: pd.DataFrame, area: str, targets: TargetBook, county_rows:
     return cards
 
 
+def progress_status(pct_of_target: float | None) -> str:
+    """A card's status by its share of the target: 达标 from 100 % on, 未达标 below, 无数据 without a value."""
+    if is_missing(pct_of_target):
+        return STATUS_LABELS["no_data"]
+    return STATUS_LABELS["pass"] if pct_of_target >= 1 - 1e-9 else STATUS_LABELS["fail"]  # type: ignore[operator]
+
+
 def compliance_matrix(report: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Counties × plan rules: the status labels and the reasons, worst county first."""
     status_rows, reason_rows = {}, {}

@@ -16,8 +16,8 @@ import pandas as pd
 
 from rcdash import overview, status
 from rcdash.config import CITY_CODE, CITY_NAME, PLAN_END, PLAN_START, evaluation_weights
-from rcdash.labels import is_missing
-from rcdash.metrics.definitions import METRIC_BY_NAME, Metric, format_value
+from rcdash.labels import MEMBER_RATIO_DIGITS, RATE_DIGITS, fmt_count, fmt_number, fmt_rate, is_missing
+from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.engine import compute
 from rcdash.metrics.kpi import kpi
 from rcdash.metrics.period import (
@@ -66,7 +66,8 @@ class Num:
     """A number in a table: shown like everywhere else in the product, written to Excel as a number."""
 
     value: float | int | None
-    unit: str  # 'rate' (fraction), 'count', 'people', 'score' (0–100, one decimal), 'share' (of a target, 0 decimals)
+    unit: str  # 'rate' (fraction), 'count', 'people', 'score' (0–100, one decimal), 'share' (of a target, a fraction)
+    digits: int = RATE_DIGITS  # decimals of a rate or share (the member ratio has two: labels.MEMBER_RATIO_DIGITS)
 
     @property
     def missing(self) -> bool:
@@ -77,10 +78,12 @@ class Num:
     def text(self) -> str:
         """The value as users read it: 42.2%, 1,234, 87.5, 无数据."""
         if self.unit == "score":
-            return "无数据" if self.missing else f"{self.value:.1f}"
+            return fmt_number(self.value, 1)
         if self.unit == "share":
-            return "—" if self.missing else f"{self.value * 100:.0f}%"
-        return format_value(Metric("_", "_", self.unit, ""), self.value)
+            return "—" if self.missing else fmt_rate(self.value, self.digits)
+        if self.unit == "rate":
+            return fmt_rate(self.value, self.digits)
+        return fmt_count(self.value)
 
 
 Cell = str | Num
@@ -315,7 +318,8 @@ def _series(*reports: dict) -> pd.DataFrame:
 
 def _counted(metric: str, value: object) -> Num:
     """A metric value as a table number."""
-    return Num(None if is_missing(value) else value, METRIC_BY_NAME[metric].unit)  # type: ignore[arg-type]
+    digits = MEMBER_RATIO_DIGITS if metric == "member_ratio" else RATE_DIGITS
+    return Num(None if is_missing(value) else value, METRIC_BY_NAME[metric].unit, digits)  # type: ignore[arg-type]
 
 
 # ---- tables -------------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from rcdash import config
+from rcdash.labels import NO_DATA, column_kinds, grid_format
 from rcdash.tables import csv_bytes, xlsx_bytes
 
 
@@ -30,10 +31,21 @@ ROW_PX, HEADER_PX = 35, 38  # Streamlit's data-grid row and header heights
 MAX_ROWS_UNSCROLLED = 15  # longer tables scroll inside the grid
 
 
+def number_columns(frame: pd.DataFrame) -> dict[str, object]:
+    """Grid formats of the frame's numeric columns by the product's rule (1,038,480 · 61,124.85 · 48.8%); the
+    values stay numbers, so the columns sort as numbers."""
+    config = {}
+    for name, (kind, digits) in column_kinds(frame).items():
+        number_format, step = grid_format(kind, digits)
+        config[name] = st.column_config.NumberColumn(format=number_format, step=step)
+    return config
+
+
 def download_table(frame: pd.DataFrame, stem: str, key: str | None = None) -> None:
-    """A table with CSV and XLSX download buttons beneath it."""
+    """A table with CSV and XLSX download buttons beneath it; numbers formatted, missing values read 无数据."""
     height = min(max(len(frame), 1), MAX_ROWS_UNSCROLLED) * ROW_PX + HEADER_PX
-    st.dataframe(frame, hide_index=True, width="stretch", height=height)
+    st.dataframe(frame, hide_index=True, width="stretch", height=height, column_config=number_columns(frame),
+                 placeholder=NO_DATA)
     row = st.container(horizontal=True)
     # The files are made when a button is clicked, not on every run: writing XLSX is the slowest thing a page
     # would otherwise do, for downloads that are seldom taken.
