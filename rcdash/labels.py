@@ -121,10 +121,11 @@ def excel_format(kind: str, digits: int) -> str:
     return "#,##0" if kind == COUNT else f"#,##0{'.00' if kind == MONEY else decimals}"
 
 
-def grid_format(kind: str, digits: int) -> tuple[str, float | None]:
-    """The page grid's number format and step of a column kind: '%,d', '%,.2f', percent with one decimal."""
+def grid_format(kind: str, digits: int) -> tuple[str, float]:
+    """The page grid's printf format of a column kind and the factor its values are shown at: rates are shown as
+    percentages (×100, '%.1f%%'), since the grid's own percent format truncates to its step instead of rounding."""
     if kind == RATE:
-        return "percent", 10.0 ** -(digits + 2)  # the grid shows (digits of the step − 2) decimals of a percentage
+        return f"%.{digits}f%%", 100.0
     if kind == COUNT:
-        return "%,d", None
-    return f"%,.{2 if kind == MONEY else digits}f", None
+        return "%,d", 1.0
+    return f"%,.{2 if kind == MONEY else digits}f", 1.0
