@@ -102,6 +102,18 @@ def column_kinds(frame: object) -> dict[str, tuple[str, int]]:
     return kinds
 
 
+def fmt_plain(value: object) -> str:
+    """A table value whose column has no kind (mixed text and numbers): integers with thousands separators, other
+    numbers with one decimal, text as it is."""
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Number):
+        return "" if is_missing(value) else str(value)
+    if is_missing(value):
+        return NO_DATA
+    return fmt_count(value) if float(value).is_integer() else fmt_number(value)  # type: ignore[arg-type]
+
+
 def fmt_cell(kind: str, digits: int, value: object) -> str:
     """One table cell as documents show it, by its column's kind."""
     if kind == RATE:

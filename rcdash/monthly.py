@@ -15,6 +15,7 @@ import pandas as pd
 
 from rcdash.config import CITY_CODE, CITY_NAME
 from rcdash.db import first_row, load_sql
+from rcdash.labels import fmt_count
 
 MONDAY = 0
 THEMED, NOT_YET, MISSED = "已开展", "本月尚未开展", "未开展"
@@ -304,8 +305,8 @@ def headline(view: MonthlyView) -> list[str]:
     total = view.total
     lines = [
         f"{view.window.label}{'（截至 ' + f'{view.window.as_of:%m-%d}' + '）' if view.window.in_progress else ''}，"
-        f"{view.area_name}共开展活动 {int(c['activities_now'])} 次，参与 {int(c['participants_now']):,} 人次；"
-        f"{view.previous.label}全月 {int(c['activities_before'])} 次（{int(c['activities_change']):+d}）。",
+        f"{view.area_name}共开展活动 {fmt_count(c['activities_now'])} 次，参与 {fmt_count(c['participants_now'])} 人次；"
+        f"{view.previous.label}全月 {fmt_count(c['activities_before'])} 次（{int(c['activities_change']):+,d}）。",
         f"周周有声音：本月 {int(total['weeks'])} 周（周一在本月）中 {int(total['voiced_weeks'])} 周有活动。" if view.weeks
         else "周周有声音：本月还没有已开始的周（周一在本月且不晚于统计日）。",
     ]
