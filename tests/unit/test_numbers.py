@@ -188,3 +188,15 @@ def test_pdf_table_note_stays_with_its_table(tmp_path: Path) -> None:
         texts = pages(room)
         note_page = next(i for i, t in enumerate(texts) if "表注" in t)
         assert "区县11" in texts[note_page], room
+
+
+def test_document_rate_chart_labels_member_ratio_two_decimals(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rcdash.metrics.targets import TargetBook
+    from rcdash.reports import charts
+
+    written: list[str] = []  # the labels the chart writes beside its bars
+    monkeypatch.setattr("matplotlib.axes.Axes.text", lambda self, x, y, s, **kw: written.append(s))
+    areas = [{"name": "嵊州市", "code": "330683", "village_branch_rate": 0.41118, "member_ratio": 0.0195,
+              "rules": []}]
+    charts.area_rates_figure({"areas": areas}, TargetBook({}), 2022)
+    assert " 41.1%" in written and " 1.95%" in written  # not " 2.0%" beside the 2 % target
