@@ -8,6 +8,10 @@ The rule: counts and people with thousands separators (1,038,480); money with tw
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NO_DATA = "无数据"
 LEVEL_LABELS = {"city": "市", "county": "区、县（市）", "township": "乡镇（街道）", "village": "村（社区）"}
@@ -84,12 +88,11 @@ COLUMN_KINDS: dict[str, tuple[str, int]] = {
 }
 
 
-def column_kinds(frame: object) -> dict[str, tuple[str, int]]:
+def column_kinds(frame: pd.DataFrame) -> dict[str, tuple[str, int]]:
     """(kind, decimals) of every numeric column of a DataFrame: by its header, else integers count, floats 1 decimal."""
-    import pandas as pd
+    import pandas as pd  # here, not at the top: labels is imported everywhere, most callers never need pandas
 
-    assert isinstance(frame, pd.DataFrame)
-    kinds = {}
+    kinds: dict[str, tuple[str, int]] = {}
     for name in frame.columns:
         if name in COLUMN_KINDS:
             kinds[name] = COLUMN_KINDS[name]
@@ -112,17 +115,6 @@ def fmt_plain(value: object) -> str:
     if is_missing(value):
         return NO_DATA
     return fmt_count(value) if float(value).is_integer() else fmt_number(value)  # type: ignore[arg-type]
-
-
-def fmt_cell(kind: str, digits: int, value: object) -> str:
-    """One table cell as documents show it, by its column's kind."""
-    if kind == RATE:
-        return fmt_rate(value, digits)
-    if kind == MONEY:
-        return fmt_money(value)
-    if kind == COUNT:
-        return fmt_count(value)
-    return fmt_number(value, digits)
 
 
 def excel_format(kind: str, digits: int) -> str:
