@@ -87,6 +87,8 @@ COLUMN_KINDS: dict[str, tuple[str, int]] = {
     "成人会员占比": (RATE, MEMBER_RATIO_DIGITS), "目标": (RATE, RATE_DIGITS), "队伍党组织覆盖率": (RATE, RATE_DIGITS),
 }
 
+IDENTIFIER_COLUMNS = frozenset({"编号", "代码"})  # numbers that name something (import 1024), never "1,024"
+
 
 def column_kinds(frame: pd.DataFrame) -> dict[str, tuple[str, int]]:
     """(kind, decimals) of every numeric column of a DataFrame: by its header, else integers count, floats 1 decimal."""
@@ -96,7 +98,7 @@ def column_kinds(frame: pd.DataFrame) -> dict[str, tuple[str, int]]:
     for name in frame.columns:
         if name in COLUMN_KINDS:
             kinds[name] = COLUMN_KINDS[name]
-        elif pd.api.types.is_bool_dtype(frame[name]):
+        elif name in IDENTIFIER_COLUMNS or pd.api.types.is_bool_dtype(frame[name]):
             continue
         elif pd.api.types.is_integer_dtype(frame[name]):
             kinds[name] = (COUNT, 0)

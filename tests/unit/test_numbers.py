@@ -37,9 +37,9 @@ def test_rates_one_decimal_member_ratio_two() -> None:
 
 def test_column_kinds_give_grid_and_excel_formats() -> None:
     frame = pd.DataFrame({"区县": ["甲"], "常住人口": [108234.0], "累计筹款（元）": [61124.85], "成人会员占比": [0.0195],
-                          "队伍党组织覆盖率": [0.5], "得分": [87.5], "排名": [1]})
+                          "队伍党组织覆盖率": [0.5], "得分": [87.5], "排名": [1], "编号": [1024]})
     kinds = labels.column_kinds(frame)
-    assert "区县" not in kinds
+    assert "区县" not in kinds and "编号" not in kinds  # an import's number is a name: 1024, not 1,024
     assert {name: labels.grid_format(*kind) for name, kind in kinds.items()} == {
         "常住人口": ("%,d", 1.0), "累计筹款（元）": ("%,.2f", 1.0), "成人会员占比": ("%.2f%%", 100.0),
         "队伍党组织覆盖率": ("%.1f%%", 100.0), "得分": ("%,.1f", 1.0), "排名": ("%,d", 1.0)}
