@@ -44,3 +44,13 @@ def test_progress_bars_coloured_by_status(monkeypatch: pytest.MonkeyPatch, demo_
     assert reached and all('data-status="达标"' in b and "#2e7d32" in b for b in reached)  # green at ≥ 100 %
     short = [b for b in bars if 'data-status="未达标"' in b]
     assert short and all("#c62828" in b for b in short)
+
+
+def test_reasons_table_wraps_all_columns(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
+    page = run_page(monkeypatch, "overview", demo_db)
+    reasons = next(d for d in page.dataframe if "服务基地" in d.value.columns and d.value["服务基地"].str.len().max() > 10)
+    config = json.loads(reasons.proto.columns)
+    rules = [c for c in reasons.value.columns if c != "区县"]
+    assert len(rules) == 6 and all(isinstance(config[c]["width"], int) for c in rules)  # widths shared out, no cut
+    assert sum(config[c]["width"] for c in rules) <= 900  # six reasons side by side in the 1400 px page's table
+    assert reasons.proto.row_height >= 100  # rows tall enough for the wrapped reasons (five lines)
