@@ -5,6 +5,7 @@ import streamlit as st
 from rcdash.charts.overview import rate_trend
 from rcdash.charts.topics import ratio_bars
 from rcdash.config import CITY_CODE, CITY_NAME
+from rcdash.labels import fmt_count, fmt_rate
 from rcdash.metrics.targets import TargetBook
 from rcdash.topics import members, overview
 from rcdash.ui.cached import metrics_at, metrics_series
@@ -25,10 +26,10 @@ left.plotly_chart(ratio_bars(counties[counties["层级"] == "county"], target, "
                   config={"displayModeBar": False})
 shown = members.display_table(counties)
 area_row = shown[counties["代码"] == filters.area].iloc[0]
-right.metric(f"{filters.county_name}成人会员", area_row["成人会员"], help="各区划最近一次会员快照之和")
-right.metric(f"{filters.county_name}还需发展会员", area_row["还需发展会员"] + " 人" if area_row["还需发展会员"] != "无数据" else "无数据",
-             help=f"达到常住人口 {target * 100:g}% 还差的人数")
-right.metric(f"{filters.county_name}青少年会员", area_row["青少年会员"])
+right.metric(f"{filters.county_name}成人会员", fmt_count(area_row["成人会员"]), help="各区划最近一次会员快照之和")
+right.metric(f"{filters.county_name}还需发展会员", fmt_count(area_row["还需发展会员"], " 人"),
+             help=f"达到常住人口 {fmt_rate(target)} 还差的人数")
+right.metric(f"{filters.county_name}青少年会员", fmt_count(area_row["青少年会员"]))
 download_table(shown, "会员_区县")
 
 st.subheader(f"乡镇（街道）{'· ' + filters.county_name if filters.county else ''}")

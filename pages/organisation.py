@@ -3,6 +3,7 @@
 import streamlit as st
 
 from rcdash.charts.topics import stacked_bars
+from rcdash.labels import fmt_money
 from rcdash.topics import organisation, overview
 from rcdash.ui.cached import metrics_at
 from rcdash.ui.data import db_key
@@ -38,7 +39,7 @@ else:
     overdue = int((funds["公开情况"] == organisation.OVERDUE).sum())
     c1, c2, c3 = st.columns(3)
     c1.metric("博爱基金", f"{len(funds):,} 个")
-    c2.metric("累计筹款", f"{funds['累计筹款（元）'].sum() / 10000:,.1f} 万元")
+    c2.metric("累计筹款", fmt_money(funds["累计筹款（元）"].sum()))
     c3.metric("超过 12 个月未公开", f"{overdue} 个", help="最近一次公开已满 12 个月；从未公开的，设立已满 12 个月")
     download_table(organisation.fund_totals(funds), "博爱基金_区县")
     only_overdue = st.toggle("只看超过 12 个月未公开的基金", value=overdue > 0)

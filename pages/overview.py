@@ -13,6 +13,9 @@ from rcdash.ui.data import db_key
 from rcdash.ui.page import page_start, require_data
 from rcdash.ui.widgets import download_table
 
+# Six rule columns of reasons side by side at 1400 px: the longest reason (a shortfall with its target) takes 5 lines.
+REASON_LINES, REASON_PX = 5, 135
+
 con, filters = page_start("总览", "三年行动计划各项目标的完成情况：悬停卡片上的 ⓘ 查看指标定义与统计日。")
 require_data(con, ("branches", "members", "sites", "teams", "activities", "brands"), "计划进展")
 key = db_key()
@@ -29,7 +32,7 @@ st.subheader("区县达标情况")
 st.caption("每个区、县（市）对照计划要求逐项判定，未达标项多的排在前面；悬停查看原因和还差多少。")
 statuses, reasons = overview.compliance_matrix(report)
 st.plotly_chart(compliance_heatmap(statuses, reasons), config={"displayModeBar": False})
-download_table(reasons.reset_index(names="区县"), "区县达标情况")
+download_table(reasons.reset_index(names="区县"), "区县达标情况", lines=REASON_LINES, text_px=REASON_PX)
 
 st.subheader("建会率与会员占比走势")
 monthly = metrics_series(key, tuple(overview.month_points(filters.as_of)), "county")

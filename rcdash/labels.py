@@ -8,6 +8,10 @@ The rule: counts and people with thousands separators (1,038,480); money with tw
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NO_DATA = "无数据"
 LEVEL_LABELS = {"city": "市", "county": "区、县（市）", "township": "乡镇（街道）", "village": "村（社区）"}
@@ -65,3 +69,69 @@ def fmt_money(value: object) -> str:
     if abs(amount) >= TEN_THOUSAND_YUAN_FROM:
         return f"{amount / 10_000:,.2f} 万元"
     return f"{amount:,.2f} 元"
+
+
+# ---- tables: how each column's numbers are shown (pages) and formatted (Excel downloads) ----------------------------
+# Tables keep numbers as numbers, so pages can sort them and downloads stay computable; this says how each column
+# reads. Pages draw it with the grid's number formats, XLSX downloads with Excel number formats, documents as text.
+COUNT, NUMBER, MONEY, RATE = "count", "number", "money", "rate"
+MEMBER_RATIO_DIGITS = 2  # the target is 2 %: with one decimal a county at 1.95 % would read "2.0%" and 未达标
+# Columns that are not recognisable by their type: counts that hold NaN (floats), money, rates (fractions).
+COLUMN_KINDS: dict[str, tuple[str, int]] = {
+    **{name: (COUNT, 0) for name in (
+        "常住人口", "成人会员", "还需发展会员", "青少年会员", "注册志愿者", "注册志愿者合计", "应急救援队", "其中建立党组织",
+        "志愿服务队", "其中 ≥ 20 人", "本期", "上年同期", "数值", "基金数", "超过 12 个月未公开", "受益人数",
+        "行数", "新增", "更新", "覆盖区划数", "覆盖区县数")},
+    "建会率（%）": (NUMBER, 1), "会员占比（%）": (NUMBER, MEMBER_RATIO_DIGITS), "综合缺口（0–1）": (NUMBER, 3),
+    **{name: (MONEY, 2) for name in ("累计筹款（元）", "累计支出（元）")},
+    "成人会员占比": (RATE, MEMBER_RATIO_DIGITS), "目标": (RATE, RATE_DIGITS), "队伍党组织覆盖率": (RATE, RATE_DIGITS),
+}
+
+IDENTIFIER_COLUMNS = frozenset({"编号", "代码"})  # numbers that name something (import 1024), never "1,024"
+
+
+def column_kinds(frame: pd.DataFrame) -> dict[str, tuple[str, int]]:
+    """(kind, decimals) of every numeric column of a DataFrame: by its header, else integers count, floats 1 decimal."""
+    import pandas as pd  # here, not at the top: labels is imported everywhere, most callers never need pandas
+
+    kinds: dict[str, tuple[str, int]] = {}
+    for name in frame.columns:
+        if name in COLUMN_KINDS:
+            kinds[name] = COLUMN_KINDS[name]
+        elif name in IDENTIFIER_COLUMNS or pd.api.types.is_bool_dtype(frame[name]):
+            continue
+        elif pd.api.types.is_integer_dtype(frame[name]):
+            kinds[name] = (COUNT, 0)
+        elif pd.api.types.is_float_dtype(frame[name]):
+            kinds[name] = (NUMBER, 1)
+    return kinds
+
+
+def fmt_plain(value: object) -> str:
+    """A table value whose column has no kind (mixed text and numbers): integers with thousands separators, other
+    numbers with one decimal, text as it is."""
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Number):
+        return "" if is_missing(value) else str(value)
+    if is_missing(value):
+        return NO_DATA
+    return fmt_count(value) if float(value).is_integer() else fmt_number(value)  # type: ignore[arg-type]
+
+
+def excel_format(kind: str, digits: int) -> str:
+    """The Excel number format of a column kind: #,##0 / #,##0.00 / 0.0% (numbers stay numbers)."""
+    decimals = "." + "0" * digits if digits else ""
+    if kind == RATE:
+        return f"0{decimals}%"
+    return "#,##0" if kind == COUNT else f"#,##0{'.00' if kind == MONEY else decimals}"
+
+
+def grid_format(kind: str, digits: int) -> tuple[str, float]:
+    """The page grid's printf format of a column kind and the factor its values are shown at: rates are shown as
+    percentages (×100, '%.1f%%'), since the grid's own percent format truncates to its step instead of rounding."""
+    if kind == RATE:
+        return f"%.{digits}f%%", 100.0
+    if kind == COUNT:
+        return "%,d", 1.0
+    return f"%,.{2 if kind == MONEY else digits}f", 1.0

@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 
 RED_CROSS = "#c8102e"
 PASS_COLOUR, FAIL_COLOUR, NO_DATA_COLOUR = "#2e7d32", "#c62828", "#bdbdbd"
+STATUS_COLOURS = {"达标": PASS_COLOUR, "未达标": FAIL_COLOUR, "无数据": NO_DATA_COLOUR}  # progress bars, by status
 TARGET_COLOUR = "#616161"
 CITY_COLOUR = "#212121"
 # A qualitative palette that stays distinguishable for the six counties.

@@ -56,7 +56,7 @@ def township_profile(view: MapView, code: str, approximate: bool) -> Profile | N
     needed = r["villages_needed"]
     if not is_missing(needed) and needed > 0:
         gaps.append(f"还有 {int(r['villages_without_branch'])} 个村（社区）未建会；达到 {view.year} 年目标 "
-                    f"{_pct(branch_target, 0)} 还需建会 {int(needed)} 个")
+                    f"{_pct(branch_target)} 还需建会 {int(needed)} 个")
     short = members_needed(r["population"], r["adult_members"], member_target, "members" in kinds)
     if short:
         gaps.append(f"成人会员距 {view.year} 年目标 {_pct(member_target, 1)} 还差 {short:,} 人")

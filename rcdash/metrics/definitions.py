@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rcdash.labels import MEMBER_RATIO_DIGITS, RATE_DIGITS, fmt_count, fmt_rate
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -52,8 +54,6 @@ SUPPORT_COLUMNS = ("weeks_in_period", "voiced_weeks", "months_in_period", "theme
 
 def format_value(metric: Metric, value: float | int | None) -> str:
     """A value as shown to users: percentages for rates, thousands separators for counts, 无数据 for None."""
-    if value is None or value != value:  # None or NaN
-        return "无数据"
     if metric.unit == "rate":
-        return f"{value * 100:.1f}%"
-    return f"{int(value):,}"
+        return fmt_rate(value, MEMBER_RATIO_DIGITS if metric.name == "member_ratio" else RATE_DIGITS)
+    return fmt_count(value)

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure as MplFigure
 from rcdash.charts.style import CITY_COLOUR, FAIL_COLOUR, NO_DATA_COLOUR, PASS_COLOUR, RED_CROSS, SERIES_COLOURS, TARGET_COLOUR
 from rcdash.config import PLAN_END
 from rcdash.labels import fmt_number, is_missing
-from rcdash.metrics.definitions import METRIC_BY_NAME
+from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.rules import FAIL, PASS
 from rcdash.metrics.targets import TargetBook
 from rcdash.reports.fonts import INSTALL_HINT, find_cjk_font, require_cjk_font
@@ -76,7 +76,7 @@ def area_rates_figure(now: dict, targets: TargetBook, year: int) -> Figure:
                 target = targets.value(metric, str(area["code"]), year)
                 if target is not None:
                     ax.plot([target * 100] * 2, [i - 0.42, i + 0.42], color=TARGET_COLOUR, linestyle="--", linewidth=1)
-                label = "无数据" if area[metric] is None else f"{area[metric] * 100:.1f}%"
+                label = format_value(METRIC_BY_NAME[metric], area[metric])  # 1.95%, not "2.0%" beside a 2 % target
                 ax.text(values[i], i, f" {label}", va="center", fontsize=7.5)
             ax.set_title(f"{METRIC_BY_NAME[metric].zh}（%）")
             ax.set_yticks(range(len(areas)), names)

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from rcdash.config import CITY_CODE, CITY_NAME, PLAN_END, PLAN_START, evaluation_weights
-from rcdash.labels import fmt_number, is_missing
+from rcdash.labels import MEMBER_RATIO_DIGITS, RATE_DIGITS, fmt_number, is_missing
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.engine import compute
 from rcdash.metrics.kpi import kpi
@@ -146,7 +146,8 @@ def _series(*reports: dict) -> pd.DataFrame:
 
 def _counted(metric: str, value: object) -> Num:
     """A metric value as a table number."""
-    return Num(None if is_missing(value) else value, METRIC_BY_NAME[metric].unit)  # type: ignore[arg-type]
+    digits = MEMBER_RATIO_DIGITS if metric == "member_ratio" else RATE_DIGITS
+    return Num(None if is_missing(value) else value, METRIC_BY_NAME[metric].unit, digits)  # type: ignore[arg-type]
 
 
 # ---- tables -------------------------------------------------------------------------------------------------------

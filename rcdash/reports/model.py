@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from rcdash.metrics.definitions import Metric, format_value
+from rcdash.labels import RATE_DIGITS, fmt_count, fmt_number, fmt_rate
 from rcdash.metrics.period import Period
 
 ORGANISATION = "绍兴市红十字会"
@@ -30,7 +30,8 @@ class Num:
     """A number in a table: shown like everywhere else in the product, written to Excel as a number."""
 
     value: float | int | None
-    unit: str  # 'rate' (fraction), 'count', 'people', 'score' (0–100, one decimal), 'share' (of a target, 0 decimals)
+    unit: str  # 'rate' (fraction), 'count', 'people', 'score' (0–100, one decimal), 'share' (of a target, a fraction)
+    digits: int = RATE_DIGITS  # decimals of a rate or share (the member ratio has two: labels.MEMBER_RATIO_DIGITS)
 
     @property
     def missing(self) -> bool:
@@ -41,11 +42,12 @@ class Num:
     def text(self) -> str:
         """The value as users read it: 42.2%, 1,234, 87.5, 无数据."""
         if self.unit == "score":
-            return "无数据" if self.missing else f"{self.value:.1f}"
+            return fmt_number(self.value, 1)
         if self.unit == "share":
-            return "—" if self.missing else f"{self.value * 100:.0f}%"
-        return format_value(Metric("_", "_", self.unit, ""), self.value)
-
+            return "—" if self.missing else fmt_rate(self.value, self.digits)
+        if self.unit == "rate":
+            return fmt_rate(self.value, self.digits)
+        return fmt_count(self.value)
 
 Cell = str | Num
 

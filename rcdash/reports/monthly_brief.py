@@ -12,6 +12,7 @@ from docx.shared import Cm, Pt, RGBColor
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from rcdash.labels import COUNT, excel_format, fmt_plain
 from rcdash.reports.docx_writer import set_font, shade
 from rcdash.topics.monthly import (
     MonthlyView,
@@ -107,11 +108,14 @@ def _style_table(sheet: object) -> None:
 
 
 def _no_formulas(sheet: object) -> None:
-    """Text that starts with '=' stays text: an activity title must never run as a formula in Excel."""
+    """Text that starts with '=' stays text: an activity title must never run as a formula in Excel; whole numbers
+    read with thousands separators (30,745), as on the page."""
     for row in sheet.iter_rows():  # type: ignore[attr-defined]
         for cell in row:
             if cell.data_type == "f":
                 cell.data_type = "s"
+            elif isinstance(cell.value, int) and not isinstance(cell.value, bool):
+                cell.number_format = excel_format(COUNT, 0)
 
 
 def _width(value: object) -> int:
@@ -153,7 +157,7 @@ def _table(document: object, frame: pd.DataFrame, fills: dict[tuple[int, int], s
     for r, row in enumerate(frame.itertuples(index=False)):
         cells = table.add_row().cells
         for c, value in enumerate(row):
-            cells[c].text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+            cells[c].text = fmt_plain(value)
             if fills and (r, c) in fills:
                 shade(cells[c], fills[(r, c)])
     for row in table.rows:

@@ -41,6 +41,9 @@ TABLE_LINE_MM = 4.2
 CELL_PADDING_MM = 1.0
 PAGE_LABEL = "第 {page} 页 / 共 {{nb}} 页"
 BULLET = "•"
+CAPTION_MM = 8  # a table's or figure's title with the space above it
+RUNNING_HEADER_MM = 10  # the running header at the top of pages after the first
+MIN_TABLE_ROOM_MM = 20  # a table longer than a page starts where at least its header and a row fit
 BULLET_INDENT_MM = 4.0
 # Characters the layout adds besides the briefing's own text (numbers of pages, punctuation, bullets).
 LAYOUT_CHARS = string.printable + "第页共·：（）“”、，。；—" + BULLET + PAGE_LABEL
@@ -141,15 +144,25 @@ def _text(pdf: FPDF, text: str, size: float = BODY_PT, bold: bool = False, colou
 
 def _caption(pdf: FPDF, text: str, room_mm: float) -> None:
     """A bold centred title; starts a new page when what follows would not fit under it."""
-    if pdf.get_y() + 8 + room_mm > pdf.page_break_trigger:
+    if pdf.get_y() + CAPTION_MM + room_mm > pdf.page_break_trigger:
         pdf.add_page()
     pdf.ln(2)
     _text(pdf, text, size=BODY_PT, bold=True, align=Align.C)
 
 
 def _table(pdf: FPDF, table: Table) -> None:
-    """A table: shaded repeated header, numbers right-aligned, status cells coloured."""
-    _caption(pdf, table.title, room_mm=20)
+    """A table with its title and note kept on one page with it when it fits on one (else the title needs 20 mm)."""
+    start = pdf.get_y()
+    with pdf.offset_rendering() as trial:  # a dry run, to measure the table and its note
+        _table_and_note(trial, table)  # type: ignore[arg-type]
+        height = trial.get_y() - start
+    page_room = pdf.page_break_trigger - pdf.t_margin - RUNNING_HEADER_MM - CAPTION_MM
+    _caption(pdf, table.title, room_mm=height if height <= page_room else MIN_TABLE_ROOM_MM)
+    _table_and_note(pdf, table)
+
+
+def _table_and_note(pdf: FPDF, table: Table) -> None:
+    """A table: shaded repeated header, numbers right-aligned, status cells coloured; its note beneath."""
     pdf.set_font(FAMILY, size=TABLE_PT)
     pdf.set_draw_color(*rgb(RULE_HEX))
     pdf.set_line_width(0.2)

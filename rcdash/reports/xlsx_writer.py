@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from rcdash.labels import RATE, excel_format
 from rcdash.reports.model import (
     DEMO_NOTE,
     NO_SHORTFALL,
@@ -25,7 +26,7 @@ from rcdash.reports.style import HEADER_HEX, NOTE_HEX, RED_HEX, STATUS_FILL_HEX,
 SUMMARY_SHEET, FIGURE_SHEET = "报告", "图表"
 MAX_SHEET_NAME = 31  # Excel's limit
 HEADER_ROW = 3  # row 1: title, row 2: note, row 3: column headers, data below
-NUMBER_FORMATS = {"rate": "0.0%", "count": "#,##0", "people": "#,##0", "score": "0.0", "share": "0%"}
+NUMBER_FORMATS = {"count": "#,##0", "people": "#,##0", "score": "0.0"}  # rates and shares: excel_format(RATE, digits)
 MAX_COLUMN_WIDTH = 60  # characters; longer texts wrap
 SUMMARY_WIDTH = 110  # characters: the prose column of the 报告 sheet
 FIGURE_WIDTH_PX = 900
@@ -77,7 +78,8 @@ def _table_sheet(sheet: Worksheet, table: Table) -> None:
                     cell.alignment = Alignment(horizontal="right")
                 else:
                     cell.value = value.value
-                    cell.number_format = NUMBER_FORMATS[value.unit]
+                    cell.number_format = (excel_format(RATE, value.digits) if value.unit in ("rate", "share")
+                                          else NUMBER_FORMATS[value.unit])
             else:
                 cell.value = value
                 cell.alignment = Alignment(wrap_text=True, vertical="top")

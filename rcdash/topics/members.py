@@ -34,10 +34,5 @@ def member_table(frame: pd.DataFrame, targets: TargetBook, year: int) -> pd.Data
 
 
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The member table with numbers formatted for reading (无数据 where unknown)."""
-    out = table.drop(columns=["代码", "层级"]).copy()
-    for col in ("常住人口", "成人会员", "还需发展会员", "青少年会员"):
-        out[col] = out[col].map(lambda v: NO_DATA if v is None or pd.isna(v) else f"{int(v):,}")
-    out["成人会员占比"] = out["成人会员占比"].map(lambda v: NO_DATA if v is None or pd.isna(v) else f"{v * 100:.2f}%")
-    out["目标"] = out["目标"].map(lambda v: f"{v * 100:g}%")
-    return out
+    """The member table as shown: numbers stay numbers (the table formats them by labels.COLUMN_KINDS)."""
+    return table.drop(columns=["代码", "层级"]).astype({c: "float64" for c in ("常住人口", "成人会员", "还需发展会员", "青少年会员")})

@@ -16,7 +16,7 @@ import pandas as pd
 
 from rcdash.config import CITY_CODE, CITY_NAME
 from rcdash.db import first_row, load_sql
-from rcdash.labels import NO_DATA
+from rcdash.labels import NO_DATA, fmt_count
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
@@ -348,8 +348,8 @@ def headline(view: MonthlyView) -> list[str]:
                 "本月各地是否开展活动、月度主题尚不可知（不是无活动）。"]
     lines = [
         f"{view.window.label}{'（截至 ' + f'{view.window.counted_end:%m-%d}' + '）' if view.window.in_progress else ''}，"
-        f"{view.area_name}共开展活动 {int(c['activities_now'])} 次，参与 {int(c['participants_now']):,} 人次；"
-        f"{view.previous.label}全月 {int(c['activities_before'])} 次（{int(c['activities_change']):+d}）。",
+        f"{view.area_name}共开展活动 {fmt_count(c['activities_now'])} 次，参与 {fmt_count(c['participants_now'])} 人次；"
+        f"{view.previous.label}全月 {fmt_count(c['activities_before'])} 次（{int(c['activities_change']):+,d}）。",
         f"周周有声音：本月 {int(total['weeks'])} 周（周一在本月）中 {int(total['voiced_weeks'])} 周有活动。" if view.weeks
         else "周周有声音：本月还没有已开始的周（周一在本月且不晚于统计日）。",
     ]

@@ -90,7 +90,7 @@ def fund_totals(funds: pd.DataFrame) -> pd.DataFrame:
     grouped = funds.groupby("区县", sort=False)
     return pd.DataFrame({
         "基金数": grouped.size(),
-        "累计筹款（元）": grouped["累计筹款（元）"].sum().round(0),
+        "累计筹款（元）": grouped["累计筹款（元）"].sum().round(2),
         "累计支出（元）": grouped["累计支出（元）"].sum().round(0),
         "超过 12 个月未公开": grouped["公开情况"].apply(lambda s: int((s == OVERDUE).sum())),
     }).reset_index()

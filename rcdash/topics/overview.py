@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from rcdash.config import CITY_CODE, PLAN_END, PLAN_START
-from rcdash.labels import is_missing
+from rcdash.labels import fmt_count, fmt_rate, is_missing
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.period import half_year_of, previous_half_year
 from rcdash.metrics.rules import RULES, STATUS_LABELS
@@ -70,8 +70,8 @@ def _target_text(metric: str, target: float | None) -> str:
     if target is None:
         return "—"
     if METRIC_BY_NAME[metric].unit == "rate":
-        return f"{target * 100:g}%"
-    return f"{target:g}"
+        return fmt_rate(target)
+    return fmt_count(target)
 
 
 def _delta(metric: str, now: float | None, before: float | None) -> str | None:
@@ -120,6 +120,13 @@ def kpi_cards(series: pd.DataFrame, area: str, targets: TargetBook, county_rows:
             help="\n\n".join(help_lines),
         ))
     return cards
+
+
+def progress_status(pct_of_target: float | None) -> str:
+    """A card's status by its share of the target: 达标 from 100 % on, 未达标 below, 无数据 without a value."""
+    if is_missing(pct_of_target):
+        return STATUS_LABELS["no_data"]
+    return STATUS_LABELS["pass"] if pct_of_target >= 1 - 1e-9 else STATUS_LABELS["fail"]  # type: ignore[operator]
 
 
 def compliance_matrix(report: dict) -> tuple[pd.DataFrame, pd.DataFrame]:

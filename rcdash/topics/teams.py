@@ -38,7 +38,7 @@ def county_team_table(frame: pd.DataFrame, teams: pd.DataFrame) -> pd.DataFrame:
             "应急救援队": r["rescue_teams"], "其中建立党组织": r["rescue_teams_with_party"],
             "志愿服务队": r["volunteer_teams"], "其中 ≥ 20 人": r["volunteer_teams_20plus"],
             "注册志愿者合计": int(mine["注册志愿者"].sum()) if len(mine) else 0,
-            "队伍党组织覆盖率": f"{(mine['建立党组织'] == '是').mean() * 100:.0f}%" if len(mine) else "无数据",
+            "队伍党组织覆盖率": float((mine["建立党组织"] == "是").mean()) if len(mine) else None,
             "计划要求（1 支救援队建党组织 + 3 支 ≥ 20 人志愿队）": "无数据" if missing else (
                 "达标" if rescue_ok and volunteer_ok else "未达标：" + "、".join(
                     x for x, ok in (("救援队未建党组织", rescue_ok), ("20 人以上志愿队不足 3 支", volunteer_ok)) if not ok)),

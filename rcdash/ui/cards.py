@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import streamlit as st
 
-from rcdash.topics.overview import KpiCard
+from rcdash.charts.style import STATUS_COLOURS
+from rcdash.labels import fmt_rate
+from rcdash.topics.overview import KpiCard, progress_status
 
 CARDS_PER_ROW = 3
 
@@ -24,5 +28,16 @@ def kpi_card_grid(cards: list[KpiCard]) -> None:
                 if card.pct_of_target is None:
                     st.caption(f"目标 {card.target_text} · 无数据")
                 else:
-                    st.progress(min(card.pct_of_target, 1.0),
-                                text=f"目标 {card.target_text} · 完成 {card.pct_of_target * 100:.0f}%")
+                    progress_bar(card.pct_of_target, f"目标 {card.target_text} · 完成 {fmt_rate(card.pct_of_target)}")
+
+
+def progress_bar(pct_of_target: float, text: str) -> None:
+    """A progress bar coloured by status (st.progress has one colour, the theme's red, even at 106 %)."""
+    status = progress_status(pct_of_target)
+    width = max(0.0, min(pct_of_target, 1.0)) * 100
+    st.html(
+        f'<div class="rc-progress" data-status="{status}" style="font-size:14px">'
+        f'<div style="margin-bottom:4px">{escape(text)}</div>'
+        f'<div style="background:#eeeeee;border-radius:4px;height:8px;overflow:hidden">'
+        f'<div style="width:{width:.1f}%;height:8px;background:{STATUS_COLOURS[status]}"></div></div></div>'
+    )

@@ -21,8 +21,9 @@ READY_KEY = "report_ready"  # which (database, period) the documents were genera
 
 
 def weights_key() -> tuple[tuple[str, float], ...]:
-    """The evaluation weights as a cache key (a changed settings file gives new documents)."""
-    return tuple(sorted(evaluation_weights().items()))
+    """The evaluation weights as a cache key (a changed settings file gives new documents), in their order: the
+    documents' ranking columns follow it, as 总览's ranking table does."""
+    return tuple(evaluation_weights().items())
 
 
 @st.cache_data(show_spinner="正在汇总报告内容…", max_entries=16)

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from rcdash import config
+from rcdash.labels import NO_DATA, column_kinds, grid_format
 from rcdash.reports.tables import csv_bytes, xlsx_bytes
 
 
@@ -27,13 +28,37 @@ def no_database(path: object) -> None:
 
 
 ROW_PX, HEADER_PX = 35, 38  # Streamlit's data-grid row and header heights
+LINE_PX = 20  # one more line of wrapped text in a grid row
 MAX_ROWS_UNSCROLLED = 15  # longer tables scroll inside the grid
 
 
-def download_table(frame: pd.DataFrame, stem: str, key: str | None = None) -> None:
-    """A table with CSV and XLSX download buttons beneath it."""
-    height = min(max(len(frame), 1), MAX_ROWS_UNSCROLLED) * ROW_PX + HEADER_PX
-    st.dataframe(frame, hide_index=True, width="stretch", height=height)
+def number_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, object]]:
+    """The frame as the grid shows it and the grid formats of its numeric columns, by the product's rule (1,038,480
+    · 61,124.85 · 48.8%); the values stay numbers, so the columns sort as numbers."""
+    shown, config = frame, {}
+    for name, (kind, digits) in column_kinds(frame).items():
+        number_format, factor = grid_format(kind, digits)
+        if factor != 1.0:
+            shown = shown.assign(**{name: pd.to_numeric(shown[name], errors="coerce") * factor})
+        config[name] = st.column_config.NumberColumn(format=number_format)
+    return shown, config
+
+
+def download_table(frame: pd.DataFrame, stem: str, key: str | None = None, lines: int = 1,
+                   text_px: int | None = None) -> None:
+    """A table with CSV and XLSX download buttons beneath it; numbers formatted, missing values read 无数据.
+
+    lines > 1 and text_px: rows that tall with their text wrapped, the first column narrow and the other text
+    columns text_px wide, so a table of long texts (reasons) shows every column instead of cutting them off.
+    """
+    row_px = ROW_PX + (lines - 1) * LINE_PX
+    height = min(max(len(frame), 1), MAX_ROWS_UNSCROLLED) * row_px + HEADER_PX
+    shown, columns = number_columns(frame)
+    if text_px is not None:
+        columns |= {name: st.column_config.TextColumn(width="small" if i == 0 else text_px)
+                    for i, name in enumerate(frame.columns) if name not in columns}
+    st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=columns, placeholder=NO_DATA,
+                 row_height=row_px)
     download_buttons(frame, stem, key)
 
 
