@@ -285,23 +285,10 @@ VALIDATION_SHARE = 0.85  # of an import's time, roughly; loading takes the rest
 
 def validate_table(kind: Kind, table: Table, divisions: Resolver,
                    photos: Callable[[str], str] | None = None, progress: Progress | None = None) -> Validated:
-    """Validate every row; a duplicate natural key inside the file is an error too.
-
-    Each column's distinct cells are parsed once (rcdash/importing/bulk.py); the rows that fail there are then
-    validated one by one as below, which words the errors. A photo column stores each photo as it is read, so
-    kinds with one take the per-row path throughout.
-    """
+    """Validate every row; a duplicate natural key inside the file is an error too."""
     warnings: list[str] = []
     cmap = map_header(kind, table.header, warnings)
-    validator = RowValidator(kind, cmap, divisions, photos)
-    if photos is None:
-        from rcdash.importing.bulk import validate_columns  # bulk builds on this module's row validation
-
-        checked = validate_columns(kind, table, cmap, validator, progress)
-        if checked is not None:
-            checked.warnings[:0] = warnings
-            return checked
-    return validate_rows(kind, table, cmap, validator, warnings, progress)
+    return validate_rows(kind, table, cmap, RowValidator(kind, cmap, divisions, photos), warnings, progress)
 
 
 def validate_rows(kind: Kind, table: Table, cmap: ColumnMap, validator: RowValidator, warnings: list[str],

@@ -129,15 +129,8 @@ class _Match:
 class DivisionIndex:
     """Codes and names of any division table (code, name, short_name, level, parent_code, kind), indexed once."""
 
-    def __init__(self, frame: pd.DataFrame, exact_only: bool = False, names: Iterable[str] | None = None) -> None:
-        """Build every lookup with dicts, so resolving an exact name or code is O(1).
-
-        exact_only: match names exactly (after normalize) and nothing weaker; names: know only these names. An
-        index over every division answering to the names of a file's cells (and their ancestors), knowing only
-        those names, resolves those cells exactly as the full index does whenever it finds a code; what it cannot
-        resolve must be resolved again on the full index.
-        """
-        self._exact_only = exact_only
+    def __init__(self, frame: pd.DataFrame) -> None:
+        """Build every lookup with dicts, so resolving an exact name or code is O(1)."""
         missing = [c for c in COLUMNS if c not in frame.columns]
         if missing:
             raise ValueError(f"division table lacks columns: {', '.join(missing)}")
@@ -165,9 +158,6 @@ class DivisionIndex:
             setdefault(key, []).append(i)
             if short != name and (other := normalize(short)) != key:
                 setdefault(other, []).append(i)
-        if names is not None:
-            known = set(names)
-            self._exact = {k: rows for k, rows in self._exact.items() if k in known}
         self._scopes: dict[str, _Scope | Resolution] = {}  # paths walked from the top, e.g. 柯桥区/福全街道
         # Built on first need: the weaker name tiers, error messages and fuzzy search.
         self._variants: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
@@ -182,13 +172,6 @@ class DivisionIndex:
     def __contains__(self, code: object) -> bool:
         """Whether code is a division code in the table."""
         return isinstance(code, str) and code in self._by_code
-
-    def levels_of(self, codes: Iterable[str | None]) -> list[str | None]:
-        """The level of each code's division; None for None and for a code that is not in the table."""
-        if hasattr(codes, "to_pylist"):  # an Arrow array of codes
-            codes = codes.to_pylist()  # type: ignore[union-attr]
-        by_code, levels = self._by_code, self._levels
-        return [levels[i] if (i := by_code.get(c)) is not None else None for c in codes]  # type: ignore[arg-type]
 
     # ---- tree -------------------------------------------------------------------------------------------
 
@@ -424,8 +407,6 @@ class DivisionIndex:
 
     def _closest(self, name: str, scope: _Scope | None, levels: frozenset[str]) -> tuple[str, ...]:
         """Up to MAX_CANDIDATES labels of divisions whose names are closest to name (scope first)."""
-        if self._exact_only:  # what an exact index cannot resolve is resolved again on the full one, which words it
-            return ()
         best = self._closest_in(name, scope, levels) if scope is not None else []
         if not best:
             best = self._closest_in(name, None, levels)
@@ -459,8 +440,6 @@ class DivisionIndex:
 
     def _variant_indexes(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
         """Tier 2 (stem + suffix family: 峡山村委会 = 峡山村) and tier 3 (bare stem: 福全) → rows, built once."""
-        if self._exact_only:
-            return {}, {}
         if self._variants is None:
             canonical: dict[str, list[int]] = {}
             stems: dict[str, list[int]] = {}
@@ -535,11 +514,6 @@ class DivisionIndex:
             if spaced.code is not None:
                 return spaced
         return result
-
-    def resolve_key(self, key: str) -> Resolution:
-        """What resolve() gives any text whose resolution_key is key, at any level and with no township — when
-        it finds a code (a failed lookup of a text with spaces is tried again with them as separators)."""
-        return self._resolve(key, None, ALL_LEVELS)
 
     def _resolve(self, text: str, township: str | None, levels: frozenset[str]) -> Resolution:
         """resolve() on normalized text."""

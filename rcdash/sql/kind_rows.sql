@@ -1,12 +1,6 @@
 -- Statements on one kind's record table, filled in per kind from its spec ({table}, {prior}, {cols},
 -- {key_match}); identifiers come from code, values are bound parameters.
 
--- name: any_replaced
--- Whether the staged file may replace stored rows: only where some stored row shares a value of one key field
--- with it ({probe}, its period where the key has one). Cheap where the join below is not (100,000 staged rows
--- against the national demo's members: ~2 ms against ~16 ms), and false for a file of a period not yet stored.
-SELECT EXISTS (SELECT 1 FROM {table} t WHERE t.{probe} IN (SELECT {probe} FROM staged_rows));
-
 -- name: save_replaced
 -- Rows the staged file is about to replace, kept so that undo restores them exactly.
 INSERT INTO {prior} SELECT t.*, ? FROM {table} t SEMI JOIN staged_rows s ON {key_match};
