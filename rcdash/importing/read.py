@@ -143,7 +143,7 @@ def _header(cells: list[object]) -> list[str]:
 def _to_table(cells: list[list[object]], fmt: str) -> Table:
     """Header and numbered non-empty rows; leading empty rows are skipped."""
     # Row numbers stay the spreadsheet's own (header = 1 unless blank rows lead), so users find the row.
-    numbered = [(i + 1, row) for i, row in enumerate(cells) if not all(_empty(c) for c in row)]
+    numbered = [(i + 1, row) for i, row in enumerate(cells) if not all(map(_empty, row))]
     if not numbered:
         raise FileProblem("文件中没有表头，请使用模板填写后再导入")
     header, rows = _header(numbered[0][1]), numbered[1:]

@@ -197,6 +197,9 @@ def _parser(f: Field) -> Callable[[object], object]:
     return bounded
 
 
+UNREAD = object()  # a cell not read yet (None is the outcome of a blank one)
+
+
 class RowValidator:
     """Validates rows of one kind against a header mapping and the division index."""
 
@@ -209,6 +212,10 @@ class RowValidator:
         if photos is not None:  # a photo cell becomes the stored photo's reference (see importing/bundle.py)
             self.parsers.update({f.name: (lambda v: photos(_text(v))) for f in kind.fields if f.media})
         self._division_cache: dict[tuple[str, str | None, frozenset[str]], object] = {}
+        # Each field with its column, and what each distinct cell of it reads as: a file repeats its dates,
+        # numbers and divisions many times, and each is read once.
+        self._slots = [(f, cmap.fields.get(f.name), f.type is FieldType.DIVISION, {}) for f in kind.fields]
+        self.notes: list[str] = []  # how cells were understood, worth a warning (in order, each once)
 
     def _division(self, f: Field, raw: object, township: str | None) -> str:
         """A division code from a code or name; ambiguity and typos are errors with candidates."""
@@ -224,6 +231,17 @@ class RowValidator:
             raise CellError(res.error)  # type: ignore[attr-defined]
         return res.code  # type: ignore[attr-defined]
 
+    def _read(self, f: Field, raw: object, township: str | None) -> tuple[bool, object] | None:
+        """None for a blank cell, else (True, value) or (False, error message)."""
+        if parse.is_blank(raw):
+            return None
+        try:
+            if f.type is FieldType.DIVISION:
+                return True, self._division(f, raw, township)
+            return True, self.parsers[f.name](raw)
+        except CellError as exc:
+            return False, str(exc)
+
     def validate(self, row_no: int, cells: list[object]) -> tuple[dict[str, object] | None, list[RowError]]:
         """One row: its typed record, or its errors."""
         record: dict[str, object] = {}
@@ -232,22 +250,24 @@ class RowValidator:
         if self.cmap.township is not None and self.cmap.township < len(cells):
             tcell = cells[self.cmap.township]
             township = None if parse.is_blank(tcell) else parse.normalize(tcell)
-        for f in self.kind.fields:
-            index = self.cmap.fields.get(f.name)
-            raw = cells[index] if index is not None and index < len(cells) else None
-            column = self.cmap.written.get(f.name, f.zh)
-            if parse.is_blank(raw):
+        width = len(cells)
+        for f, index, division, outcomes in self._slots:
+            raw = cells[index] if index is not None and index < width else None
+            # The class keeps 1, 1.0 and True apart, equal as Python finds them; a division depends on the township.
+            key = (raw.__class__, raw, township) if division else (raw.__class__, raw)
+            outcome = outcomes.get(key, UNREAD)
+            if outcome is UNREAD:
+                outcome = self._read(f, raw, township)
+                if not f.media:  # a photo cell stores its photo as it is read: read every time
+                    outcomes[key] = outcome
+            if outcome is None:
                 if f.required:
-                    errors.append(RowError(row_no, column, "", f"“{f.zh}”为必填项，不能为空"))
+                    errors.append(RowError(row_no, self.cmap.written.get(f.name, f.zh), "", f"“{f.zh}”为必填项，不能为空"))
                 record[f.name] = f.default
-                continue
-            try:
-                if f.type is FieldType.DIVISION:
-                    record[f.name] = self._division(f, raw, township)
-                else:
-                    record[f.name] = self.parsers[f.name](raw)
-            except CellError as exc:
-                errors.append(RowError(row_no, column, _echo(raw), str(exc)))
+            elif outcome[0]:
+                record[f.name] = outcome[1]
+            else:
+                errors.append(RowError(row_no, self.cmap.written.get(f.name, f.zh), _echo(raw), str(outcome[1])))
         if errors:
             return None, errors
         for check in self.kind.checks:
