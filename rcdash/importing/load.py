@@ -24,6 +24,7 @@ from rcdash.importing.validate import (
     Validated,
     validate_table,
 )
+from rcdash.labels import fmt_count
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -49,6 +50,7 @@ class ImportResult:
     inserted: int = 0
     updated: int = 0
     errors_truncated: bool = False
+    unchanged: int = 0  # rows equal to the stored row of their key: neither written nor kept for undo
 
     def as_json(self) -> dict[str, object]:
         """The JSON summary (DESIGN §6 keys first)."""
@@ -57,8 +59,13 @@ class ImportResult:
             "rejected": self.rejected, "import_id": self.import_id,
             "errors": [e.as_dict() for e in self.errors],
             "warnings": self.warnings, "dry_run": self.dry_run,
-            "inserted": self.inserted, "updated": self.updated, "errors_truncated": self.errors_truncated,
+            "inserted": self.inserted, "updated": self.updated, "unchanged": self.unchanged,
+            "errors_truncated": self.errors_truncated,
         }
+
+    def counts_text(self) -> str:
+        """What a load did to the stored rows, as users read it: 新增 N 行，更新 N 行，未变 N 行."""
+        return f"新增 {fmt_count(self.inserted)} 行，更新 {fmt_count(self.updated)} 行，未变 {fmt_count(self.unchanged)} 行"
 
 
 def division_index(con: duckdb.DuckDBPyConnection) -> object:
@@ -194,7 +201,8 @@ def apply_checked(con: duckdb.DuckDBPyConnection, checked: CheckedFile, *, user:
     if progress is not None:
         progress(VALIDATION_SHARE, f"校验通过，正在写入 {rows.accepted:,} 行…")
     try:
-        result.import_id, result.inserted, result.updated = _load(con, kind, result.file, checked.digest, rows, user)
+        result.import_id, result.inserted, result.updated, result.unchanged = _load(
+            con, kind, result.file, checked.digest, rows, user)
     except BaseException:
         if checked.photos is not None:
             checked.photos.discard(created)
@@ -228,8 +236,11 @@ def _log_rejected(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest:
 
 
 def _load(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, checked: Validated,
-          user: str) -> tuple[int, int, int]:
-    """Upsert the records on the natural key in one transaction; replaced rows go to the prior table."""
+          user: str) -> tuple[int, int, int, int]:
+    """Upsert the records on the natural key in one transaction; (import id, inserted, updated, unchanged).
+
+    A row whose key is stored with other values replaces it (the stored row goes to the prior table for undo);
+    a row equal to the stored one is left alone."""
     sql = kind_sql(kind)
     con.register("staged_rows", checked.table)
     con.execute("BEGIN")
@@ -237,9 +248,11 @@ def _load(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, ch
         import_id = _log(con, kind, name, digest, checked, user, "loaded")
         updated = int(first_row(con.execute(sql["save_replaced"], [import_id]))[0])
         con.execute(sql["delete_replaced"])
+        unchanged = int(first_row(con.execute(sql["count_unchanged"]))[0])
         con.execute(sql["insert_staged"], [import_id])
-        inserted = checked.accepted - updated
-        con.execute("UPDATE imports SET inserted = ?, updated = ? WHERE import_id = ?", [inserted, updated, import_id])
+        inserted = checked.accepted - updated - unchanged
+        con.execute("UPDATE imports SET inserted = ?, updated = ?, unchanged = ? WHERE import_id = ?",
+                    [inserted, updated, unchanged, import_id])
         # The tables the metrics read, in the same transaction as the rows they come from (the deferred ones
         # dropped: publishing rebuilds them unless the writer defers that to rcdash.db.settle).
         refresh_derived(con, frozenset({kind.table}), drop_deferred=True)
@@ -249,7 +262,7 @@ def _load(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, ch
         raise
     finally:
         con.unregister("staged_rows")
-    return import_id, inserted, updated
+    return import_id, inserted, updated, unchanged
 
 
 def undo_import(con: duckdb.DuckDBPyConnection, import_id: int, user: str = "cli") -> dict[str, object]:
@@ -285,7 +298,7 @@ def undo_import(con: duckdb.DuckDBPyConnection, import_id: int, user: str = "cli
 
 def list_imports(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> pd.DataFrame:
     """The import log, newest first."""
-    sql = ("SELECT import_id, kind, file_name, rows, accepted, rejected, inserted, updated, status, created_at, "
+    sql = ("SELECT import_id, kind, file_name, rows, accepted, rejected, inserted, updated, unchanged, status, created_at, "
            "created_by, undone_at, undone_by, sha256 FROM imports ORDER BY import_id DESC")
     if limit is not None:
         return con.execute(sql + " LIMIT ?", [limit]).df()

@@ -2,14 +2,19 @@
 -- {key_match}); identifiers come from code, values are bound parameters.
 
 -- name: save_replaced
--- Rows the staged file is about to replace, kept so that undo restores them exactly.
-INSERT INTO {prior} SELECT t.*, ? FROM {table} t SEMI JOIN staged_rows s ON {key_match};
+-- Rows the staged file is about to replace with other values, kept so that undo restores them exactly. A stored
+-- row the file repeats unchanged is left as it is (and stays its own import's): nothing to keep or restore.
+INSERT INTO {prior} SELECT t.*, ? FROM {table} t SEMI JOIN staged_rows s ON {key_match} AND ({changed});
 
 -- name: delete_replaced
-DELETE FROM {table} t USING staged_rows s WHERE {key_match};
+DELETE FROM {table} t USING staged_rows s WHERE {key_match} AND ({changed});
+
+-- name: count_unchanged
+-- Staged rows still matching a stored row once the changed ones are deleted: the unchanged ones.
+SELECT count(*) FROM staged_rows s SEMI JOIN {table} t ON {key_match};
 
 -- name: insert_staged
-INSERT INTO {table} ({cols}, import_id) SELECT {cols}, ? FROM staged_rows;
+INSERT INTO {table} ({cols}, import_id) SELECT {cols}, ? FROM staged_rows s ANTI JOIN {table} t ON {key_match};
 
 -- name: later_imports
 -- Loaded imports that replaced rows of this import: they must be undone first.

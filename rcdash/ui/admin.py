@@ -69,7 +69,7 @@ def upload_and_import(db_key: str, user: User | None) -> None:
                                   progress=lambda share, text: bar.progress(min(share, 1.0), text=text))
         bar.empty()
         if done.exit_code == 0:
-            st.success(f"已导入 #{done.import_id}：新增 {done.inserted:,} 行，更新 {done.updated:,} 行。各页面已显示新数据。",
+            st.success(f"已导入 #{done.import_id}：{done.counts_text()}。各页面已显示新数据。",
                        icon=":material/task_alt:")
         else:
             show_result(done)

@@ -218,13 +218,40 @@ def test_dry_run_changes_nothing(con, tmp_path: Path) -> None:
     assert data_snapshot(con) == before and list_imports(con).empty
 
 
+def prior_rows(con, table: str) -> list[tuple]:
+    """The copies kept for undo (<table>_prior)."""
+    return con.execute(f"SELECT * FROM {table}_prior ORDER BY ALL").fetchall()
+
+
 def test_reimport_is_idempotent(con, tmp_path: Path) -> None:
+    # Re-importing an unchanged file changes nothing: its rows are unchanged, not updated, and no copy is kept.
     path = write(tmp_path, "b.csv", GOOD["branches"])
-    import_file(con, "branches", path)
-    first = con.execute("SELECT * EXCLUDE (import_id) FROM branches ORDER BY name").fetchall()
+    first_import = import_file(con, "branches", path)
+    first = con.execute("SELECT * FROM branches ORDER BY name").fetchall()
     second = import_file(con, "branches", path)
-    assert second.inserted == 0 and second.updated == 2
-    assert con.execute("SELECT * EXCLUDE (import_id) FROM branches ORDER BY name").fetchall() == first
+    assert (second.inserted, second.updated, second.unchanged) == (0, 0, 2)
+    assert second.counts_text() == "新增 0 行，更新 0 行，未变 2 行"
+    assert con.execute("SELECT * FROM branches ORDER BY name").fetchall() == first  # still the first import's
+    assert prior_rows(con, "branches") == []
+    logged = list_imports(con).set_index("import_id")
+    assert logged.loc[second.import_id, ["inserted", "updated", "unchanged"]].tolist() == [0, 0, 2]
+    assert logged.loc[first_import.import_id, ["inserted", "updated", "unchanged"]].tolist() == [2, 0, 0]
+    assert {"inserted": 0, "updated": 0, "unchanged": 2}.items() <= second.as_json().items()
+    undo_import(con, second.import_id)  # undoing it changes nothing either
+    assert con.execute("SELECT * FROM branches ORDER BY name").fetchall() == first
+
+
+def test_one_changed_row_is_the_only_one_updated_and_kept_for_undo(con, tmp_path: Path) -> None:
+    text = "division,date,adult_members\n" + "".join(f"33060300{i},2021-12-31,{i}0\n" for i in range(1, 8))
+    import_file(con, "members", write(tmp_path, "a.csv", text))
+    before = data_snapshot(con)
+    changed = text.replace("330603003,2021-12-31,30", "330603003,2021-12-31,33")
+    result = import_file(con, "members", write(tmp_path, "b.csv", changed + "330603008,2021-12-31,80\n"))
+    assert (result.inserted, result.updated, result.unchanged) == (1, 1, 6)
+    assert [r[:3] for r in prior_rows(con, "members")] == [("330603003", date(2021, 12, 31), 30)]
+    assert con.execute("SELECT count(*) FROM members WHERE import_id = ?", [result.import_id]).fetchall() == [(2,)]
+    assert undo_import(con, result.import_id)["restored"] == 1
+    assert data_snapshot(con) == before and prior_rows(con, "members") == []
 
 
 def test_rows_are_replaced_by_key_whether_the_period_is_new_or_not(con, tmp_path: Path) -> None:
@@ -254,10 +281,10 @@ def test_undo_restores_previous_state_exactly(con, tmp_path: Path) -> None:
     before = data_snapshot(con)
     changed = GOOD["branches"].replace(",否\n", ",是\n") + "新会,330603006,学校,2022-01-01,,否\n"
     result = import_file(con, "branches", write(tmp_path, "b.csv", changed))
-    assert (result.inserted, result.updated) == (1, 2)
+    assert (result.inserted, result.updated, result.unchanged) == (1, 1, 1)  # only the first row's party changed
     assert data_snapshot(con) != before
     outcome = undo_import(con, result.import_id)
-    assert outcome == {"import_id": result.import_id, "kind": "branches", "removed": 3, "restored": 2}
+    assert outcome == {"import_id": result.import_id, "kind": "branches", "removed": 2, "restored": 1}
     assert data_snapshot(con) == before
 
 
@@ -270,9 +297,9 @@ def test_undo_of_reference_population_update(con, tmp_path: Path) -> None:
 
 
 def test_undo_order_is_enforced(con, tmp_path: Path) -> None:
-    path = write(tmp_path, "b.csv", GOOD["branches"])
-    first = import_file(con, "branches", path).import_id
-    second = import_file(con, "branches", path).import_id
+    first = import_file(con, "branches", write(tmp_path, "a.csv", GOOD["branches"])).import_id
+    changed = GOOD["branches"].replace(",否\n", ",是\n")
+    second = import_file(con, "branches", write(tmp_path, "b.csv", changed)).import_id
     with pytest.raises(UndoRefused, match=f"#{second}"):
         undo_import(con, first)
     undo_import(con, second)
