@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Protocol
 
 import pyarrow as pa
@@ -227,6 +228,9 @@ class RowValidator:
         if res is None:
             res = self.divisions.resolve(text, township=township, levels=f.levels or None)
             self._division_cache[cache_key] = res
+            note = getattr(res, "note", None)
+            if note and note not in self.notes:
+                self.notes.append(note)
         if res.code is None:  # type: ignore[attr-defined]
             raise CellError(res.error)  # type: ignore[attr-defined]
         return res.code  # type: ignore[attr-defined]
@@ -316,9 +320,10 @@ def validate_rows(kind: Kind, table: Table, cmap: ColumnMap, validator: RowValid
     """Validate row by row, in order."""
     records: list[dict[str, object]] = []
     errors: list[RowError] = []
-    seen: dict[tuple[object, ...], int] = {}
+    seen: dict[object, int] = {}
     rejected = 0
     key_label = "+".join(kind.field(k).zh for k in kind.key)
+    key_of = itemgetter(*kind.key)  # a kind's key values (a single value for a key of one field)
     total = len(table)
     for done, (row_no, cells) in enumerate(table.rows):
         if progress is not None and done % PROGRESS_EVERY_ROWS == 0:
@@ -328,7 +333,7 @@ def validate_rows(kind: Kind, table: Table, cmap: ColumnMap, validator: RowValid
             continue
         record, row_errors = validator.validate(row_no, cells)
         if record is not None:
-            key = tuple(record[k] for k in kind.key)
+            key = key_of(record)
             first = seen.get(key)
             if first is not None:
                 row_errors = [duplicate_error(kind, cmap, row_no, cells, first, key_label)]
@@ -339,6 +344,7 @@ def validate_rows(kind: Kind, table: Table, cmap: ColumnMap, validator: RowValid
             errors.extend(row_errors)
         elif record is not None:
             records.append(record)
+    warnings.extend(validator.notes)
     truncated = len(errors) > MAX_ERRORS
     rows = len(records) + rejected
     return Validated(records_table(kind, records), errors[:MAX_ERRORS], warnings, rows, rejected, truncated)

@@ -43,6 +43,10 @@ CODE_AND_NAME_RE = re.compile(r"(\d{4,12})(\D.*)")  # the "330603 柯桥区" for
 STANDARD_CODE_LENGTHS = (4, 6, 9)  # shorter forms of a 12-digit code padded with zeros (330603000000)
 WHITESPACE = re.compile(r"\s+")
 
+# What clerks add to or leave off a village's name (董村, 董村村, 董村村委会 are all 董村村委会): within a named
+# township or county, a name equal to one village there once these are removed on both sides is that village.
+VILLAGE_SUFFIXES = tuple(sorted(("村委会", "村民委员会", "居委会", "社区居民委员会", "村", "社区"), key=len, reverse=True))
+
 MAX_CANDIDATES = 5  # closest names offered for an unknown name; more is noise in an error cell
 MAX_AMBIGUOUS_LISTED = 8  # ambiguous candidates listed in the message; the tuple keeps them all
 FUZZY_CUTOFF = 0.5  # difflib ratio below which a name is not offered as "close"
@@ -102,6 +106,7 @@ class Resolution:
     code: str | None = None
     error: str | None = None
     candidates: tuple[str, ...] = ()
+    note: str | None = None  # how a name was understood when it was not written as in the reference (a warning)
 
     @property
     def ok(self) -> bool:
@@ -355,6 +360,14 @@ class DivisionIndex:
             return Resolution(code=self._codes[match.hits[0]])
         if match.hits:
             return self._ambiguous(name, match.hits, scope)
+        loose = self._village_by_stem(name, scope) if scope is not None and "village" in levels else []
+        if len(loose) == 1:
+            i = loose[0]
+            return Resolution(code=self._codes[i],
+                              note=f"“{scope.label}/{name}”按“{self._shorts[self._parent[i]]}/{self._names[i]}”"  # type: ignore[union-attr]
+                                   f"（{self._codes[i]}）识别")
+        if loose:
+            return self._ambiguous(name, loose, scope)
         if match.wrong_level:
             return self._wrong_level(name, match.wrong_level, levels)
         if match.out_of_scope:
@@ -364,6 +377,17 @@ class DivisionIndex:
                                     "请核对所属乡镇（街道）", candidates=cands)
         cands = self._closest(name, scope, levels)
         return Resolution(error=f"找不到“{name}”" + _suggest(cands), candidates=cands)
+
+    def _village_by_stem(self, name: str, scope: _Scope) -> list[int]:
+        """The villages and communities in scope whose names equal name once VILLAGE_SUFFIXES are removed from both."""
+        stem = village_stem(name)
+        found = []
+        for member in sorted(scope.members):
+            for i in self._subtree(member):
+                if self._levels[i] == "village" and stem in (village_stem(normalize(self._names[i])),
+                                                             village_stem(normalize(self._shorts[i]))):
+                    found.append(i)
+        return list(dict.fromkeys(found))
 
     def _ambiguous(self, name: str, hits: list[int], scope: _Scope | None) -> Resolution:
         """An error for a name that fits several divisions, with every one as a candidate."""
@@ -579,6 +603,15 @@ class DivisionIndex:
             return Resolution(error=f"代码 {res.code} 是“{self.display_path(res.code)}”，与“{name}”不符，"
                                     "请核对，或只填代码或名称之一")
         return res
+
+
+def village_stem(name: str) -> str:
+    """A village or community name with VILLAGE_SUFFIXES removed from its end, as often as they occur."""
+    while True:
+        suffix = next((s for s in VILLAGE_SUFFIXES if name.endswith(s) and len(name) > len(s)), None)
+        if suffix is None:
+            return name
+        name = name[: -len(suffix)]
 
 
 def _suggest(cands: tuple[str, ...]) -> str:

@@ -382,3 +382,16 @@ def test_gbk_bytes_far_into_a_file_are_read_as_gbk(con, tmp_path: Path) -> None:
     path = write(tmp_path, "m.csv", text, encoding="gb18030")  # only the last row is not plain ASCII
     result = import_file(con, "members", path, dry_run=True)
     assert result.exit_code == 0 and result.accepted == 20_001
+
+
+def test_a_village_a_clerk_writes_without_its_suffix_is_found_with_a_warning(con, tmp_path: Path) -> None:
+    # A 新昌县 branches file: 沙溪镇 has 董村村委会; 董村 alone is 诸暨's 董村委会, so the township decides.
+    text = ("组织名称,区划,组织层级,成立日期\n董村红十字会,沙溪镇/董村,村社区,2021-03-05\n"
+            "董村二会,沙溪镇/董村村,村社区,2021-03-05\n董村三会,沙溪镇/董村村委会,村社区,2021-03-05\n")
+    result = import_file(con, "branches", write(tmp_path, "b.csv", text))
+    assert result.exit_code == 0 and result.accepted == 3, result.errors
+    assert con.execute("SELECT DISTINCT division FROM branches").fetchall() == [("330624108248",)]
+    assert [w for w in result.warnings if "董村村委会" in w] == ["“沙溪镇/董村”按“沙溪镇/董村村委会”（330624108248）识别"]
+    ambiguous = import_file(con, "branches", write(tmp_path, "c.csv", "组织名称,区划,组织层级,成立日期\n"
+                                                                     "浦口会,浦口街道/浦口村,村社区,2021-03-05\n"))
+    assert ambiguous.exit_code == 1 and "浦口居委会" in ambiguous.errors[0].message
