@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,7 +128,7 @@ def _read_csv_rows(text: str, delimiter: str) -> Table:
         cells = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise FileProblem(f"CSV 格式错误：{exc}") from None
-    return _to_table(cells, "csv")
+    return _to_table(cells, "csv", _blank_text)
 
 
 def _header(cells: list[object]) -> list[str]:
@@ -140,16 +141,27 @@ def _header(cells: list[object]) -> list[str]:
     return header
 
 
-def _to_table(cells: list[list[object]], fmt: str) -> Table:
-    """Header and numbered non-empty rows; leading empty rows are skipped."""
+def _to_table(cells: list[list[object]], fmt: str, blank: Callable[[list[object]], bool] | None = None) -> Table:
+    """Header and numbered non-empty rows (blank tells empty rows); leading empty rows are skipped."""
+    blank = blank or _blank_cells
     # Row numbers stay the spreadsheet's own (header = 1 unless blank rows lead), so users find the row.
-    numbered = [(i + 1, row) for i, row in enumerate(cells) if not all(map(_empty, row))]
+    numbered = [(i + 1, row) for i, row in enumerate(cells) if not blank(row)]
     if not numbered:
         raise FileProblem("文件中没有表头，请使用模板填写后再导入")
     header, rows = _header(numbered[0][1]), numbered[1:]
     if len(rows) > MAX_ROWS:
         raise FileProblem(f"行数过多（{len(rows)} 行），上限 {MAX_ROWS} 行，请拆分后导入")
     return Table(header, rows, fmt)
+
+
+def _blank_cells(row: list[object]) -> bool:
+    """Whether a row of cells of any type holds nothing."""
+    return all(map(_empty, row))
+
+
+def _blank_text(row: list[str]) -> bool:
+    """Whether a row of text cells (the csv module's) holds nothing: as _blank_cells, in one step."""
+    return not "".join(row).strip()
 
 
 def _empty(cell: object) -> bool:

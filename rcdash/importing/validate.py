@@ -257,8 +257,11 @@ class RowValidator:
         width = len(cells)
         for f, index, division, outcomes in self._slots:
             raw = cells[index] if index is not None and index < width else None
-            # The class keeps 1, 1.0 and True apart, equal as Python finds them; a division depends on the township.
-            key = (raw.__class__, raw, township) if division else (raw.__class__, raw)
+            # Text is its own key; other cells take their class along (1, 1.0 and True are equal to Python but
+            # read differently); a division depends on the township.
+            key = raw if raw.__class__ is str else (raw.__class__, raw)
+            if division and township is not None:
+                key = (key, township)
             outcome = outcomes.get(key, UNREAD)
             if outcome is UNREAD:
                 outcome = self._read(f, raw, township)

@@ -395,3 +395,9 @@ def test_a_village_a_clerk_writes_without_its_suffix_is_found_with_a_warning(con
     ambiguous = import_file(con, "branches", write(tmp_path, "c.csv", "组织名称,区划,组织层级,成立日期\n"
                                                                      "浦口会,浦口街道/浦口村,村社区,2021-03-05\n"))
     assert ambiguous.exit_code == 1 and "浦口居委会" in ambiguous.errors[0].message
+
+
+def test_blank_csv_rows_are_skipped_and_rows_keep_their_numbers(con, tmp_path: Path) -> None:
+    text = "division,date,adult_members\n , \t,\u3000\n330603006,2021-01-01,1\n,,\n330603006,2021-13-01,2\n"
+    result = import_file(con, "members", write(tmp_path, "m.csv", text), dry_run=True)
+    assert (result.rows, result.rejected) == (2, 1) and [e.row for e in result.errors] == [5]
