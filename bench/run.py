@@ -13,8 +13,9 @@ measures, each as the median of several runs:
   served the page before (what a visitor normally gets); page_cold_ms: the first visit after a new snapshot is
   published (every cache empty); page_floor_ms: the same for a trivial Streamlit page;
 - import_rows_per_s: a 100,000-row members file as CSV and as XLSX, imported as `rcdash import` does it, until
-  its rows are published as a new snapshot; import_ratio: the CSV throughput ÷ DuckDB's own read_csv of the same
-  file; import_settle_ms: what `rcdash import` does next, as its own write — store the latest metrics again
+  its rows are published as a new snapshot; import_time_ratio: the CSV import's time ÷ the time DuckDB's own
+  read_csv takes for the same file (reported at every scale, budgeted at city scale only); import_settle_ms:
+  what `rcdash import` does next, as its own write — store the latest metrics again
   (rcdash.db.settle; readers compute them until then);
 - map_payload_bytes: what the 地图 page sends for its map;
 - concurrent_sessions_ms: 10 Chromium sessions opening 总览 at once (median time to a finished render), and
@@ -50,8 +51,10 @@ BUDGETS = {  # issue #9; pages at city scale are judged against 3 × page_floor_
     "page_ms_province_max": 1000.0,
     "page_floor_ratio_city_max": 3.0,
     "kpi_ms_national_max": 200.0,
-    "import_ratio_min": 0.3,
-    "import_xlsx_rows_per_s_min": 50_000.0,
+    # Real files have a few thousand rows: the one simple import path is budgeted against DuckDB's read_csv at
+    # city scale (issue 17), national imports are not budgeted.
+    "import_time_ratio_city_max": 15.0,
+    "import_xlsx_rows_per_s_city_min": 50_000.0,
     "map_payload_bytes_city_max": 3 * 1024 * 1024,
 }
 
@@ -338,7 +341,7 @@ def measure_import(db: Path, scale: str, runs: int) -> dict[str, object]:
         "import_settle_ms": round(settle_s * 1000, 1),
         "read_csv_ms": round(read_s * 1000, 1),
         "read_csv_rows_per_s": round(read_rate),
-        "import_ratio": round(csv_rate / read_rate, 4),  # four places: 0.2996 must not pass as 0.3
+        "import_time_ratio": round(csv_s / read_s, 2),
     }
 
 
@@ -375,10 +378,10 @@ def budgets(scale: str, result: dict[str, object]) -> dict[str, dict[str, object
         check("page_ms ÷ page_floor_ms (slowest page)", ratio, BUDGETS["page_floor_ratio_city_max"])
     if scale == "national":
         check("kpi_ms", result.get("kpi_ms"), BUDGETS["kpi_ms_national_max"])  # type: ignore[arg-type]
-    check("import_ratio", result.get("import_ratio"), BUDGETS["import_ratio_min"], at_most=False)  # type: ignore[arg-type]
-    rates: dict[str, float] = result.get("import_rows_per_s") or {}  # type: ignore[assignment]
-    check("import_rows_per_s xlsx", rates.get("xlsx"), BUDGETS["import_xlsx_rows_per_s_min"], at_most=False)
     if scale == "city":
+        check("import_time_ratio", result.get("import_time_ratio"), BUDGETS["import_time_ratio_city_max"])  # type: ignore[arg-type]
+        rates: dict[str, float] = result.get("import_rows_per_s") or {}  # type: ignore[assignment]
+        check("import_rows_per_s xlsx", rates.get("xlsx"), BUDGETS["import_xlsx_rows_per_s_city_min"], at_most=False)
         check("map_payload_bytes", result.get("map_payload_bytes"), BUDGETS["map_payload_bytes_city_max"])  # type: ignore[arg-type]
     return checks
 
@@ -423,7 +426,7 @@ def print_report(result: dict[str, object]) -> None:
     print(f"scale {result['scale']} · median of {result['runs']} runs · {result['cpus']} CPUs")
     for key in ("as_of", "kpi_ms", "kpi_engine_ms", "kpi_report_ms", "page_floor_ms", "apptest_component_scan_ms", "map_payload_bytes",
                 "import_rows_per_s", "import_ms", "import_settle_ms",
-                "read_csv_ms", "read_csv_rows_per_s", "import_ratio", "concurrent_sessions_ms", "concurrent_sessions_cold_ms",
+                "read_csv_ms", "read_csv_rows_per_s", "import_time_ratio", "concurrent_sessions_ms", "concurrent_sessions_cold_ms",
                 "app_peak_rss_mb", "browser_skipped"):
         if key in result:
             print(f"  {key:28s} {result[key]}")

@@ -8,7 +8,6 @@ import hashlib
 import os
 import re
 import shutil
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ WRITER_LOCK_TIMEOUT_S = 600  # an import of a million rows fits well inside; pas
 STAGING_MARK = ".next-"  # staging copies are named .<db name>.next-<pid>; leftovers of a killed writer are removed
 SCHEMA_VERSION = "2"  # 2: division columns compressed with zstd (rcdash.records.spec)
 SCHEMA_META_KEY = "schema_fingerprint"
+ATTACH_STAGING_SQL = "ATTACH ? AS staging"
 # Each record table has a shadow "<table>_prior" holding rows an import replaced, so undo restores them exactly.
 PRIOR_SUFFIX = "_prior"
 
@@ -81,16 +81,6 @@ def snapshot_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection
     return cur
 
 
-def cursor_of(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """A cursor reading the database `con` reads by default, for work in another thread (a snapshot's cursors
-    start in the in-memory catalog)."""
-    current = scalar(con, "SELECT current_database()")
-    cursor = con.cursor()
-    if scalar(cursor, "SELECT current_database()") != current:
-        cursor.execute("USE " + quote_ident(str(current)))
-    return cursor
-
-
 def quote_ident(identifier: str) -> str:
     """An identifier from a spec, quoted (spec names are code, never user input)."""
     return '"' + identifier.replace('"', '""') + '"'
@@ -117,8 +107,8 @@ def kind_sql(kind: Kind) -> dict[str, str]:
         "prior": quote_ident(kind.table + PRIOR_SUFFIX),
         "cols": ", ".join(quote_ident(c) for c in kind.columns),
         "col_defs": ", ".join(f"{quote_ident(f.name)} {f.type.column_definition}" for f in kind.fields),
-        "probe": quote_ident(kind.probe_field),
         "key_match": " AND ".join(f"t.{quote_ident(k)} = s.{quote_ident(k)}" for k in kind.key),
+        "changed": " OR ".join(f"t.{quote_ident(c)} IS DISTINCT FROM s.{quote_ident(c)}" for c in kind.columns),
         "date_col": quote_ident(kind.date_field or kind.key[0]),
         "div_col": quote_ident(kind.division_field or kind.key[0]),
     }
@@ -209,35 +199,6 @@ class Derived:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def _build_division_keys(con: duckdb.DuckDBPyConnection) -> None:
-    """Every division under the names it answers to exactly (as the division index normalises them)."""
-    from rcdash.reference.divisions import normalize
-
-    keys: dict[tuple[str, str], None] = {}
-    for code, name, short in con.execute("SELECT code, name, short_name FROM divisions").fetchall():
-        name = (name or "").strip()
-        short = (short or "").strip() or name
-        keys[(normalize(name), code)] = None
-        keys[(normalize(short), code)] = None
-    frame = pd.DataFrame(list(keys), columns=["key", "code"])
-    con.register("division_key_rows", frame)
-    try:
-        con.execute("CREATE OR REPLACE TABLE division_keys AS SELECT * FROM division_key_rows ORDER BY key")
-    finally:
-        con.unregister("division_key_rows")
-
-
-def _build_division_paths(con: duckdb.DuckDBPyConnection) -> None:
-    """The common ways of writing each division, with the code each resolves to (rcdash.importing.resolve)."""
-    from rcdash.importing.resolve import division_path_rows  # the importer builds on this module
-
-    con.register("division_path_rows", division_path_rows(con))
-    try:
-        con.execute("CREATE OR REPLACE TABLE division_paths AS SELECT * FROM division_path_rows ORDER BY key")
-    finally:
-        con.unregister("division_path_rows")
-
-
 def _latest_metrics_definition() -> str:
     """The engine's queries (a change to a metric rebuilds the stored rows)."""
     from rcdash.metrics.engine import SQL_DIR as METRICS_SQL_DIR  # the engine builds on this module
@@ -259,9 +220,6 @@ METRICS_SOURCES = ("divisions", "branches", "members", "sites", "teams", "brands
 # Pre-aggregation at write time: each is rebuilt by refresh_derived when a source table changed, in this order
 # (latest_metrics reads the tables before it).
 DERIVED = (
-    Derived("division_keys", ("divisions",), _build_division_keys, definition=lambda: "division_keys 1"),
-    Derived("division_paths", ("divisions",), _build_division_paths, definition=lambda: "division_paths 1"),
-    Derived("division_numbers", ("divisions",)),
     Derived("area_divisions", ("divisions",)),
     Derived("branch_coverage", ("branches",)),
     Derived("site_counts", ("sites",)),
@@ -457,76 +415,11 @@ def fsync_path(path: Path) -> None:
         os.close(fd)
 
 
-# How a staging copy is written. No fsync from DuckDB on each commit: nothing of the staging file counts until
-# writing() flushes it whole and renames it, so one flush at the end gives the same guarantee at a fraction of the
-# cost. A checkpoint at every commit: the copy is checkpointed before publishing anyway, and a commit that
-# checkpoints writes its rows once, compressed, instead of first to the write-ahead log (an import of 100,000
-# rows: ~45 ms less on the national demo).
-STAGING_CONFIG = {"fsync_mode": "NONE", "checkpoint_threshold": "0b"}
-# Row groups a staging copy writes (DuckDB's default: 122,880 rows). A transaction that fills whole row groups
-# writes them compressed as it inserts, one per thread at once when the rows come in batches of a row group
-# (rcdash.importing.load._load), and commits by linking them in; rows that fill no row group (an import of
-# 100,000 rows at the default size) are compressed at the commit, in one thread. An import of 100,000 members
-# into the national demo, insert + commit: ~37 ms at 122,880 or 61,440 rows, ~26 ms at 40,960, ~23 ms at 30,720.
-# Rows written earlier keep the row groups they have; readers read either size.
-STAGING_ROW_GROUP_SIZE = 30_720
-ATTACH_STAGING_SQL = f"ATTACH ? AS staging (ROW_GROUP_SIZE {STAGING_ROW_GROUP_SIZE})"
-
-
-# A checkpoint normally also "vacuums" a changed table: it merges its partly filled row groups, rewriting rows
-# that the change did not touch (a 100,000-row import into the national demo's members rewrote all 235,000
-# rows already there: ~35 ms of ~105). A commit appending at least half a row group and deleting nothing brings
-# row groups of its own that are well filled, so it commits without; smaller changes, and any that delete rows,
-# keep vacuuming, so that a table never fragments.
-LARGE_APPEND_ROWS = 122_880 // 2  # half of DuckDB's default row group, two of a staging copy's
-
-
-@contextlib.contextmanager
-def appending(con: duckdb.DuckDBPyConnection, rows: int, deletes: bool) -> Iterator[None]:
-    """Around the commit of a change that appends `rows` rows (and deletes some or none): skips the vacuum
-    when the append is large and deletes nothing (see LARGE_APPEND_ROWS)."""
-    if rows < LARGE_APPEND_ROWS or deletes:
-        yield
-        return
-    con.execute("SET max_vacuum_tasks = 0")
-    try:
-        yield
-    finally:
-        with contextlib.suppress(duckdb.Error):  # after a failed commit: the caller's error is the one to report
-            con.execute("RESET max_vacuum_tasks")
-
-
-def staging_instance() -> duckdb.DuckDBPyConnection:
-    """A DuckDB instance of its own for writing a staging copy (STAGING_CONFIG), nothing attached yet."""
-    return duckdb.connect(":memory:", config=STAGING_CONFIG)
-
-
-def attach_staging(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Make a staging copy the default catalog of a staging_instance() (written in STAGING_ROW_GROUP_SIZE)."""
-    con.execute(ATTACH_STAGING_SQL, [str(path)])
-    con.execute("USE staging")
-
-
-def close_staging(con: duckdb.DuckDBPyConnection) -> None:
-    """Close a staging connection (attach_staging): its file detached at once (closed, everything written), the DuckDB
-    instance torn down in a thread — freeing its catalog takes ~8 ms that publishing need not wait for. The thread
-    is no daemon: the interpreter waits for it before exiting."""
-    try:
-        con.execute("USE memory")
-        con.execute("DETACH staging")
-    except duckdb.Error:  # e.g. after a failed statement: closed here, which detaches too
-        con.close()
-        return
-    threading.Thread(target=con.close, name="rcdash-staging-close").start()
-
-
 class StagedCopy:
-    """The first half of a write: the writer lock taken and the published file copied to a staging file, which is
-    flushed to disk. Started in a thread, it runs while the caller does other work — an import reads its file
-    meanwhile — and the copy is handed over as soon as it is open, while its flush goes on, so that publishing
-    later has only the changed pages to write. writing() finishes it."""
+    """The first half of a write: the writer lock taken and the published file copied to a staging file, opened
+    in a DuckDB instance of its own. writing() finishes it."""
 
-    def __init__(self, path: Path | str, fresh: bool = False, background: bool = False, defer: bool = False) -> None:
+    def __init__(self, path: Path | str, fresh: bool = False, defer: bool = False) -> None:
         self.path = Path(path)
         self.fresh = fresh
         self.defer = defer  # publish without building the deferred derived tables (an import: see settle)
@@ -535,16 +428,9 @@ class StagedCopy:
         self._locked = False
         self.connection: duckdb.DuckDBPyConnection | None = None
         self._error: BaseException | None = None
-        self._open = threading.Event()
-        self._thread: threading.Thread | None = None
-        if background:
-            self._thread = threading.Thread(target=self._run, name="rcdash-staging", daemon=True)
-            self._thread.start()
-        else:
-            self._run()
+        self._run()
 
     def _run(self) -> None:
-        copied = False
         instance = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -552,46 +438,30 @@ class StagedCopy:
             self._locked = True
             for stale in _staging_glob(self.path):
                 stale.unlink(missing_ok=True)
-            # The DuckDB instance before the copy, not after: a national import measured 8–29 ms sooner so
-            # (alternated, 12–16 imports each; why is not clear — the work is the same).
-            instance = staging_instance()
             if self.path.exists() and not self.fresh:
                 shutil.copyfile(self.path, self.staging)
-                copied = True
-            attach_staging(instance, self.staging)
+            # Attached to an in-memory instance: duckdb.connect(path) would reuse an instance open on that path.
+            instance = duckdb.connect(":memory:")
+            instance.execute(ATTACH_STAGING_SQL, [str(self.staging)])
+            instance.execute("USE staging")
             self.connection, instance = instance, None
             _ensure_schema(self.connection)
-        except BaseException as exc:  # handed to the thread that waits
+        except BaseException as exc:  # raised by wait(), after the lock is released
             self._error = exc
             if instance is not None:
                 instance.close()
-        finally:
-            self._open.set()
-        if copied and self._error is None:
-            # Flushed early, while the caller works, so that publishing flushes only what it changed; should this
-            # fail, the flush before publishing fails too, and reports it.
-            with contextlib.suppress(OSError):
-                fsync_path(self.staging)
 
     def wait(self) -> duckdb.DuckDBPyConnection:
-        """The connection to the staging copy, once open (or the error that stopped it, the lock released)."""
-        self._open.wait()
+        """The connection to the staging copy (or the error that stopped it, the lock released)."""
         if self._error is not None:
             self.release()
             raise self._error
         return self.connection
 
-    def _join(self) -> None:
-        """Wait for the thread (its early flush) to end."""
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-
     def release(self) -> None:
         """Give up: close and remove the staging file (if still there) and release the lock."""
-        self._join()
         if self.connection is not None:
-            close_staging(self.connection)
+            self.connection.close()
             self.connection = None
         for leftover in (self.staging, Path(str(self.staging) + ".wal")):
             leftover.unlink(missing_ok=True)
@@ -605,33 +475,12 @@ class StagedCopy:
         if not self.defer:  # an import built any missing derived table with its rows and changed no division
             refresh_derived(self.connection, frozenset({"divisions"}))
         self.connection.execute("CHECKPOINT")
-        close_staging(self.connection)
+        self.connection.close()
         self.connection = None
-        self._join()
         fsync_path(self.staging)
         Path(str(self.path) + ".wal").unlink(missing_ok=True)  # a stale log of the old file must not replay
-        old = _keep_linked(self.path, self.staging.with_name(self.staging.name + OLD_SUFFIX))
         os.replace(self.staging, self.path)
         fsync_path(self.path.parent)
-        if old is not None:  # readers holding the old snapshot keep it; otherwise its blocks are freed meanwhile
-            threading.Thread(target=old.unlink, kwargs={"missing_ok": True}, name="rcdash-old", daemon=True).start()
-
-
-OLD_SUFFIX = ".old"  # the replaced snapshot, linked under the staging name + this until a thread removes it
-
-
-def _keep_linked(path: Path, link: Path) -> Path | None:
-    """A second name for the published file, so that renaming over it does not free its blocks then and there
-    (tens of milliseconds for a large database); None where the file system has no hard links. A link left by
-    a process that ended first matches the staging names and is removed by the next writer."""
-    if not path.exists():
-        return None
-    try:
-        link.unlink(missing_ok=True)
-        os.link(path, link)
-    except OSError:
-        return None
-    return link
 
 
 @contextlib.contextmanager
@@ -653,23 +502,6 @@ def writing(path: Path | str, fresh: bool = False, staged: StagedCopy | None = N
         staged.publish()
     finally:
         staged.release()
-
-
-class Provided:
-    """A connection another step is still making (a staged copy): its first use waits for it."""
-
-    def __init__(self, provide: Callable[[], duckdb.DuckDBPyConnection]) -> None:
-        self._provide = provide
-        self._connection: duckdb.DuckDBPyConnection | None = None
-
-    def get(self) -> duckdb.DuckDBPyConnection:
-        """The connection (waiting for it, raising what stopped it)."""
-        if self._connection is None:
-            self._connection = self._provide()
-        return self._connection
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.get(), name)
 
 
 def file_identity(path: Path | str) -> str:

@@ -75,8 +75,7 @@ def expected_header(result: ImportResult) -> str | None:
 
 def imported_message(result: ImportResult) -> str:
     """What a successful import says (kept on the page after it)."""
-    return (f"已导入 #{result.import_id}（{result.file}）：新增 {result.inserted:,} 行，更新 {result.updated:,} 行。"
-            "各页面已显示新数据。")
+    return f"已导入 #{result.import_id}（{result.file}）：{result.counts_text()}。各页面已显示新数据。"
 
 
 def undone_message(outcome: dict[str, object], file_name: str) -> str:

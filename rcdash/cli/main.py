@@ -50,7 +50,7 @@ def _print_import_text(result: object) -> None:
     if r.exit_code == 0:
         head = f"{verb}成功：{r.file}（{KINDS[r.kind].zh}）共 {r.rows} 行，全部通过"
         if r.import_id is not None:
-            head += f"；导入编号 #{r.import_id}，新增 {r.inserted} 行，更新 {r.updated} 行"
+            head += f"；导入编号 #{r.import_id}，{r.counts_text()}"
         print(head)
     elif r.exit_code == 1:
         print(f"{verb}未执行：{r.file} 共 {r.rows} 行，{r.rejected} 行有错误，数据库未作任何改动。请修正后重新导入：")
@@ -127,9 +127,10 @@ def cmd_imports(args: argparse.Namespace) -> int:
     elif log.empty:
         print("还没有导入记录。用 `python -m rcdash import KIND FILE` 导入数据。")
     else:
-        shown = log[["import_id", "kind", "file_name", "rows", "inserted", "updated", "status", "created_at", "created_by"]]
+        shown = log[["import_id", "kind", "file_name", "rows", "inserted", "updated", "unchanged", "status", "created_at",
+                     "created_by"]]
         print(shown.rename(columns={"import_id": "编号", "kind": "类型", "file_name": "文件", "rows": "行数",
-                                    "inserted": "新增", "updated": "更新", "status": "状态",
+                                    "inserted": "新增", "updated": "更新", "unchanged": "未变", "status": "状态",
                                     "created_at": "时间", "created_by": "操作人"}).to_string(index=False))
     return 0
 

@@ -9,18 +9,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
-from rcdash.db import (
-    STAGING_ROW_GROUP_SIZE,
-    Provided,
-    StagedCopy,
-    appending,
-    first_row,
-    kind_sql,
-    refresh_derived,
-    writing,
-)
+from rcdash.db import StagedCopy, first_row, kind_sql, refresh_derived, writing
 from rcdash.importing.bundle import PhotoSource, open_bundle, read_if_bundle
 from rcdash.importing.read import FileProblem, read_file, read_table
 from rcdash.importing.resolve import DivisionSource
@@ -32,6 +22,7 @@ from rcdash.importing.validate import (
     Validated,
     validate_table,
 )
+from rcdash.labels import fmt_count
 from rcdash.records.kinds import KINDS
 from rcdash.records.spec import Kind
 
@@ -59,6 +50,7 @@ class ImportResult:
     inserted: int = 0
     updated: int = 0
     errors_truncated: bool = False
+    unchanged: int = 0  # rows equal to the stored row of their key: neither written nor kept for undo
 
     def as_json(self) -> dict[str, object]:
         """The JSON summary (DESIGN §6 keys first)."""
@@ -67,8 +59,13 @@ class ImportResult:
             "rejected": self.rejected, "import_id": self.import_id,
             "errors": [e.as_dict() for e in self.errors],
             "warnings": self.warnings, "dry_run": self.dry_run,
-            "inserted": self.inserted, "updated": self.updated, "errors_truncated": self.errors_truncated,
+            "inserted": self.inserted, "updated": self.updated, "unchanged": self.unchanged,
+            "errors_truncated": self.errors_truncated,
         }
+
+    def counts_text(self) -> str:
+        """What a load did to the stored rows, as users read it: 新增 N 行，更新 N 行，未变 N 行."""
+        return f"新增 {fmt_count(self.inserted)} 行，更新 {fmt_count(self.updated)} 行，未变 {fmt_count(self.unchanged)} 行"
 
 
 def division_index(con: duckdb.DuckDBPyConnection) -> object:
@@ -112,16 +109,15 @@ def import_file(
 
 def import_into(db: Path, kind_name: str, path: Path, *, user: str = "cli",
                 progress: Progress | None = None) -> ImportResult:
-    """`rcdash import`: the copy that the write will publish is made (rcdash.db.StagedCopy, the writer lock
-    taken) while the file is read; the file is checked against that copy, loaded into it and published, without
-    waiting for the stored metrics (a deferred derived table: readers compute them meanwhile). The caller runs
-    rcdash.db.settle(db) next to store them again."""
+    """`rcdash import`: the file is checked against a staging copy (rcdash.db.StagedCopy, the writer lock taken),
+    loaded into it and published, without waiting for the stored metrics (a deferred derived table: readers
+    compute them meanwhile). The caller runs rcdash.db.settle(db) next to store them again."""
     if not Path(db).exists():  # a new database: its reference data must be there before anything is checked
         with writing(db) as con:
             return import_file(con, kind_name, path, user=user, progress=progress)
-    staged = StagedCopy(db, background=True, defer=True)
-    try:  # reading the file needs no database: the copy is first needed once the cells are checked
-        checked = check_file(Provided(staged.wait), kind_name, path, progress=progress)
+    staged = StagedCopy(db, defer=True)
+    try:
+        checked = check_file(staged.wait(), kind_name, path, progress=progress)
     except BaseException:
         staged.release()
         raise
@@ -205,7 +201,8 @@ def apply_checked(con: duckdb.DuckDBPyConnection, checked: CheckedFile, *, user:
     if progress is not None:
         progress(VALIDATION_SHARE, f"校验通过，正在写入 {rows.accepted:,} 行…")
     try:
-        result.import_id, result.inserted, result.updated = _load(con, kind, result.file, checked.digest, rows, user)
+        result.import_id, result.inserted, result.updated, result.unchanged = _load(
+            con, kind, result.file, checked.digest, rows, user)
     except BaseException:
         if checked.photos is not None:
             checked.photos.discard(created)
@@ -214,14 +211,13 @@ def apply_checked(con: duckdb.DuckDBPyConnection, checked: CheckedFile, *, user:
 
 
 def _log(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, checked: Validated,
-         user: str, status: str, counts: tuple[int, int] = (0, 0)) -> int:
-    """Insert an import-log row with its (inserted, updated) counts, as far as known; returns its id."""
-    inserted, updated = counts
+         user: str, status: str) -> int:
+    """Insert an import-log row (its row counts are set once the rows are loaded); returns its id."""
     row = first_row(con.execute(
-        "INSERT INTO imports (import_id, kind, file_name, sha256, rows, accepted, rejected, inserted, updated, "
-        "status, created_at, created_by) VALUES (nextval('import_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "INSERT INTO imports (import_id, kind, file_name, sha256, rows, accepted, rejected, "
+        "status, created_at, created_by) VALUES (nextval('import_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "RETURNING import_id",
-        [kind.name, name, digest, checked.rows, checked.accepted, checked.rejected, inserted, updated, status,
+        [kind.name, name, digest, checked.rows, checked.accepted, checked.rejected, status,
          datetime.now().replace(microsecond=0), user],
     ))
     return int(row[0])
@@ -240,40 +236,33 @@ def _log_rejected(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest:
 
 
 def _load(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, checked: Validated,
-          user: str) -> tuple[int, int, int]:
-    """Upsert the records on the natural key in one transaction; replaced rows go to the prior table."""
+          user: str) -> tuple[int, int, int, int]:
+    """Upsert the records on the natural key in one transaction; (import id, inserted, updated, unchanged).
+
+    A row whose key is stored with other values replaces it (the stored row goes to the prior table for undo);
+    a row equal to the stored one is left alone."""
     sql = kind_sql(kind)
-    # In batches of a staging row group: DuckDB inserts them on all its threads at once, each writing whole row
-    # groups as it goes (rcdash.db.STAGING_ROW_GROUP_SIZE); one batch would be inserted by one thread.
-    staged = pa.Table.from_batches(checked.table.to_batches(max_chunksize=STAGING_ROW_GROUP_SIZE),
-                                   schema=checked.table.schema)
-    con.register("staged_rows", staged)
+    con.register("staged_rows", checked.table)
     con.execute("BEGIN")
     try:
-        # The rows to replace, if any can be: any_replaced spares the join over the table when none can, and then
-        # the log row is written with its counts at once.
-        replacing = first_row(con.execute(sql["any_replaced"]))[0]
-        import_id = _log(con, kind, name, digest, checked, user, "loaded",
-                         (0, 0) if replacing else (checked.accepted, 0))
-        updated = first_row(con.execute(sql["save_replaced"], [import_id]))[0] if replacing else 0
-        if updated:  # else nothing matches: spare the second join over the table
-            con.execute(sql["delete_replaced"])
+        import_id = _log(con, kind, name, digest, checked, user, "loaded")
+        updated = int(first_row(con.execute(sql["save_replaced"], [import_id]))[0])
+        con.execute(sql["delete_replaced"])
+        unchanged = int(first_row(con.execute(sql["count_unchanged"]))[0])
         con.execute(sql["insert_staged"], [import_id])
-        inserted = checked.accepted - int(updated)
-        if replacing:
-            con.execute("UPDATE imports SET inserted = ?, updated = ? WHERE import_id = ?",
-                        [inserted, updated, import_id])
+        inserted = checked.accepted - updated - unchanged
+        con.execute("UPDATE imports SET inserted = ?, updated = ?, unchanged = ? WHERE import_id = ?",
+                    [inserted, updated, unchanged, import_id])
         # The tables the metrics read, in the same transaction as the rows they come from (the deferred ones
         # dropped: publishing rebuilds them unless the writer defers that to rcdash.db.settle).
         refresh_derived(con, frozenset({kind.table}), drop_deferred=True)
-        with appending(con, inserted, deletes=bool(updated)):  # a staging copy checkpoints as it commits
-            con.execute("COMMIT")
+        con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     finally:
         con.unregister("staged_rows")
-    return import_id, inserted, int(updated)
+    return import_id, inserted, updated, unchanged
 
 
 def undo_import(con: duckdb.DuckDBPyConnection, import_id: int, user: str = "cli") -> dict[str, object]:
@@ -309,7 +298,7 @@ def undo_import(con: duckdb.DuckDBPyConnection, import_id: int, user: str = "cli
 
 def list_imports(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> pd.DataFrame:
     """The import log, newest first."""
-    sql = ("SELECT import_id, kind, file_name, rows, accepted, rejected, inserted, updated, status, created_at, "
+    sql = ("SELECT import_id, kind, file_name, rows, accepted, rejected, inserted, updated, unchanged, status, created_at, "
            "created_by, undone_at, undone_by, sha256 FROM imports ORDER BY import_id DESC")
     if limit is not None:
         return con.execute(sql + " LIMIT ?", [limit]).df()

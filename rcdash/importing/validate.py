@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Protocol
 
 import pyarrow as pa
@@ -197,6 +198,9 @@ def _parser(f: Field) -> Callable[[object], object]:
     return bounded
 
 
+UNREAD = object()  # a cell not read yet (None is the outcome of a blank one)
+
+
 class RowValidator:
     """Validates rows of one kind against a header mapping and the division index."""
 
@@ -209,6 +213,10 @@ class RowValidator:
         if photos is not None:  # a photo cell becomes the stored photo's reference (see importing/bundle.py)
             self.parsers.update({f.name: (lambda v: photos(_text(v))) for f in kind.fields if f.media})
         self._division_cache: dict[tuple[str, str | None, frozenset[str]], object] = {}
+        # Each field with its column, and what each distinct cell of it reads as: a file repeats its dates,
+        # numbers and divisions many times, and each is read once.
+        self._slots = [(f, cmap.fields.get(f.name), f.type is FieldType.DIVISION, {}) for f in kind.fields]
+        self.notes: list[str] = []  # how cells were understood, worth a warning (in order, each once)
 
     def _division(self, f: Field, raw: object, township: str | None) -> str:
         """A division code from a code or name; ambiguity and typos are errors with candidates."""
@@ -220,9 +228,23 @@ class RowValidator:
         if res is None:
             res = self.divisions.resolve(text, township=township, levels=f.levels or None)
             self._division_cache[cache_key] = res
+            note = getattr(res, "note", None)
+            if note and note not in self.notes:
+                self.notes.append(note)
         if res.code is None:  # type: ignore[attr-defined]
             raise CellError(res.error)  # type: ignore[attr-defined]
         return res.code  # type: ignore[attr-defined]
+
+    def _read(self, f: Field, raw: object, township: str | None) -> tuple[bool, object] | None:
+        """None for a blank cell, else (True, value) or (False, error message)."""
+        if parse.is_blank(raw):
+            return None
+        try:
+            if f.type is FieldType.DIVISION:
+                return True, self._division(f, raw, township)
+            return True, self.parsers[f.name](raw)
+        except CellError as exc:
+            return False, str(exc)
 
     def validate(self, row_no: int, cells: list[object]) -> tuple[dict[str, object] | None, list[RowError]]:
         """One row: its typed record, or its errors."""
@@ -232,22 +254,27 @@ class RowValidator:
         if self.cmap.township is not None and self.cmap.township < len(cells):
             tcell = cells[self.cmap.township]
             township = None if parse.is_blank(tcell) else parse.normalize(tcell)
-        for f in self.kind.fields:
-            index = self.cmap.fields.get(f.name)
-            raw = cells[index] if index is not None and index < len(cells) else None
-            column = self.cmap.written.get(f.name, f.zh)
-            if parse.is_blank(raw):
+        width = len(cells)
+        for f, index, division, outcomes in self._slots:
+            raw = cells[index] if index is not None and index < width else None
+            # Text is its own key; other cells take their class along (1, 1.0 and True are equal to Python but
+            # read differently); a division depends on the township.
+            key = raw if raw.__class__ is str else (raw.__class__, raw)
+            if division and township is not None:
+                key = (key, township)
+            outcome = outcomes.get(key, UNREAD)
+            if outcome is UNREAD:
+                outcome = self._read(f, raw, township)
+                if not f.media:  # a photo cell stores its photo as it is read: read every time
+                    outcomes[key] = outcome
+            if outcome is None:
                 if f.required:
-                    errors.append(RowError(row_no, column, "", f"“{f.zh}”为必填项，不能为空"))
+                    errors.append(RowError(row_no, self.cmap.written.get(f.name, f.zh), "", f"“{f.zh}”为必填项，不能为空"))
                 record[f.name] = f.default
-                continue
-            try:
-                if f.type is FieldType.DIVISION:
-                    record[f.name] = self._division(f, raw, township)
-                else:
-                    record[f.name] = self.parsers[f.name](raw)
-            except CellError as exc:
-                errors.append(RowError(row_no, column, _echo(raw), str(exc)))
+            elif outcome[0]:
+                record[f.name] = outcome[1]
+            else:
+                errors.append(RowError(row_no, self.cmap.written.get(f.name, f.zh), _echo(raw), str(outcome[1])))
         if errors:
             return None, errors
         for check in self.kind.checks:
@@ -285,23 +312,10 @@ VALIDATION_SHARE = 0.85  # of an import's time, roughly; loading takes the rest
 
 def validate_table(kind: Kind, table: Table, divisions: Resolver,
                    photos: Callable[[str], str] | None = None, progress: Progress | None = None) -> Validated:
-    """Validate every row; a duplicate natural key inside the file is an error too.
-
-    Each column's distinct cells are parsed once (rcdash/importing/bulk.py); the rows that fail there are then
-    validated one by one as below, which words the errors. A photo column stores each photo as it is read, so
-    kinds with one take the per-row path throughout.
-    """
+    """Validate every row; a duplicate natural key inside the file is an error too."""
     warnings: list[str] = []
     cmap = map_header(kind, table.header, warnings)
-    validator = RowValidator(kind, cmap, divisions, photos)
-    if photos is None:
-        from rcdash.importing.bulk import validate_columns  # bulk builds on this module's row validation
-
-        checked = validate_columns(kind, table, cmap, validator, progress)
-        if checked is not None:
-            checked.warnings[:0] = warnings
-            return checked
-    return validate_rows(kind, table, cmap, validator, warnings, progress)
+    return validate_rows(kind, table, cmap, RowValidator(kind, cmap, divisions, photos), warnings, progress)
 
 
 def validate_rows(kind: Kind, table: Table, cmap: ColumnMap, validator: RowValidator, warnings: list[str],
@@ -309,9 +323,10 @@ def validate_rows(kind: Kind, table: Table, cmap: ColumnMap, validator: RowValid
     """Validate row by row, in order."""
     records: list[dict[str, object]] = []
     errors: list[RowError] = []
-    seen: dict[tuple[object, ...], int] = {}
+    seen: dict[object, int] = {}
     rejected = 0
     key_label = "+".join(kind.field(k).zh for k in kind.key)
+    key_of = itemgetter(*kind.key)  # a kind's key values (a single value for a key of one field)
     total = len(table)
     for done, (row_no, cells) in enumerate(table.rows):
         if progress is not None and done % PROGRESS_EVERY_ROWS == 0:
@@ -321,7 +336,7 @@ def validate_rows(kind: Kind, table: Table, cmap: ColumnMap, validator: RowValid
             continue
         record, row_errors = validator.validate(row_no, cells)
         if record is not None:
-            key = tuple(record[k] for k in kind.key)
+            key = key_of(record)
             first = seen.get(key)
             if first is not None:
                 row_errors = [duplicate_error(kind, cmap, row_no, cells, first, key_label)]
@@ -332,6 +347,7 @@ def validate_rows(kind: Kind, table: Table, cmap: ColumnMap, validator: RowValid
             errors.extend(row_errors)
         elif record is not None:
             records.append(record)
+    warnings.extend(validator.notes)
     truncated = len(errors) > MAX_ERRORS
     rows = len(records) + rejected
     return Validated(records_table(kind, records), errors[:MAX_ERRORS], warnings, rows, rejected, truncated)

@@ -138,14 +138,6 @@ class Kind:
         return next((f.name for f in self.fields if f.type in dated), None)
 
     @property
-    def probe_field(self) -> str:
-        """The key field that tells soonest whether a file replaces any stored row: its period (date, month or
-        year) where the key has one — a file most often reports a new period, which no stored row shares —
-        else the first key field."""
-        period = self.date_field
-        return period if period in self.key else self.key[0]
-
-    @property
     def division_field(self) -> str | None:
         """The field that places a record (the first division field)."""
         return next((f.name for f in self.fields if f.type is FieldType.DIVISION), None)

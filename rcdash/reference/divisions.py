@@ -43,6 +43,10 @@ CODE_AND_NAME_RE = re.compile(r"(\d{4,12})(\D.*)")  # the "330603 柯桥区" for
 STANDARD_CODE_LENGTHS = (4, 6, 9)  # shorter forms of a 12-digit code padded with zeros (330603000000)
 WHITESPACE = re.compile(r"\s+")
 
+# What clerks add to or leave off a village's name (董村, 董村村, 董村村委会 are all 董村村委会): within a named
+# township or county, a name equal to one village there once these are removed on both sides is that village.
+VILLAGE_SUFFIXES = tuple(sorted(("村委会", "村民委员会", "居委会", "社区居民委员会", "村", "社区"), key=len, reverse=True))
+
 MAX_CANDIDATES = 5  # closest names offered for an unknown name; more is noise in an error cell
 MAX_AMBIGUOUS_LISTED = 8  # ambiguous candidates listed in the message; the tuple keeps them all
 FUZZY_CUTOFF = 0.5  # difflib ratio below which a name is not offered as "close"
@@ -102,6 +106,7 @@ class Resolution:
     code: str | None = None
     error: str | None = None
     candidates: tuple[str, ...] = ()
+    note: str | None = None  # how a name was understood when it was not written as in the reference (a warning)
 
     @property
     def ok(self) -> bool:
@@ -129,15 +134,8 @@ class _Match:
 class DivisionIndex:
     """Codes and names of any division table (code, name, short_name, level, parent_code, kind), indexed once."""
 
-    def __init__(self, frame: pd.DataFrame, exact_only: bool = False, names: Iterable[str] | None = None) -> None:
-        """Build every lookup with dicts, so resolving an exact name or code is O(1).
-
-        exact_only: match names exactly (after normalize) and nothing weaker; names: know only these names. An
-        index over every division answering to the names of a file's cells (and their ancestors), knowing only
-        those names, resolves those cells exactly as the full index does whenever it finds a code; what it cannot
-        resolve must be resolved again on the full index.
-        """
-        self._exact_only = exact_only
+    def __init__(self, frame: pd.DataFrame) -> None:
+        """Build every lookup with dicts, so resolving an exact name or code is O(1)."""
         missing = [c for c in COLUMNS if c not in frame.columns]
         if missing:
             raise ValueError(f"division table lacks columns: {', '.join(missing)}")
@@ -165,9 +163,6 @@ class DivisionIndex:
             setdefault(key, []).append(i)
             if short != name and (other := normalize(short)) != key:
                 setdefault(other, []).append(i)
-        if names is not None:
-            known = set(names)
-            self._exact = {k: rows for k, rows in self._exact.items() if k in known}
         self._scopes: dict[str, _Scope | Resolution] = {}  # paths walked from the top, e.g. 柯桥区/福全街道
         # Built on first need: the weaker name tiers, error messages and fuzzy search.
         self._variants: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
@@ -182,13 +177,6 @@ class DivisionIndex:
     def __contains__(self, code: object) -> bool:
         """Whether code is a division code in the table."""
         return isinstance(code, str) and code in self._by_code
-
-    def levels_of(self, codes: Iterable[str | None]) -> list[str | None]:
-        """The level of each code's division; None for None and for a code that is not in the table."""
-        if hasattr(codes, "to_pylist"):  # an Arrow array of codes
-            codes = codes.to_pylist()  # type: ignore[union-attr]
-        by_code, levels = self._by_code, self._levels
-        return [levels[i] if (i := by_code.get(c)) is not None else None for c in codes]  # type: ignore[arg-type]
 
     # ---- tree -------------------------------------------------------------------------------------------
 
@@ -372,6 +360,14 @@ class DivisionIndex:
             return Resolution(code=self._codes[match.hits[0]])
         if match.hits:
             return self._ambiguous(name, match.hits, scope)
+        loose = self._village_by_stem(name, scope) if scope is not None and "village" in levels else []
+        if len(loose) == 1:
+            i = loose[0]
+            return Resolution(code=self._codes[i],
+                              note=f"“{scope.label}/{name}”按“{self._shorts[self._parent[i]]}/{self._names[i]}”"  # type: ignore[union-attr]
+                                   f"（{self._codes[i]}）识别")
+        if loose:
+            return self._ambiguous(name, loose, scope)
         if match.wrong_level:
             return self._wrong_level(name, match.wrong_level, levels)
         if match.out_of_scope:
@@ -381,6 +377,17 @@ class DivisionIndex:
                                     "请核对所属乡镇（街道）", candidates=cands)
         cands = self._closest(name, scope, levels)
         return Resolution(error=f"找不到“{name}”" + _suggest(cands), candidates=cands)
+
+    def _village_by_stem(self, name: str, scope: _Scope) -> list[int]:
+        """The villages and communities in scope whose names equal name once VILLAGE_SUFFIXES are removed from both."""
+        stem = village_stem(name)
+        found = []
+        for member in sorted(scope.members):
+            for i in self._subtree(member):
+                if self._levels[i] == "village" and stem in (village_stem(normalize(self._names[i])),
+                                                             village_stem(normalize(self._shorts[i]))):
+                    found.append(i)
+        return list(dict.fromkeys(found))
 
     def _ambiguous(self, name: str, hits: list[int], scope: _Scope | None) -> Resolution:
         """An error for a name that fits several divisions, with every one as a candidate."""
@@ -424,8 +431,6 @@ class DivisionIndex:
 
     def _closest(self, name: str, scope: _Scope | None, levels: frozenset[str]) -> tuple[str, ...]:
         """Up to MAX_CANDIDATES labels of divisions whose names are closest to name (scope first)."""
-        if self._exact_only:  # what an exact index cannot resolve is resolved again on the full one, which words it
-            return ()
         best = self._closest_in(name, scope, levels) if scope is not None else []
         if not best:
             best = self._closest_in(name, None, levels)
@@ -459,8 +464,6 @@ class DivisionIndex:
 
     def _variant_indexes(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
         """Tier 2 (stem + suffix family: 峡山村委会 = 峡山村) and tier 3 (bare stem: 福全) → rows, built once."""
-        if self._exact_only:
-            return {}, {}
         if self._variants is None:
             canonical: dict[str, list[int]] = {}
             stems: dict[str, list[int]] = {}
@@ -536,11 +539,6 @@ class DivisionIndex:
                 return spaced
         return result
 
-    def resolve_key(self, key: str) -> Resolution:
-        """What resolve() gives any text whose resolution_key is key, at any level and with no township — when
-        it finds a code (a failed lookup of a text with spaces is tried again with them as separators)."""
-        return self._resolve(key, None, ALL_LEVELS)
-
     def _resolve(self, text: str, township: str | None, levels: frozenset[str]) -> Resolution:
         """resolve() on normalized text."""
         if not text:
@@ -605,6 +603,15 @@ class DivisionIndex:
             return Resolution(error=f"代码 {res.code} 是“{self.display_path(res.code)}”，与“{name}”不符，"
                                     "请核对，或只填代码或名称之一")
         return res
+
+
+def village_stem(name: str) -> str:
+    """A village or community name with VILLAGE_SUFFIXES removed from its end, as often as they occur."""
+    while True:
+        suffix = next((s for s in VILLAGE_SUFFIXES if name.endswith(s) and len(name) > len(s)), None)
+        if suffix is None:
+            return name
+        name = name[: -len(suffix)]
 
 
 def _suggest(cands: tuple[str, ...]) -> str:

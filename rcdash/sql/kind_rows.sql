@@ -1,21 +1,20 @@
 -- Statements on one kind's record table, filled in per kind from its spec ({table}, {prior}, {cols},
 -- {key_match}); identifiers come from code, values are bound parameters.
 
--- name: any_replaced
--- Whether the staged file may replace stored rows: only where some stored row shares a value of one key field
--- with it ({probe}, its period where the key has one). Cheap where the join below is not (100,000 staged rows
--- against the national demo's members: ~2 ms against ~16 ms), and false for a file of a period not yet stored.
-SELECT EXISTS (SELECT 1 FROM {table} t WHERE t.{probe} IN (SELECT {probe} FROM staged_rows));
-
 -- name: save_replaced
--- Rows the staged file is about to replace, kept so that undo restores them exactly.
-INSERT INTO {prior} SELECT t.*, ? FROM {table} t SEMI JOIN staged_rows s ON {key_match};
+-- Rows the staged file is about to replace with other values, kept so that undo restores them exactly. A stored
+-- row the file repeats unchanged is left as it is (and stays its own import's): nothing to keep or restore.
+INSERT INTO {prior} SELECT t.*, ? FROM {table} t SEMI JOIN staged_rows s ON {key_match} AND ({changed});
 
 -- name: delete_replaced
-DELETE FROM {table} t USING staged_rows s WHERE {key_match};
+DELETE FROM {table} t USING staged_rows s WHERE {key_match} AND ({changed});
+
+-- name: count_unchanged
+-- Staged rows still matching a stored row once the changed ones are deleted: the unchanged ones.
+SELECT count(*) FROM staged_rows s SEMI JOIN {table} t ON {key_match};
 
 -- name: insert_staged
-INSERT INTO {table} ({cols}, import_id) SELECT {cols}, ? FROM staged_rows;
+INSERT INTO {table} ({cols}, import_id) SELECT {cols}, ? FROM staged_rows s ANTI JOIN {table} t ON {key_match};
 
 -- name: later_imports
 -- Loaded imports that replaced rows of this import: they must be undone first.

@@ -40,5 +40,8 @@ CREATE TABLE IF NOT EXISTS imports (
     undone_at  TIMESTAMP,
     undone_by  VARCHAR,
     inserted   INTEGER NOT NULL DEFAULT 0,  -- rows with a new natural key
-    updated    INTEGER NOT NULL DEFAULT 0   -- rows that replaced an existing one
+    updated    INTEGER NOT NULL DEFAULT 0,  -- rows that replaced an existing one with other values
+    unchanged  INTEGER NOT NULL DEFAULT 0   -- rows equal to the stored one of their key (left as they were)
 );
+-- Databases written before the column existed.
+ALTER TABLE imports ADD COLUMN IF NOT EXISTS unchanged INTEGER DEFAULT 0;

@@ -45,9 +45,10 @@ def recent_imports(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pd.DataFr
         kind=log["kind"].map(lambda k: KINDS[k].zh if k in KINDS else k),
         status=log["status"].map(lambda s: STATUS_LABELS.get(s, s)),
     )
-    return log[["import_id", "kind", "file_name", "rows", "inserted", "updated", "status", "created_at", "created_by"]].rename(
+    return log[["import_id", "kind", "file_name", "rows", "inserted", "updated", "unchanged", "status", "created_at",
+                "created_by"]].rename(
         columns={"import_id": "编号", "kind": "数据类型", "file_name": "文件", "rows": "行数", "inserted": "新增",
-                 "updated": "更新", "status": "状态", "created_at": "时间", "created_by": "操作人"}
+                 "updated": "更新", "unchanged": "未变", "status": "状态", "created_at": "时间", "created_by": "操作人"}
     )
 
 

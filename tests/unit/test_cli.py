@@ -45,8 +45,13 @@ def test_init_template_import_undo_round_trip(tmp_path: Path) -> None:
         assert unsettled(reader) == [] and scalar(reader, "SELECT count(*) FROM latest_metrics") > 0
     finally:
         reader.close()
+    assert (summary["inserted"], summary["updated"], summary["unchanged"]) == (1, 0, 0)
+    again = run("import", "branches", str(good), db=db)  # the same file again: nothing changes
+    assert again.returncode == 0 and "新增 0 行，更新 0 行，未变 1 行" in again.stdout
     log = run("imports", "--format", "json", db=db)
-    assert json.loads(log.stdout)[0]["import_id"] == summary["import_id"]
+    assert [(r["inserted"], r["updated"], r["unchanged"]) for r in json.loads(log.stdout)] == [(0, 0, 1), (1, 0, 0)]
+    assert "未变" in run("imports", db=db).stdout
+    assert run("undo", str(json.loads(log.stdout)[0]["import_id"]), db=db).returncode == 0
     undo = run("undo", str(summary["import_id"]), db=db)
     assert undo.returncode == 0 and "已撤销" in undo.stdout
     again = run("undo", str(summary["import_id"]), db=db)

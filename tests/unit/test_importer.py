@@ -7,15 +7,12 @@ import os
 from datetime import date, timedelta
 from pathlib import Path
 
-import duckdb
 import pytest
 from openpyxl import Workbook
 
-from rcdash.db import LARGE_APPEND_ROWS, STAGING_CONFIG, STAGING_ROW_GROUP_SIZE, appending, connect, first_row
-from rcdash.importing.load import UndoRefused, import_file, import_into, list_imports, undo_import
+from rcdash.db import first_row
+from rcdash.importing.load import UndoRefused, import_file, list_imports, undo_import
 from tests.conftest import data_snapshot, write
-
-DEFAULT_VACUUM_TASKS = 100  # DuckDB's default max_vacuum_tasks, which `appending` restores
 
 # One good file per kind, with English headers (DESIGN §4 field names exactly).
 GOOD = {
@@ -221,13 +218,40 @@ def test_dry_run_changes_nothing(con, tmp_path: Path) -> None:
     assert data_snapshot(con) == before and list_imports(con).empty
 
 
+def prior_rows(con, table: str) -> list[tuple]:
+    """The copies kept for undo (<table>_prior)."""
+    return con.execute(f"SELECT * FROM {table}_prior ORDER BY ALL").fetchall()
+
+
 def test_reimport_is_idempotent(con, tmp_path: Path) -> None:
+    # Re-importing an unchanged file changes nothing: its rows are unchanged, not updated, and no copy is kept.
     path = write(tmp_path, "b.csv", GOOD["branches"])
-    import_file(con, "branches", path)
-    first = con.execute("SELECT * EXCLUDE (import_id) FROM branches ORDER BY name").fetchall()
+    first_import = import_file(con, "branches", path)
+    first = con.execute("SELECT * FROM branches ORDER BY name").fetchall()
     second = import_file(con, "branches", path)
-    assert second.inserted == 0 and second.updated == 2
-    assert con.execute("SELECT * EXCLUDE (import_id) FROM branches ORDER BY name").fetchall() == first
+    assert (second.inserted, second.updated, second.unchanged) == (0, 0, 2)
+    assert second.counts_text() == "新增 0 行，更新 0 行，未变 2 行"
+    assert con.execute("SELECT * FROM branches ORDER BY name").fetchall() == first  # still the first import's
+    assert prior_rows(con, "branches") == []
+    logged = list_imports(con).set_index("import_id")
+    assert logged.loc[second.import_id, ["inserted", "updated", "unchanged"]].tolist() == [0, 0, 2]
+    assert logged.loc[first_import.import_id, ["inserted", "updated", "unchanged"]].tolist() == [2, 0, 0]
+    assert {"inserted": 0, "updated": 0, "unchanged": 2}.items() <= second.as_json().items()
+    undo_import(con, second.import_id)  # undoing it changes nothing either
+    assert con.execute("SELECT * FROM branches ORDER BY name").fetchall() == first
+
+
+def test_one_changed_row_is_the_only_one_updated_and_kept_for_undo(con, tmp_path: Path) -> None:
+    text = "division,date,adult_members\n" + "".join(f"33060300{i},2021-12-31,{i}0\n" for i in range(1, 8))
+    import_file(con, "members", write(tmp_path, "a.csv", text))
+    before = data_snapshot(con)
+    changed = text.replace("330603003,2021-12-31,30", "330603003,2021-12-31,33")
+    result = import_file(con, "members", write(tmp_path, "b.csv", changed + "330603008,2021-12-31,80\n"))
+    assert (result.inserted, result.updated, result.unchanged) == (1, 1, 6)
+    assert [r[:3] for r in prior_rows(con, "members")] == [("330603003", date(2021, 12, 31), 30)]
+    assert con.execute("SELECT count(*) FROM members WHERE import_id = ?", [result.import_id]).fetchall() == [(2,)]
+    assert undo_import(con, result.import_id)["restored"] == 1
+    assert data_snapshot(con) == before and prior_rows(con, "members") == []
 
 
 def test_rows_are_replaced_by_key_whether_the_period_is_new_or_not(con, tmp_path: Path) -> None:
@@ -257,10 +281,10 @@ def test_undo_restores_previous_state_exactly(con, tmp_path: Path) -> None:
     before = data_snapshot(con)
     changed = GOOD["branches"].replace(",否\n", ",是\n") + "新会,330603006,学校,2022-01-01,,否\n"
     result = import_file(con, "branches", write(tmp_path, "b.csv", changed))
-    assert (result.inserted, result.updated) == (1, 2)
+    assert (result.inserted, result.updated, result.unchanged) == (1, 1, 1)  # only the first row's party changed
     assert data_snapshot(con) != before
     outcome = undo_import(con, result.import_id)
-    assert outcome == {"import_id": result.import_id, "kind": "branches", "removed": 3, "restored": 2}
+    assert outcome == {"import_id": result.import_id, "kind": "branches", "removed": 2, "restored": 1}
     assert data_snapshot(con) == before
 
 
@@ -273,9 +297,9 @@ def test_undo_of_reference_population_update(con, tmp_path: Path) -> None:
 
 
 def test_undo_order_is_enforced(con, tmp_path: Path) -> None:
-    path = write(tmp_path, "b.csv", GOOD["branches"])
-    first = import_file(con, "branches", path).import_id
-    second = import_file(con, "branches", path).import_id
+    first = import_file(con, "branches", write(tmp_path, "a.csv", GOOD["branches"])).import_id
+    changed = GOOD["branches"].replace(",否\n", ",是\n")
+    second = import_file(con, "branches", write(tmp_path, "b.csv", changed)).import_id
     with pytest.raises(UndoRefused, match=f"#{second}"):
         undo_import(con, first)
     undo_import(con, second)
@@ -319,69 +343,61 @@ def test_template_example_row_is_valid(con, tmp_path: Path, kind_name: str) -> N
     assert result.exit_code == 0, result.errors
 
 
-def _row_group_blocks(con, table: str) -> list[tuple]:
-    """(row group, the blocks of its first column): what a checkpoint that rewrote the row group changes."""
-    return con.execute(
-        "SELECT row_group_id, list(block_id ORDER BY segment_id) FROM pragma_storage_info(?) "
-        "WHERE column_id = 0 AND segment_type <> 'VALIDITY' GROUP BY ALL ORDER BY 1", [table]
-    ).fetchall()
+def test_duplicates_across_ways_of_writing_a_division(con, tmp_path: Path) -> None:
+    # A code, its ".0" spelling and a name of the same division are one key: the rows repeating an earlier one
+    # are reported, whether the earlier row wrote the code or the name.
+    text = ("division,date,adult_members\n330603006234,2021-01-01,1\n福全街道/峡山村,2021-01-01,2\n"
+            "330603006.0,2021-01-01,3\n330603006,2021-01-01,4\n丰惠镇/三溪村,2021-01-01,5\n"
+            "丰惠镇/三溪村,2021-01-02,6\n330603006,2021-01-02,7\n")
+    result = import_file(con, "members", write(tmp_path, "m.csv", text), dry_run=True)
+    assert [e.row for e in result.errors] == [3, 5] and "与第 2 行重复" in result.errors[0].message
 
 
-@pytest.mark.parametrize("large", [True, False])
-def test_large_append_commits_without_rewriting_earlier_rows(tmp_path: Path, large: bool) -> None:
-    # A staging copy checkpoints as it commits; DuckDB's vacuum would merge the earlier, partly filled row group
-    # with the appended rows (rewriting it). A large append skips that; a small one keeps it (the control case
-    # shows the vacuum really happens, so that the large case tests something).
-    con = duckdb.connect(str(tmp_path / "t.duckdb"), config=STAGING_CONFIG)
-    con.execute("CREATE TABLE t AS SELECT (330000000000 + i * 7)::VARCHAR AS code FROM range(30000) r(i)")
-    before = _row_group_blocks(con, "t")
-    con.execute("BEGIN")
-    con.execute("INSERT INTO t SELECT (340000000000 + i * 7)::VARCHAR FROM range(?) r(i)", [LARGE_APPEND_ROWS])
-    with appending(con, LARGE_APPEND_ROWS if large else LARGE_APPEND_ROWS - 1, deletes=False):
-        con.execute("COMMIT")
-    after = _row_group_blocks(con, "t")
-    if large:
-        assert after[0] == before[0] and len(after) == 2
-    else:
-        assert after[0] != before[0] and len(after) == 1  # merged into one row group
-    assert first_row(con.execute("SELECT count(*) FROM t"))[0] == 30000 + LARGE_APPEND_ROWS
-    assert first_row(con.execute("SELECT current_setting('max_vacuum_tasks')"))[0] == DEFAULT_VACUUM_TASKS
-    con.close()
+def test_township_column_and_plain_codes(con, tmp_path: Path) -> None:
+    text = ("组织名称,乡镇（街道）,区划,组织层级,成立日期\n"
+            "一会,石璜镇,三溪村,村,2022-01-05\n二会,,330603006234,村,2022-01-05\n三会,,330603006234.0,村,2022-01-06\n"
+            "四会,,三溪村,村,2022-01-05\n")
+    result = import_file(con, "branches", write(tmp_path, "b.csv", text), dry_run=True)
+    assert result.rows == 4 and result.rejected == 1
+    assert [(e.row, e.column, e.value) for e in result.errors] == [(5, "区划", "三溪村")]
+    assert "丰惠镇/三溪村" in result.errors[0].message
 
 
-def test_large_import_keeps_earlier_members_row_groups(db_file: Path, tmp_path: Path) -> None:
-    # Through `rcdash import` (import_into, a staging copy): the earlier rows stay where they were, and all the
-    # rows are there.
-    small = write(tmp_path, "small.csv", "division,date,adult_members\n" + "".join(
-        f"330603006,2090-01-{day:02d},{day}\n" for day in range(1, 29)))
-    assert import_into(db_file, "members", small).exit_code == 0
-    con = connect(db_file, read_only=True)
-    before = _row_group_blocks(con, "members")
-    con.close()
-    start, divisions = date(1950, 1, 1), ("330603006", "330603")  # a township and its county, a day each
-    rows = "".join(f"{divisions[i % 2]},{start + timedelta(days=i // 2)},{i}\n" for i in range(LARGE_APPEND_ROWS))
-    large = write(tmp_path, "large.csv", "division,date,adult_members\n" + rows)
-    result = import_into(db_file, "members", large)
-    assert result.exit_code == 0 and result.inserted == LARGE_APPEND_ROWS
-    con = connect(db_file, read_only=True)
-    assert _row_group_blocks(con, "members")[0] == before[0]
-    assert first_row(con.execute("SELECT count(*) FROM members"))[0] == 28 + LARGE_APPEND_ROWS
-    con.close()
+def test_xlsx_cells_keep_their_types_apart(con, tmp_path: Path) -> None:
+    # True is no number (though True == 1 in Python); 1.5 is no whole number.
+    wb = Workbook()
+    for row in (["division", "date", "adult_members"], ["330603006", 44561, True], ["330603", 44561.0, 1],
+                ["越城区", "2021-12-31", 1.0], ["330602", 44561, 1.5]):
+        wb.active.append(row)
+    path = tmp_path / "m.xlsx"
+    wb.save(path)
+    result = import_file(con, "members", path, dry_run=True)
+    assert [e.row for e in result.errors] == [2, 5] and result.accepted == 2
 
 
-def test_large_import_is_stored_in_whole_row_groups_in_file_order(db_file: Path, tmp_path: Path) -> None:
-    # An import's rows reach DuckDB in batches of a staging row group, inserted on all its threads at once: they
-    # are still stored in the file's order, in row groups of STAGING_ROW_GROUP_SIZE rows (the last one partly filled).
-    count = 2 * STAGING_ROW_GROUP_SIZE + 123
-    start, divisions = date(1950, 1, 1), ("330603006", "330603")
-    rows = "".join(f"{divisions[i % 2]},{start + timedelta(days=i // 2)},{i}\n" for i in range(count))
-    result = import_into(db_file, "members", write(tmp_path, "m.csv", "division,date,adult_members\n" + rows))
-    assert result.exit_code == 0 and result.inserted == count
-    con = connect(db_file, read_only=True)
-    stored = con.execute("SELECT adult_members FROM members WHERE import_id = ? ORDER BY rowid",
-                         [result.import_id]).fetchall()
-    assert [r[0] for r in stored] == list(range(count))
-    groups = con.execute("SELECT row_group_id, sum(count) FROM pragma_storage_info('members') WHERE column_id = 0 "
-                         "AND segment_type <> 'VALIDITY' GROUP BY ALL ORDER BY 1").fetchall()
-    assert [int(g[1]) for g in groups] == [STAGING_ROW_GROUP_SIZE, STAGING_ROW_GROUP_SIZE, 123]
-    con.close()
+def test_gbk_bytes_far_into_a_file_are_read_as_gbk(con, tmp_path: Path) -> None:
+    text = "division,date,adult_members\n"
+    text += "".join(f"330603006,{date(2000, 1, 1) + timedelta(days=i)},1\n" for i in range(20_000))
+    text += "福全街道/峡山村,2021-01-02,3\n"
+    path = write(tmp_path, "m.csv", text, encoding="gb18030")  # only the last row is not plain ASCII
+    result = import_file(con, "members", path, dry_run=True)
+    assert result.exit_code == 0 and result.accepted == 20_001
+
+
+def test_a_village_a_clerk_writes_without_its_suffix_is_found_with_a_warning(con, tmp_path: Path) -> None:
+    # A 新昌县 branches file: 沙溪镇 has 董村村委会; 董村 alone is 诸暨's 董村委会, so the township decides.
+    text = ("组织名称,区划,组织层级,成立日期\n董村红十字会,沙溪镇/董村,村社区,2021-03-05\n"
+            "董村二会,沙溪镇/董村村,村社区,2021-03-05\n董村三会,沙溪镇/董村村委会,村社区,2021-03-05\n")
+    result = import_file(con, "branches", write(tmp_path, "b.csv", text))
+    assert result.exit_code == 0 and result.accepted == 3, result.errors
+    assert con.execute("SELECT DISTINCT division FROM branches").fetchall() == [("330624108248",)]
+    assert [w for w in result.warnings if "董村村委会" in w] == ["“沙溪镇/董村”按“沙溪镇/董村村委会”（330624108248）识别"]
+    ambiguous = import_file(con, "branches", write(tmp_path, "c.csv", "组织名称,区划,组织层级,成立日期\n"
+                                                                     "浦口会,浦口街道/浦口村,村社区,2021-03-05\n"))
+    assert ambiguous.exit_code == 1 and "浦口居委会" in ambiguous.errors[0].message
+
+
+def test_blank_csv_rows_are_skipped_and_rows_keep_their_numbers(con, tmp_path: Path) -> None:
+    text = "division,date,adult_members\n , \t,\u3000\n330603006,2021-01-01,1\n,,\n330603006,2021-13-01,2\n"
+    result = import_file(con, "members", write(tmp_path, "m.csv", text), dry_run=True)
+    assert (result.rows, result.rejected) == (2, 1) and [e.row for e in result.errors] == [5]

@@ -394,9 +394,9 @@ def test_a_derived_table_defined_anew_is_rebuilt_on_the_next_write(tmp_path: Pat
     dbmod.init_db(path)
     with dbmod.writing(path) as con:
         assert dbmod.refresh_derived(con) == []  # nothing changed since init built them
-    renamed = tuple(dataclasses.replace(d, definition=lambda: "division_paths 2") if d.table == "division_paths" else d
+    renamed = tuple(dataclasses.replace(d, definition=lambda: "area_divisions 2") if d.table == "area_divisions" else d
                     for d in dbmod.DERIVED)
     with patch.object(dbmod, "DERIVED", renamed), dbmod.writing(path) as con:
-        assert dbmod.refresh_derived(con, frozenset({"members"})) == ["division_paths"]  # whatever the sources
+        assert dbmod.refresh_derived(con, frozenset({"members"})) == ["area_divisions"]  # whatever the sources
     with patch.object(dbmod, "DERIVED", renamed), dbmod.writing(path) as con:
         assert dbmod.refresh_derived(con, frozenset({"members"})) == []

@@ -165,6 +165,35 @@ def test_township_argument_disambiguates(index: DivisionIndex, township: str) ->
     assert index.resolve("塔山村", township=township).code == TASHAN_XINCHANG
 
 
+DONGCUN_SHAXI = "330624108248"  # 新昌县沙溪镇 董村村委会 (short name 董村村); 诸暨's 董村委会 is short 董村
+VILLAGE_LEVEL = frozenset({"village"})
+
+
+@pytest.mark.parametrize("text, township", [("沙溪镇/董村", None), ("董村", "沙溪镇"), ("新昌县/董村", None),
+                                            ("新昌县/沙溪镇/董村", None), ("董村", "330624108")])
+def test_village_written_without_its_suffix_within_a_named_township(index: DivisionIndex, text: str,
+                                                                     township: str | None) -> None:
+    # Clerks write 董村 for 董村村委会: within the named township (or county) it is the one village whose name is
+    # the same once 村委会/村/社区… are removed on both sides, said so in a note (a warning of the import).
+    res = index.resolve(text, township=township, levels=VILLAGE_LEVEL)
+    assert res.code == DONGCUN_SHAXI
+    assert res.note is not None and "董村村委会" in res.note and DONGCUN_SHAXI in res.note
+    assert index.resolve(text, township=township).code == DONGCUN_SHAXI  # at any level too
+
+
+@pytest.mark.parametrize("text", ["沙溪镇/董村村", "沙溪镇/董村村委会", "董村"])
+def test_village_names_as_in_the_reference_need_no_note(index: DivisionIndex, text: str) -> None:
+    res = index.resolve(text, levels=VILLAGE_LEVEL)
+    assert res.code == (DONGCUN_SHAXI if "/" in text else "330681004237") and res.note is None
+
+
+def test_village_without_its_suffix_that_fits_two_divisions_is_refused_naming_both(index: DivisionIndex) -> None:
+    # 浦口街道 has 浦口居委会 and 浦口社区, both 浦口 without their suffixes, as 浦口村 is: ambiguous.
+    res = index.resolve("浦口街道/浦口村", levels=VILLAGE_LEVEL)
+    assert res.code is None and res.error is not None and "有 2 处" in res.error
+    assert "浦口社区" in res.error and "浦口居委会" in res.error and len(res.candidates) == 2
+
+
 def test_township_argument_that_does_not_contain_the_village(index: DivisionIndex) -> None:
     res = index.resolve("峡山村", township="塔山街道")
     assert res.code is None and res.error and "塔山街道" in res.error
