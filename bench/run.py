@@ -5,7 +5,7 @@ measures, each as the median of several runs:
 
 - kpi_ms: every metric of DESIGN §5 for the city, every county and every township as of the latest data date
   (the metrics engine on a fresh read-only snapshot, no cache in Python: the latest date's metrics are stored by
-  each write — `rcdash import` in a second write right after its rows, rcdash.db.settle — see
+  each write — `rcdash import` in a second write right after its rows, rcdash.metrics.derived.settle — see
   rcdash.metrics.engine.store_latest); kpi_engine_ms: the same for the day before, which the
   engine computes from the records; kpi_report_ms: `rcdash kpi` (county level, with plan rules and the 13-date
   outlook), for context;
@@ -16,7 +16,7 @@ measures, each as the median of several runs:
   its rows are published as a new snapshot; import_time_ratio: the CSV import's time ÷ the time DuckDB's own
   read_csv takes for the same file (reported at every scale, budgeted at city scale only); import_settle_ms:
   what `rcdash import` does next, as its own write — store the latest metrics again
-  (rcdash.db.settle; readers compute them until then);
+  (rcdash.metrics.derived.settle; readers compute them until then);
 - map_payload_bytes: what the 地图 page sends for its map;
 - concurrent_sessions_ms: 10 Chromium sessions opening 总览 at once (median time to a finished render), and
   app_peak_rss_mb: the server's peak resident memory after rendering every page (when Chromium is present).
@@ -84,8 +84,11 @@ def timed(fn: Callable[[], object], runs: int) -> list[float]:
 
 def bench_db(scale: str) -> Path:
     """The demo database of a scale, built when missing or made by an older schema."""
-    from rcdash.db import SCHEMA_VERSION, first_row, init_db, open_snapshot, outdated
     from rcdash.demo import DEFAULT_SEED, build_demo
+    from rcdash.metrics.derived import init_db, outdated
+    from rcdash.store.connections import open_snapshot
+    from rcdash.store.schema import SCHEMA_VERSION
+    from rcdash.store.sql import first_row
 
     path = BENCH_DIR / f"{scale}.duckdb"
     if path.exists():
@@ -113,10 +116,9 @@ def bench_db(scale: str) -> Path:
 
 def measure_kpi(db: Path, runs: int) -> dict[str, object]:
     """The metrics of every area (city, counties, townships) at the latest date, and the CLI's kpi report."""
-    from rcdash.db import open_snapshot
-    from rcdash.metrics.engine import compute_all
+    from rcdash.metrics.engine import compute_all, default_as_of
     from rcdash.metrics.kpi import kpi
-    from rcdash.metrics.period import default_as_of
+    from rcdash.store.connections import open_snapshot
 
     con = open_snapshot(db)
     try:
@@ -218,8 +220,8 @@ def map_payload_bytes(at: object) -> int:
 def _members_rows(db: Path) -> list[tuple[object, ...]]:
     """100,000 members rows over the scale's divisions: half by code, half by name, a few dates and numbers
     written the other ways the importer accepts (2021/3/5, 2021年3月5日, 1,234), some youth counts blank."""
-    from rcdash.db import open_snapshot
     from rcdash.importing.load import division_index
+    from rcdash.store.connections import open_snapshot
 
     con = open_snapshot(db)
     try:
@@ -286,14 +288,15 @@ def import_files(db: Path, scale: str) -> tuple[Path, Path]:
 def _import_once(db: Path, source: Path, work: Path) -> tuple[float, float]:
     """Seconds of `rcdash import members FILE` (what the CLI runs) on a fresh copy of the database: (the file read,
     checked, loaded and a new snapshot published; then the stored latest metrics rebuilt as the next write)."""
-    from rcdash.db import fsync_path, settle
     from rcdash.importing.load import EXIT_OK, import_into
+    from rcdash.metrics.derived import refresh_deferring, settle
+    from rcdash.store.publish import fsync_path
 
     target = work / "import.duckdb"
     shutil.copyfile(db, target)
     fsync_path(target)  # the copy's dirty pages are the bench's business, not the import's
     started = time.perf_counter()
-    result = import_into(target, "members", source, user="bench")
+    result = import_into(target, "members", source, user="bench", refresh=refresh_deferring)
     elapsed = time.perf_counter() - started
     if result.exit_code != EXIT_OK or result.accepted != IMPORT_ROWS:
         shown = "; ".join(f"row {e.row} {e.column} {e.value}: {e.message}" for e in result.errors[:3])

@@ -8,8 +8,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from rcdash.db import PRIOR_SUFFIX, connect, init_db
+from rcdash.metrics.derived import init_db
 from rcdash.records.kinds import KINDS
+from rcdash.store.connections import connect
+from rcdash.store.schema import PRIOR_SUFFIX
 
 
 @pytest.fixture

@@ -9,9 +9,11 @@ import duckdb
 import pandas as pd
 
 from rcdash.config import max_upload_bytes
-from rcdash.db import load_sql, writing
 from rcdash.importing.load import EXIT_UNUSABLE, ImportResult, import_file, undo_import
+from rcdash.metrics.derived import refresh
 from rcdash.records.kinds import KINDS
+from rcdash.store.publish import writing
+from rcdash.store.sql import load_sql
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
@@ -41,13 +43,13 @@ def apply_import(db: Path, kind: str, file_name: str, data: bytes, user: str,
                  progress: Callable[[float, str], None] | None = None) -> ImportResult:
     """Import for real, publishing a new snapshot when the file is accepted (nothing changes otherwise)."""
     check_upload(data)
-    with writing(db) as con:
+    with writing(db, refresh=refresh) as con:
         return import_file(con, kind, Path(file_name), data=data, file_name=file_name, user=user, progress=progress)
 
 
 def apply_undo(db: Path, import_id: int, user: str) -> dict[str, object]:
     """Undo one import as a new snapshot."""
-    with writing(db) as con:
+    with writing(db, refresh=refresh) as con:
         return undo_import(con, import_id, user=user)
 
 
@@ -97,5 +99,5 @@ def attach_brand_photo(db: Path, county_name: str, project: str, image: bytes, i
 
     if len(image) > MAX_IMAGE_BYTES:
         raise UploadRefused(f"图片过大（{len(image) / 1024 / 1024:.1f} MB），上限 {MAX_IMAGE_BYTES // 1024 // 1024} MB，请压缩后再上传")
-    with writing(db) as con:
+    with writing(db, refresh=refresh) as con:
         return attach_photo(con, county_name, project, image, image_name, user=user)

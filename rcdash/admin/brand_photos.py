@@ -11,10 +11,10 @@ from pathlib import Path, PurePath
 
 import duckdb
 
-from rcdash.db import first_row, load_sql
 from rcdash.importing.load import ImportResult, division_index, import_file
 from rcdash.records.kinds import KINDS
 from rcdash.store import media
+from rcdash.store.sql import first_row, load_sql
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 

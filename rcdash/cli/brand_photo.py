@@ -10,13 +10,15 @@ from pathlib import Path
 
 from rcdash import config
 from rcdash.admin.brand_photos import SQL_DIR, BrandNotFound, attach_photo, county_code, read_image_file
-from rcdash.db import first_row, load_sql
 from rcdash.importing.load import EXIT_UNUSABLE
+from rcdash.metrics.derived import refresh
+from rcdash.store.sql import first_row, load_sql
 
 
 def cmd_brand_photo(args: argparse.Namespace) -> int:
     """The CLI: attach a photo to one project (published as one step, like an import)."""
-    from rcdash.db import WriterBusy, connect, writing
+    from rcdash.store.connections import connect
+    from rcdash.store.publish import WriterBusy, writing
 
     image = Path(args.file)
     if not image.is_file():
@@ -29,7 +31,7 @@ def cmd_brand_photo(args: argparse.Namespace) -> int:
     try:
         data = read_image_file(image)
         # A dry run reads a snapshot; a real one changes a staging copy that is published only when it succeeds.
-        context = contextlib.closing(connect(path, read_only=True)) if args.dry_run else writing(path)
+        context = contextlib.closing(connect(path, read_only=True)) if args.dry_run else writing(path, refresh=refresh)
         with context as con:
             result = attach_photo(con, args.county, args.name, data, image.name, user=config.current_user(),
                                   dry_run=args.dry_run)

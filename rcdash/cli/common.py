@@ -11,6 +11,7 @@ from datetime import date
 import duckdb
 
 from rcdash import config
+from rcdash.metrics.derived import refresh
 
 
 class UsageProblem(Exception):
@@ -20,13 +21,13 @@ class UsageProblem(Exception):
 @contextlib.contextmanager
 def open_writer(args: argparse.Namespace) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection whose changes are published as one step when the block succeeds (the app keeps serving)."""
-    from rcdash.db import WriterBusy, writing
+    from rcdash.store.publish import WriterBusy, writing
 
     path = config.db_path(args.db)
     if not path.exists():
         print(f"数据库 {path} 不存在，已新建（含区划参考数据）。", file=sys.stderr)
     try:
-        with writing(path) as con:
+        with writing(path, refresh=refresh) as con:
             yield con
     except WriterBusy as exc:
         raise UsageProblem(str(exc)) from None
@@ -34,7 +35,7 @@ def open_writer(args: argparse.Namespace) -> Iterator[duckdb.DuckDBPyConnection]
 
 def open_reader(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
     """A read-only connection to an existing, initialised database."""
-    from rcdash.db import connect, is_initialised
+    from rcdash.store.connections import connect, is_initialised
 
     path = config.db_path(args.db)
     if not path.exists():

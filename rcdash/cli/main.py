@@ -22,7 +22,7 @@ DB_HELP = f"数据库路径（默认 ${config.DB_ENV_VAR} 或 {config.DEFAULT_DB
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Create an empty database with schema and reference data."""
-    from rcdash.db import init_db
+    from rcdash.metrics.derived import init_db
 
     path = config.db_path(args.db)
     init_db(path)
@@ -69,8 +69,9 @@ def _print_import_text(result: object) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Validate and load one file."""
-    from rcdash.db import WriterBusy
     from rcdash.importing.load import import_file, import_into
+    from rcdash.metrics.derived import refresh_deferring
+    from rcdash.store.publish import WriterBusy
 
     path = Path(args.file)
     if not path.is_file():
@@ -89,7 +90,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         if not db.exists():
             print(f"数据库 {db} 不存在，已新建（含区划参考数据）。", file=sys.stderr)
         try:
-            result = import_into(db, args.kind, path, user=config.current_user())
+            result = import_into(db, args.kind, path, user=config.current_user(), refresh=refresh_deferring)
         except WriterBusy as exc:
             raise UsageProblem(str(exc)) from None
     if args.format == "json":
@@ -102,8 +103,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def settle_after_import(db: Path) -> None:
-    """Store the latest metrics again (the import published its rows without them; see rcdash.db.settle)."""
-    from rcdash.db import WriterBusy, settle
+    """Store the latest metrics again (the import published its rows without them; see rcdash.metrics.derived.settle)."""
+    from rcdash.metrics.derived import settle
+    from rcdash.store.publish import WriterBusy
 
     try:
         settle(db)
@@ -151,8 +153,8 @@ def cmd_undo(args: argparse.Namespace) -> int:
 
 def cmd_kpi(args: argparse.Namespace) -> int:
     """Print the metrics of the city and every area of a level."""
+    from rcdash.metrics.engine import default_as_of
     from rcdash.metrics.kpi import kpi, render
-    from rcdash.metrics.period import default_as_of
 
     con = open_reader(args)
     try:

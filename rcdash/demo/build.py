@@ -10,14 +10,17 @@ from pathlib import Path
 import duckdb
 
 from rcdash import config
-from rcdash.db import connect, first_row, is_initialised, writing
 from rcdash.demo import story
 from rcdash.demo.files import csv_bytes, write_csv_chunks, write_file, xlsx_bytes
 from rcdash.demo.generate import DemoData, Row
 from rcdash.demo.images import photo_name, placeholder_png
 from rcdash.demo.world import World, build_world
 from rcdash.importing.load import EXIT_OK, division_index, import_file
+from rcdash.metrics.derived import refresh
 from rcdash.records.kinds import KINDS
+from rcdash.store.connections import connect, is_initialised
+from rcdash.store.publish import writing
+from rcdash.store.sql import first_row
 from rcdash.topics.status import DEMO_META_KEY
 
 SCALES = tuple(story.SCALE_FACTORS)
@@ -174,8 +177,8 @@ def build_demo(
     say(f"已生成 {len(files)} 个导入文件：{folder}（{generated - started:.1f} 秒）")
 
     warnings: list[str] = []  # importer remarks on generated files: none expected
-    # Built as a new snapshot and published only when complete: never a half-written database (rcdash.db.writing).
-    with writing(db_path, fresh=True) as con:
+    # Built as a new snapshot and published only when complete: never a half-written database (rcdash.store.publish.writing).
+    with writing(db_path, fresh=True, refresh=refresh) as con:
         loaded = _load(con, world, files, say, warnings)
     finished = time.perf_counter()
     say(f"示例数据库已生成：{db_path}（共 {finished - started:.1f} 秒）")

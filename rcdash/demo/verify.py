@@ -10,8 +10,8 @@ import duckdb
 import pandas as pd
 
 from rcdash.config import CITY_CODE
-from rcdash.db import load_sql
 from rcdash.metrics.engine import at
+from rcdash.store.sql import load_sql
 
 CITY = CITY_CODE  # the key of city-wide figures in the per-area dicts
 SQL_DIR = Path(__file__).resolve().parent / "sql"

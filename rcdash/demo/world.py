@@ -10,9 +10,9 @@ from functools import cached_property
 import pandas as pd
 
 from rcdash.config import CITY_CODE
-from rcdash.db import with_ancestor_codes
 from rcdash.demo import story
 from rcdash.reference.divisions import load_reference_divisions, load_reference_population
+from rcdash.store.schema import with_ancestor_codes
 
 SYNTHETIC_COUNTY_PREFIX = "9"  # real county codes start with 33, so 9xxxxx can never collide with them
 SYNTHETIC_COUNTY_DIGITS = 5  # '9' + 5 digits = the 6-digit county code length

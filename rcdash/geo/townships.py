@@ -18,8 +18,8 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from rcdash.db import first_row, load_sql
 from rcdash.geo.boundaries import county_shapes, township_properties, township_shapes
+from rcdash.store.sql import first_row, load_sql
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 BOUNDARY_SQL = "township_boundaries"

@@ -10,7 +10,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from rcdash.db import StagedCopy, first_row, kind_sql, refresh_derived, writing
 from rcdash.importing.bundle import PhotoSource, open_bundle, read_if_bundle
 from rcdash.importing.read import FileProblem, read_file, read_table
 from rcdash.importing.resolve import DivisionSource
@@ -25,6 +24,9 @@ from rcdash.importing.validate import (
 from rcdash.labels import fmt_count
 from rcdash.records.kinds import KINDS
 from rcdash.records.spec import Kind
+from rcdash.store.publish import Refresh, StagedCopy, writing
+from rcdash.store.schema import kind_sql
+from rcdash.store.sql import first_row
 
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -107,15 +109,14 @@ def import_file(
     return apply_checked(con, checked, user=user, progress=progress)
 
 
-def import_into(db: Path, kind_name: str, path: Path, *, user: str = "cli",
-                progress: Progress | None = None) -> ImportResult:
-    """`rcdash import`: the file is checked against a staging copy (rcdash.db.StagedCopy, the writer lock taken),
-    loaded into it and published, without waiting for the stored metrics (a deferred derived table: readers
-    compute them meanwhile). The caller runs rcdash.db.settle(db) next to store them again."""
+def import_into(db: Path, kind_name: str, path: Path, *, user: str = "cli", progress: Progress | None = None,
+                refresh: Refresh | None = None) -> ImportResult:
+    """`rcdash import`: the file is checked against a staging copy (rcdash.store.publish.StagedCopy, the writer
+    lock taken), loaded into it and published with `refresh` run on it (the caller's derived tables)."""
     if not Path(db).exists():  # a new database: its reference data must be there before anything is checked
-        with writing(db) as con:
+        with writing(db, refresh=refresh) as con:
             return import_file(con, kind_name, path, user=user, progress=progress)
-    staged = StagedCopy(db, defer=True)
+    staged = StagedCopy(db)
     try:
         checked = check_file(staged.wait(), kind_name, path, progress=progress)
     except BaseException:
@@ -124,7 +125,7 @@ def import_into(db: Path, kind_name: str, path: Path, *, user: str = "cli",
     if not checked.needs_writer:
         staged.release()
         return checked.result
-    with writing(db, staged=staged) as con:
+    with writing(db, staged=staged, refresh=refresh) as con:
         return apply_checked(con, checked, user=user, progress=progress)
 
 
@@ -253,9 +254,6 @@ def _load(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, ch
         inserted = checked.accepted - updated - unchanged
         con.execute("UPDATE imports SET inserted = ?, updated = ?, unchanged = ? WHERE import_id = ?",
                     [inserted, updated, unchanged, import_id])
-        # The tables the metrics read, in the same transaction as the rows they come from (the deferred ones
-        # dropped: publishing rebuilds them unless the writer defers that to rcdash.db.settle).
-        refresh_derived(con, frozenset({kind.table}), drop_deferred=True)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -288,7 +286,6 @@ def undo_import(con: duckdb.DuckDBPyConnection, import_id: int, user: str = "cli
             "UPDATE imports SET status = 'undone', undone_at = ?, undone_by = ? WHERE import_id = ?",
             [datetime.now().replace(microsecond=0), user, import_id],
         )
-        refresh_derived(con, frozenset({KINDS[kind_name].table}), drop_deferred=True)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

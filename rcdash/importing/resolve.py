@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
-from rcdash.db import load_sql
 from rcdash.reference.divisions import DivisionIndex, Resolution
+from rcdash.store.sql import load_sql
 
 
 class DivisionSource:

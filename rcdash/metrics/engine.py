@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -9,11 +10,20 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from rcdash.db import load_sql, table_names, with_derived
 from rcdash.metrics.definitions import METRICS
+from rcdash.store.sql import first_row, load_sql, quote_ident, table_names
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 LEVELS = ("county", "township")
+# The pre-aggregations the engine's query reads, each rebuilt by every write whose records it is computed from
+# (rcdash.metrics.derived), each a query sql/<table>.sql: table and its source tables.
+PRE_AGGREGATIONS = (
+    ("area_divisions", ("divisions",)),
+    ("branch_coverage", ("branches",)),
+    ("site_counts", ("sites",)),
+    ("activity_weeks", ("activities",)),
+    ("theme_months", ("activities",)),
+)
 
 
 def compute(con: duckdb.DuckDBPyConnection, dates: Sequence[date], level: str = "county") -> pd.DataFrame:
@@ -33,17 +43,15 @@ def metrics_sql(con: duckdb.DuckDBPyConnection) -> str:
     return with_derived(con, load_sql("area_metrics", SQL_DIR))
 
 
-# Every area's metrics as of the latest data date, stored by each write (rcdash.db.DERIVED): the date every
+# Every area's metrics as of the latest data date, stored by each write (rcdash.metrics.derived): the date every
 # page and `rcdash kpi` open on, so that their first view of a national database reads 21,000 stored rows
 # instead of aggregating millions of records. `rcdash import` publishes its rows without them and stores them in
-# the write after (rcdash.db.settle); in between the table is absent and the engine computes.
+# the write after (rcdash.metrics.derived.settle); in between the table is absent and the engine computes.
 LATEST_TABLE = "latest_metrics"
 
 
 def store_latest(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)build the stored metrics of every area as of the latest data date (none when nothing is dated)."""
-    from rcdash.metrics.period import latest_data_date  # period builds on the engine's SQL folder
-
     latest = latest_data_date(con)
     rows = con.sql(metrics_sql(con), params={"dates": [latest] if latest else [], "levels": list(LEVELS)})
     con.execute(load_sql("latest_metrics_drop", SQL_DIR))
@@ -75,3 +83,32 @@ def _compute(con: duckdb.DuckDBPyConnection, dates: Sequence[date], levels: tupl
 def at(con: duckdb.DuckDBPyConnection, as_of: date, level: str = "county") -> pd.DataFrame:
     """The metrics of the city and every area of `level` as of one date."""
     return compute(con, [as_of], level)
+
+
+def with_derived(con: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """A query on the pre-aggregations, with any the database lacks (written by an older version) inlined as CTEs."""
+    existing = table_names(con)
+    missing = [table for table, _ in PRE_AGGREGATIONS if table not in existing]
+    if not missing:
+        return sql
+    ctes = "".join(f"{quote_ident(t)} AS ({load_sql(t, SQL_DIR)}),\n" for t in missing)
+    return re.sub(r"^WITH ", lambda _: "WITH " + ctes, sql, count=1, flags=re.M)
+
+
+def latest_data_date(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The latest date any dated record carries (the natural default as-of date)."""
+    row = first_row(con.execute(load_sql("latest_data_date", SQL_DIR)))
+    return row[0] if row and row[0] is not None else None
+
+
+def latest_activity_date(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The latest activity date: weeks and months after it are no data (the engine counts none of them)."""
+    row = first_row(con.execute(load_sql("latest_activity_date", SQL_DIR)))
+    return row[0] if row and row[0] is not None else None
+
+
+def default_as_of(con: duckdb.DuckDBPyConnection, today: date | None = None) -> date:
+    """The latest data date, but never in the future; today when there is no dated data."""
+    today = today or date.today()
+    latest = latest_data_date(con)
+    return min(latest, today) if latest else today

@@ -6,11 +6,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import duckdb
-
-from rcdash.db import first_row, load_sql
-from rcdash.metrics.engine import SQL_DIR
-
 _PERIOD_RE = re.compile(r"^(\d{4})(?:H([12]))?$", re.IGNORECASE)
 
 
@@ -50,18 +45,6 @@ def previous_half_year(period: Period) -> Period:
     return half_year_of(period.start - timedelta(days=1))
 
 
-def latest_data_date(con: duckdb.DuckDBPyConnection) -> date | None:
-    """The latest date any dated record carries (the natural default as-of date)."""
-    row = first_row(con.execute(load_sql("latest_data_date", SQL_DIR)))
-    return row[0] if row and row[0] is not None else None
-
-
-def latest_activity_date(con: duckdb.DuckDBPyConnection) -> date | None:
-    """The latest activity date: weeks and months after it are no data (the engine counts none of them)."""
-    row = first_row(con.execute(load_sql("latest_activity_date", SQL_DIR)))
-    return row[0] if row and row[0] is not None else None
-
-
 def data_end_note(as_of: date, latest: date | None, activities_end: date | None) -> str | None:
     """'数据截至 …' when the chosen date lies after the latest data (or after the activities'); else None."""
     if latest is not None and as_of > latest:
@@ -71,13 +54,6 @@ def data_end_note(as_of: date, latest: date | None, activities_end: date | None)
         return (f"活动数据截至 {activities_end:%Y-%m-%d}：周周有声音、月月有主题只计到这一天，"
                 "此后的周和月为无数据（不是无活动）。")
     return None
-
-
-def default_as_of(con: duckdb.DuckDBPyConnection, today: date | None = None) -> date:
-    """The latest data date, but never in the future; today when there is no dated data."""
-    today = today or date.today()
-    latest = latest_data_date(con)
-    return min(latest, today) if latest else today
 
 
 def half_years_between(first: date, last: date) -> list[Period]:

@@ -8,9 +8,9 @@ import duckdb
 import pandas as pd
 
 from rcdash.config import PLAN_END
-from rcdash.db import load_sql
 from rcdash.metrics.engine import SQL_DIR
 from rcdash.records.kinds import ANY_AREA
+from rcdash.store.sql import load_sql
 
 # The plan's targets for the end of 2022 (seed plan §一 and §二).
 PLAN_END_TARGETS: dict[str, float] = {

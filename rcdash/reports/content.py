@@ -15,16 +15,9 @@ import pandas as pd
 from rcdash.config import CITY_CODE, CITY_NAME, PLAN_END, PLAN_START, evaluation_weights
 from rcdash.labels import MEMBER_RATIO_DIGITS, RATE_DIGITS, fmt_number, is_missing
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
-from rcdash.metrics.engine import compute
+from rcdash.metrics.engine import compute, default_as_of
 from rcdash.metrics.kpi import kpi
-from rcdash.metrics.period import (
-    Period,
-    default_as_of,
-    half_year_of,
-    half_years_between,
-    parse_period,
-    previous_half_year,
-)
+from rcdash.metrics.period import Period, half_year_of, half_years_between, parse_period, previous_half_year
 from rcdash.metrics.rules import FAIL, NO_DATA, PASS, RULES, STATUS_LABELS
 from rcdash.metrics.targets import PER_COUNTY_TARGETS, TargetBook
 from rcdash.reports.model import (

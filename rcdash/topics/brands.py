@@ -12,9 +12,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from rcdash.db import load_sql
 from rcdash.records.kinds import KINDS
 from rcdash.store import media
+from rcdash.store.sql import load_sql
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 

@@ -11,11 +11,11 @@ import duckdb
 import pandas as pd
 
 from rcdash.config import PLAN_END
-from rcdash.db import load_sql
 from rcdash.geo.townships import TownshipAreas
 from rcdash.metrics import engine
 from rcdash.metrics.rules import villages_needed
 from rcdash.metrics.targets import TargetBook
+from rcdash.store.sql import load_sql
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 TIER_LABELS = {"center": "服务中心", "base": "服务基地", "station": "服务站", "point": "服务点"}

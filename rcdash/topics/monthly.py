@@ -15,8 +15,8 @@ import duckdb
 import pandas as pd
 
 from rcdash.config import CITY_CODE, CITY_NAME
-from rcdash.db import first_row, load_sql
 from rcdash.labels import NO_DATA, fmt_count
+from rcdash.store.sql import first_row, load_sql
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from rcdash.db import load_sql
 from rcdash.metrics.outlook import months_back
 from rcdash.metrics.period import half_year_of
 from rcdash.records.kinds import BRANCH_LEVELS
+from rcdash.store.sql import load_sql
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 DISCLOSURE_MONTHS = 12  # the plan asks funds to be 公开透明: a disclosure within the last year

@@ -7,9 +7,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from rcdash.db import first_row, kind_sql, load_sql, scalar
 from rcdash.importing.load import list_imports
 from rcdash.records.kinds import KINDS
+from rcdash.store.schema import kind_sql
+from rcdash.store.sql import first_row, load_sql, scalar
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 

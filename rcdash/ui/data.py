@@ -1,6 +1,6 @@
 """The page-side database connection: one read-only connection per published snapshot, a cursor per use.
 
-Imports publish a new database file by renaming it over the old one (rcdash.db.writing). A connection keeps
+Imports publish a new database file by renaming it over the old one (rcdash.store.publish.writing). A connection keeps
 reading the snapshot it opened, so a page never sees a half-applied import; the next run notices the new file
 (its identity changed) and opens it, and every cache keyed on db_key() follows.
 """
@@ -13,7 +13,7 @@ import duckdb
 import streamlit as st
 
 from rcdash import config
-from rcdash.db import file_identity, is_initialised, open_snapshot, snapshot_cursor
+from rcdash.store.connections import file_identity, is_initialised, open_snapshot, snapshot_cursor
 
 SNAPSHOTS_KEPT = 3  # a few recent snapshots stay open for sessions still running on them; older ones are dropped
 KEY_SEPARATOR = "|"

@@ -9,17 +9,9 @@ import duckdb
 import streamlit as st
 
 from rcdash.config import CITY_CODE, CITY_NAME, PLAN_START
-from rcdash.db import load_sql
-from rcdash.metrics.engine import SQL_DIR
-from rcdash.metrics.period import (
-    Period,
-    data_end_note,
-    default_as_of,
-    half_year_of,
-    half_years_between,
-    latest_activity_date,
-    latest_data_date,
-)
+from rcdash.metrics.engine import SQL_DIR, default_as_of, latest_activity_date, latest_data_date
+from rcdash.metrics.period import Period, data_end_note, half_year_of, half_years_between
+from rcdash.store.sql import load_sql
 
 MODE_HALF_YEAR, MODE_DATE = "半年度", "指定日期"
 WIDGET_KEYS = ("filter_mode", "filter_period", "filter_date", "filter_county")

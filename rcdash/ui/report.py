@@ -7,7 +7,8 @@ import contextlib
 import streamlit as st
 
 from rcdash.config import evaluation_weights
-from rcdash.metrics.period import Period, default_as_of, parse_period
+from rcdash.metrics.engine import default_as_of
+from rcdash.metrics.period import Period, parse_period
 from rcdash.reports import content, model
 from rcdash.reports.documents import FORMAT_LABELS, FORMATS, MIME_TYPES, file_name, render
 from rcdash.reports.fonts import FontMissing

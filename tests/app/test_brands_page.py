@@ -10,9 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from rcdash import config
 from rcdash.config import REPO_ROOT
-from rcdash.db import connect
 from rcdash.importing.load import import_file
 from rcdash.metrics import engine
+from rcdash.store.connections import connect
 from tests import samples
 
 PAGE = str(REPO_ROOT / "pages" / "brands.py")

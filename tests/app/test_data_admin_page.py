@@ -91,7 +91,7 @@ def test_attach_photo_as_admin(demo_db: Path, tmp_path: Path, monkeypatch: pytes
     from PIL import Image
 
     from rcdash.admin.actions import attach_brand_photo, brand_choices
-    from rcdash.db import connect
+    from rcdash.store.connections import connect
 
     monkeypatch.setenv("RCDASH_MEDIA", str(tmp_path / "media"))
     db = tmp_path / "copy.duckdb"
@@ -127,7 +127,7 @@ def test_everyone_must_sign_in_when_settings_say_so(monkeypatch: pytest.MonkeyPa
 
 def _imports(db: Path) -> int:
     """How many imports the log holds."""
-    from rcdash.db import connect
+    from rcdash.store.connections import connect
 
     con = connect(db, read_only=True)
     try:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rcdash.db import connect
 from rcdash.geo.official import import_townships
 from rcdash.importing.load import import_file
+from rcdash.store.connections import connect
 from tests.app.pages import run_page, texts
 from tests.conftest import write
 from tests.unit.test_geo_import import official_geojson

@@ -9,8 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rcdash.config import REPO_ROOT
-from rcdash.db import connect
 from rcdash.importing.load import import_file
+from rcdash.store.connections import connect
 from rcdash.topics import monthly
 from tests.conftest import write
 

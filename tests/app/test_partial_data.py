@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from rcdash.config import REPO_ROOT
-from rcdash.db import writing
 from rcdash.importing.load import import_file
+from rcdash.store.publish import writing
 from tests.app.pages import run_page
 from tests.conftest import write
 

@@ -36,8 +36,8 @@ def test_empty_database(monkeypatch: pytest.MonkeyPatch, db_file: Path, name: st
 def test_members_figures_match_metrics(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
     from datetime import date
 
-    from rcdash.db import connect
     from rcdash.metrics.engine import at as metrics_at
+    from rcdash.store.connections import connect
 
     page = run_page(monkeypatch, "members", demo_db)
     table = page.dataframe[0].value.set_index("区域")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rcdash.admin.users import add_user
 from rcdash.config import REPO_ROOT
-from rcdash.db import connect
+from rcdash.store.connections import connect
 from tests.browser.conftest import open_page, screenshot, start_app
 from tests.conftest import write
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rcdash.db import connect
 from rcdash.importing.load import import_file
+from rcdash.store.connections import connect
 from tests.browser.conftest import open_page, screenshot, start_app
 from tests.conftest import write
 

@@ -10,8 +10,8 @@ import pytest
 
 from rcdash import config
 from rcdash.appserver import AppServer
-from rcdash.db import connect
 from rcdash.importing.load import import_file
+from rcdash.store.connections import connect
 from tests import samples
 from tests.browser.conftest import open_page, screenshot, start_app
 

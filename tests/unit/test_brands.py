@@ -15,11 +15,11 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 
 from rcdash import config
-from rcdash.db import connect
 from rcdash.importing.load import import_file
 from rcdash.metrics import engine
 from rcdash.reports import brand_pptx
 from rcdash.store import media
+from rcdash.store.connections import connect
 from rcdash.topics import brands
 
 END = date(2022, 12, 31)

@@ -12,8 +12,10 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from rcdash.config import REPO_ROOT
-from rcdash.db import open_snapshot, scalar, unsettled
+from rcdash.metrics.derived import unsettled
 from rcdash.records.kinds import KINDS
+from rcdash.store.connections import open_snapshot
+from rcdash.store.sql import scalar
 from tests.conftest import write
 
 JSON_KEYS = {"kind", "file", "rows", "accepted", "rejected", "import_id", "errors"}
@@ -41,7 +43,7 @@ def test_init_template_import_undo_round_trip(tmp_path: Path) -> None:
     summary = json.loads(done.stdout)
     assert done.returncode == 0 and summary.keys() >= JSON_KEYS and summary["accepted"] == 1
     reader = open_snapshot(db)
-    try:  # the command stored the latest metrics again after publishing the rows (rcdash.db.settle)
+    try:  # the command stored the latest metrics again after publishing the rows (rcdash.metrics.derived.settle)
         assert unsettled(reader) == [] and scalar(reader, "SELECT count(*) FROM latest_metrics") > 0
     finally:
         reader.close()
@@ -89,7 +91,7 @@ def test_a_failed_settle_after_an_import_is_reported_not_raised(tmp_path: Path, 
 
     from rcdash.cli.main import settle_after_import
 
-    with patch("rcdash.db.settle", side_effect=duckdb.IOException("disk full")):
+    with patch("rcdash.metrics.derived.settle", side_effect=duckdb.IOException("disk full")):
         settle_after_import(tmp_path / "x.duckdb")  # the rows are in: the command still succeeds
     assert "数据已导入" in capsys.readouterr().err
 

@@ -13,8 +13,11 @@ from pathlib import Path
 import pytest
 
 from rcdash.config import REPO_ROOT
-from rcdash.db import connect, first_row, init_db, writing
 from rcdash.importing.load import import_file
+from rcdash.metrics.derived import init_db
+from rcdash.store.connections import connect
+from rcdash.store.publish import writing
+from rcdash.store.sql import first_row
 from tests.conftest import data_snapshot, write
 
 BATCH = 500  # rows per import in the isolation test: a reader must only ever see multiples of it

@@ -12,13 +12,14 @@ import pytest
 import shapely
 
 from rcdash import config
-from rcdash.db import connect, init_db
 from rcdash.demo import DemoBuildError, StoryFigures, build_demo, story_figures
 from rcdash.demo import build as demo_build
 from rcdash.demo.story import DEFAULT_SEED, END, START
 from rcdash.demo.world import build_world
 from rcdash.geo.boundaries import township_shapes
 from rcdash.importing.load import ImportResult, import_file
+from rcdash.metrics.derived import init_db
+from rcdash.store.connections import connect
 from rcdash.topics.status import DEMO_META_KEY
 from tests.conftest import data_snapshot, write
 

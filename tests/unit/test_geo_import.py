@@ -18,12 +18,12 @@ from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Polygon, box, mapping
 
 from rcdash.cli.main import main
-from rcdash.db import connect
 from rcdash.geo import checks
 from rcdash.geo.boundaries import city_shape, county_shapes, township_properties, township_shapes
 from rcdash.geo.crs import from_wgs84
 from rcdash.geo.official import BoundaryFileError, import_townships, reset_townships
 from rcdash.geo.townships import has_official, township_areas
+from rcdash.store.connections import connect
 
 NAMES = {c: str(p["name"]) for c, p in township_properties().items()}
 COUNTY_OF = {c: str(p["county_code"]) for c, p in township_properties().items()}

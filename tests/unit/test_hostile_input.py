@@ -10,9 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rcdash.db import connect, init_db
 from rcdash.importing.load import import_file
+from rcdash.metrics.derived import init_db
 from rcdash.records.kinds import KINDS
+from rcdash.store.connections import connect
 from tests.conftest import data_snapshot
 
 BOMB_BYTES = 64 * 1024 * 1024  # zeros compress about 1000×: a bomb of the cheap kind

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from rcdash.db import first_row
 from rcdash.importing.load import UndoRefused, import_file, list_imports, undo_import
+from rcdash.store.sql import first_row
 from tests.conftest import data_snapshot, write
 
 # One good file per kind, with English headers (DESIGN §4 field names exactly).

@@ -13,13 +13,13 @@ import pytest
 import shapely
 from folium.plugins import Fullscreen
 
-from rcdash.db import connect
 from rcdash.geo.boundaries import township_shapes
 from rcdash.geo.crs import from_wgs84
 from rcdash.geo.townships import approximate_areas, township_areas
 from rcdash.maps import assets, classes, layers
 from rcdash.maps.basemaps import NO_BASEMAP, OPENSTREETMAP, Projector, SettingsError, basemaps
 from rcdash.maps.profile import township_profile
+from rcdash.store.connections import connect
 from rcdash.topics.map_view import MapView, load_view
 
 AS_OF = date(2022, 12, 31)

@@ -10,13 +10,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from rcdash.db import connect, init_db
 from rcdash.importing.load import import_file
-from rcdash.metrics.engine import compute
+from rcdash.metrics.derived import init_db, refresh, refresh_deferring, settle
+from rcdash.metrics.engine import compute, default_as_of
 from rcdash.metrics.kpi import kpi, render
 from rcdash.metrics.outlook import months_back, project, trend_dates
-from rcdash.metrics.period import data_end_note, default_as_of, half_year_of, parse_period
+from rcdash.metrics.period import data_end_note, half_year_of, parse_period
 from rcdash.metrics.rules import FAIL, NO_DATA, PASS
+from rcdash.store.connections import connect
 from tests.conftest import write
 
 D = date(2021, 6, 30)  # the as-of date of most checks; its period is 2021H1 (26 Mondays: Jan 4 … Jun 28)
@@ -332,10 +333,11 @@ def test_latest_date_is_read_from_stored_metrics_equal_to_computing(demo_db: Pat
 
     import pandas as pd
 
-    from rcdash.db import settle, unsettled, writing
     from rcdash.importing.load import import_into, undo_import
     from rcdash.metrics import engine
-    from rcdash.metrics.period import latest_data_date
+    from rcdash.metrics.derived import unsettled
+    from rcdash.metrics.engine import latest_data_date
+    from rcdash.store.publish import writing
 
     db = tmp_path / "copy.duckdb"
     shutil.copyfile(demo_db, db)
@@ -367,7 +369,7 @@ def test_latest_date_is_read_from_stored_metrics_equal_to_computing(demo_db: Pat
     # An import publishes its rows without the stored metrics (here: 1,000 more members in one village); until
     # settle() stores them again, readers compute them from the new rows.
     text = f"division,date,adult_members\n{XIASHAN},{latest.isoformat()},1000\n"
-    result = import_into(db, "members", write(tmp_path, "m.csv", text))
+    result = import_into(db, "members", write(tmp_path, "m.csv", text), refresh=refresh_deferring)
     assert result.exit_code == 0, result.errors
     con = connect(db, read_only=True)
     old = con.execute("SELECT adult_members FROM members_prior WHERE division = ?", [XIASHAN]).fetchall()
@@ -377,7 +379,7 @@ def test_latest_date_is_read_from_stored_metrics_equal_to_computing(demo_db: Pat
     assert settle(db) == ["latest_metrics"]
     check(after)
     assert settle(db) == []  # nothing to do: nothing written
-    with writing(db) as con:  # an undo stores them in its own step
+    with writing(db, refresh=refresh) as con:  # an undo stores them in its own step
         undo_import(con, result.import_id)
     check(before["adult_members"])
 
@@ -388,15 +390,16 @@ def test_a_derived_table_defined_anew_is_rebuilt_on_the_next_write(tmp_path: Pat
     import dataclasses
     from unittest.mock import patch
 
-    from rcdash import db as dbmod
+    from rcdash.metrics import derived
+    from rcdash.store.publish import writing
 
     path = tmp_path / "d.duckdb"
-    dbmod.init_db(path)
-    with dbmod.writing(path) as con:
-        assert dbmod.refresh_derived(con) == []  # nothing changed since init built them
+    derived.init_db(path)
+    with writing(path) as con:
+        assert derived.refresh(con) == []  # nothing changed since init built them
     renamed = tuple(dataclasses.replace(d, definition=lambda: "area_divisions 2") if d.table == "area_divisions" else d
-                    for d in dbmod.DERIVED)
-    with patch.object(dbmod, "DERIVED", renamed), dbmod.writing(path) as con:
-        assert dbmod.refresh_derived(con, frozenset({"members"})) == ["area_divisions"]  # whatever the sources
-    with patch.object(dbmod, "DERIVED", renamed), dbmod.writing(path) as con:
-        assert dbmod.refresh_derived(con, frozenset({"members"})) == []
+                    for d in derived.DERIVED)
+    with patch.object(derived, "DERIVED", renamed), writing(path) as con:
+        assert derived.refresh(con) == ["area_divisions"]  # its sources unchanged
+    with patch.object(derived, "DERIVED", renamed), writing(path) as con:
+        assert derived.refresh(con) == []

@@ -8,10 +8,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from rcdash.db import connect
 from rcdash.importing.load import import_file
 from rcdash.metrics import engine
 from rcdash.metrics.period import half_year_of
+from rcdash.store.connections import connect
 from rcdash.topics import monthly
 from tests.conftest import write
 

@@ -13,10 +13,10 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
-from rcdash.db import connect
 from rcdash.importing.load import import_file
 from rcdash.metrics import engine
 from rcdash.reports import docx_writer, monthly_brief
+from rcdash.store.connections import connect
 from rcdash.topics import monthly
 from tests.conftest import write
 

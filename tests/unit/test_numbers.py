@@ -16,11 +16,11 @@ from rcdash import labels
 from rcdash.charts.style import FAIL_COLOUR, NO_DATA_COLOUR, PASS_COLOUR
 from rcdash.charts.topics import ratio_bars
 from rcdash.config import evaluation_weights
-from rcdash.db import connect
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.reports import content, fonts
 from rcdash.reports.tables import csv_bytes, xlsx_bytes
 from rcdash.reports.xlsx_writer import briefing_xlsx
+from rcdash.store.connections import connect
 from rcdash.topics import members, organisation, overview, teams
 
 needs_font = pytest.mark.skipif(fonts.find_cjk_font() is None, reason="no CJK font: apt-get install fonts-noto-cjk")

@@ -8,8 +8,8 @@ from pathlib import Path
 def test_fund_list_columns_have_one_type_each(demo_db: Path) -> None:  # the browser gets them as Arrow
     import pyarrow as pa
 
-    from rcdash.db import connect
-    from rcdash.metrics.period import default_as_of
+    from rcdash.metrics.engine import default_as_of
+    from rcdash.store.connections import connect
     from rcdash.topics.organisation import fund_list
 
     con = connect(demo_db, read_only=True)

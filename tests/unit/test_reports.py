@@ -19,7 +19,6 @@ from pypdf import PdfReader
 
 from rcdash.cli.main import main
 from rcdash.config import DEFAULT_EVALUATION_WEIGHTS
-from rcdash.db import connect
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.kpi import kpi
 from rcdash.metrics.period import parse_period
@@ -27,6 +26,7 @@ from rcdash.metrics.rules import STATUS_LABELS
 from rcdash.metrics.targets import TargetBook
 from rcdash.reports import charts, content, fonts, model
 from rcdash.reports.documents import FORMATS, format_of, render
+from rcdash.store.connections import connect
 from tests.unit.test_cli import run
 
 PERIODS = {"2022H2": date(2022, 12, 31), "2021H1": date(2021, 6, 30)}  # the plan's end and a mid-plan half-year
