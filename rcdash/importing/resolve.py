@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
 from rcdash.reference.divisions import DivisionIndex, Resolution
 from rcdash.store.sql import load_sql
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 
 class DivisionSource:
@@ -18,7 +22,7 @@ class DivisionSource:
     def full(self) -> DivisionIndex:
         """The index of every division (built on first need: a file without a division cell needs none)."""
         if self._full is None:
-            self._full = DivisionIndex(self._con.execute(load_sql("division_rows")).df())
+            self._full = DivisionIndex(self._con.execute(load_sql("division_rows", SQL_DIR)).df())
         return self._full
 
     def resolve(self, text: str, township: str | None = None, levels: frozenset[str] | None = None) -> Resolution:

@@ -91,7 +91,7 @@ def fund_totals(funds: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "基金数": grouped.size(),
         "累计筹款（元）": grouped["累计筹款（元）"].sum().round(2),
-        "累计支出（元）": grouped["累计支出（元）"].sum().round(0),
+        "累计支出（元）": grouped["累计支出（元）"].sum().round(2),
         "超过 12 个月未公开": grouped["公开情况"].apply(lambda s: int((s == OVERDUE).sum())),
     }).reset_index()
 

@@ -65,6 +65,6 @@ def test_trend_draws_the_plan_end_target_and_marks_stage_targets(monkeypatch: py
     assert [a["text"] for a in branch["layout"]["annotations"]] == ["计划末目标 40%"]
     stages = next(t for t in branch["data"] if t.get("name") == "阶段目标")
     assert stages["text"] == ["2020 年阶段目标 20%", "2021 年阶段目标 30%"]
-    assert "按计划末（2022-12-31）目标：村（社区）建会率 40%" in texts(at)
+    assert "按计划末（2022-12-31）目标：村（社区）建会率 40.0%" in texts(at)
     outlook = next(d.value for d in at.dataframe if "村（社区）建会率·每月还需提高" in d.value.columns)
     assert (outlook["村（社区）建会率·计划末目标"] == "40%").all()

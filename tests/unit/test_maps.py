@@ -19,6 +19,7 @@ from rcdash.geo.townships import approximate_areas, township_areas
 from rcdash.maps import assets, classes, layers
 from rcdash.maps.basemaps import NO_BASEMAP, OPENSTREETMAP, Projector, SettingsError, basemaps
 from rcdash.maps.profile import township_profile
+from rcdash.metrics.rules import villages_needed
 from rcdash.store.connections import connect
 from rcdash.topics.map_view import MapView, load_view
 
@@ -45,10 +46,10 @@ def test_needed_class(needed: int | None, expected: int) -> None:
 
 
 def test_villages_needed() -> None:
-    assert classes.villages_needed(10, 4, 0.4) == 0  # 0.4 × 10 is exactly 4
-    assert classes.villages_needed(11, 4, 0.4) == 1  # 4.4 → 5
-    assert classes.villages_needed(10, None, 0.4) is None
-    assert classes.villages_needed(0, 0, 0.4) is None
+    assert villages_needed(10, 4, 0.4) == 0  # 0.4 × 10 is exactly 4
+    assert villages_needed(11, 4, 0.4) == 1  # 4.4 → 5
+    assert villages_needed(10, None, 0.4) is None
+    assert villages_needed(0, 0, 0.4) is None
 
 
 def test_legend_labels_show_thresholds_and_no_data() -> None:

@@ -94,6 +94,7 @@ def fixture_con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.Duc
     for kind, text in FIXTURE.items():
         result = import_file(con, kind, write(tmp, f"{kind}.csv", text))
         assert result.exit_code == 0, (kind, result.errors)
+    refresh(con)  # what publishing a write does: the pre-aggregations follow the records
     yield con
     con.close()
 

@@ -151,7 +151,7 @@ def test_ranking_columns_in_the_overview_order(briefing: content.Briefing, demo_
         targets, now = TargetBook.load(con), at(con, date(2022, 12, 31), "county")
     finally:
         con.close()
-    page = overview.evaluation_ranking(now, targets, 2022, evaluation_weights()).drop(columns=["代码"])
+    page = overview.evaluation_ranking(now, targets, 2022, evaluation_weights()).drop(columns=["代码", overview.UNSCORED_COLUMN])
     page_order = [next((m for m in evaluation_weights() if METRIC_BY_NAME[m].zh == c), c) for c in page.columns]
     table = next(b for b in briefing.blocks() if isinstance(b, content.Table) and b.key == "年度评价")
     short_to_metric = {content.SHORT[m]: m for m in evaluation_weights()}

@@ -34,4 +34,4 @@ def test_stage_targets_are_the_interim_years_and_the_caption_names_the_plan_end_
     assert [d.isoformat() for d in marks["as_of"]] == ["2020-12-31", "2021-12-31"]
     assert overview.plan_end_target(book, "village_branch_rate", "3306") == 0.4
     caption = overview.target_caption(book, "3306")
-    assert "按计划末（2022-12-31）目标：村（社区）建会率 40%" in caption and "2021 年末 30%" in caption
+    assert "按计划末（2022-12-31）目标：村（社区）建会率 40.0%" in caption and "2021 年末 30.0%" in caption
