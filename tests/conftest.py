@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from rcdash import config
 from rcdash.metrics.derived import init_db
 from rcdash.records.kinds import KINDS
 from rcdash.store.connections import connect
@@ -55,3 +56,11 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     build_demo(path, files_dir=path.parent / "files", force=True)
     return path
+
+
+@pytest.fixture
+def media_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Stored photos go to a folder of the test's own."""
+    root = tmp_path / "media"
+    monkeypatch.setenv(config.MEDIA_ENV_VAR, str(root))
+    return root

@@ -192,7 +192,7 @@ def plan_end_target(targets: TargetBook, metric: str, area: str) -> float | None
 
 def stage_marks(targets: TargetBook, metric: str, area: str) -> pd.DataFrame:
     """Each interim year's stage target at that year's end (as_of, value, label), for the trend chart."""
-    rows = [{"as_of": date(year, 12, 31), "value": value, "label": f"{year} 年阶段目标 {value * 100:g}%"}
+    rows = [{"as_of": date(year, 12, 31), "value": value, "label": f"{year} 年阶段目标 {fmt_rate(value)}"}
             for year, value in targets.stage_targets(metric, area)]
     return pd.DataFrame(rows, columns=["as_of", "value", "label"])
 

@@ -8,31 +8,20 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rcdash import config
-from rcdash.config import REPO_ROOT
 from rcdash.importing.load import import_file
 from rcdash.metrics import engine
 from rcdash.store.connections import connect
 from tests import samples
+from tests.app.pages import run_page
 
-PAGE = str(REPO_ROOT / "pages" / "brands.py")
 END = date(2022, 12, 31)
 HOSTILE_NAME = "**假粗体** <b>加粗</b> :red[红字] $x^2$"
 HOSTILE_DESCRIPTION = "<script>alert('x')</script><img src=x onerror=alert(1)>![追踪](http://tracker.example/x.png)"
 
 
-def page(monkeypatch: pytest.MonkeyPatch, db: Path) -> AppTest:
-    monkeypatch.setenv("RCDASH_DB", str(db))
-    at = AppTest.from_file(PAGE, default_timeout=90)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
-@pytest.fixture(autouse=True)
-def media_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(config.MEDIA_ENV_VAR, str(tmp_path / "media"))
-    return tmp_path / "media"
+pytestmark = pytest.mark.usefixtures("media_root")  # photos go to a media folder of the test's own
 
 
 def detail_buttons(at: AppTest) -> list[object]:
@@ -40,18 +29,18 @@ def detail_buttons(at: AppTest) -> list[object]:
 
 
 def test_no_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    at = page(monkeypatch, tmp_path / "absent.duckdb")
+    at = run_page(monkeypatch, "brands", tmp_path / "absent.duckdb")
     assert at.title[0].value == "品牌展示" and "还没有数据库" in at.info[0].value
 
 
 def test_empty_database_explains_what_to_import(monkeypatch: pytest.MonkeyPatch, db_file: Path) -> None:
-    at = page(monkeypatch, db_file)
+    at = run_page(monkeypatch, "brands", db_file)
     assert "还没有一地一品数据" in at.info[0].value and "brands" in at.info[0].value
     assert not at.get("image")
 
 
 def test_default_gallery(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
-    at = page(monkeypatch, demo_db)
+    at = run_page(monkeypatch, "brands", demo_db)
     con = connect(demo_db, read_only=True)
     metric = engine.at(con, END, "county").set_index("level").loc["city", "brand_projects"]
     con.close()
@@ -65,7 +54,7 @@ def test_default_gallery(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None
 
 
 def test_county_filter_and_search(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
-    at = page(monkeypatch, demo_db)
+    at = run_page(monkeypatch, "brands", demo_db)
     at.selectbox(key="filter_county").set_value("330603").run()
     assert len(detail_buttons(at)) == 3 and not at.get("pagination")
     assert any("柯桥区 · 截至 2022-12-31 已启动的项目共 3 个" in c.value for c in at.caption)
@@ -78,7 +67,7 @@ def test_county_filter_and_search(monkeypatch: pytest.MonkeyPatch, demo_db: Path
 
 
 def test_detail_view(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
-    at = page(monkeypatch, demo_db)
+    at = run_page(monkeypatch, "brands", demo_db)
     detail_buttons(at)[0].click().run()
     assert not at.exception, at.exception
     texts = [t.value for t in at.text]
@@ -96,7 +85,7 @@ def test_hostile_text_is_shown_as_text_and_missing_photos_get_a_placeholder(monk
     assert import_file(con, "brands", csv).exit_code == 0
     con.execute("UPDATE brands SET photo = 'data/media/demo/deleted-by-someone.png' WHERE name = '水上救援先锋'")
     con.close()
-    at = page(monkeypatch, db)
+    at = run_page(monkeypatch, "brands", db)
     at.selectbox(key="filter_county").set_value("330603").run()
     assert len(detail_buttons(at)) == len(at.get("image")) == 4  # every card has a picture: the placeholder too
     names = [m.value for m in at.markdown if "假粗体" in m.value]

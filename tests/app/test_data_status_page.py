@@ -5,31 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from rcdash.config import REPO_ROOT
 from rcdash.importing.load import import_file
 from rcdash.store.connections import connect
+from tests.app.pages import run_page
 from tests.conftest import write
-
-PAGE = str(REPO_ROOT / "pages" / "data_status.py")
-
-
-def page(monkeypatch: pytest.MonkeyPatch, db: Path) -> AppTest:
-    monkeypatch.setenv("RCDASH_DB", str(db))
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def test_no_database_explains_how_to_start(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    at = page(monkeypatch, tmp_path / "absent.duckdb")
+    at = run_page(monkeypatch, "data_status", tmp_path / "absent.duckdb")
     assert "还没有数据库" in at.info[0].value and "make run" in at.info[0].value
 
 
 def test_empty_database(monkeypatch: pytest.MonkeyPatch, db_file: Path) -> None:
-    at = page(monkeypatch, db_file)
+    at = run_page(monkeypatch, "data_status", db_file)
     assert [m.value for m in at.metric] == ["1", "6", "103", "2,168"]
     assert any("还没有任何业务数据" in i.value for i in at.info)
     assert any("还没有导入记录" in i.value for i in at.info)
@@ -41,7 +30,7 @@ def test_with_imported_data(monkeypatch: pytest.MonkeyPatch, db_file: Path, tmp_
     import_file(con, "branches", write(tmp_path, "b.csv", "name,division,level,established_on\n"
                                         "A,330603006,乡镇街道,2021-01-01\nB,越城区,学校,2022-05-01\n"))
     con.close()
-    at = page(monkeypatch, db_file)
+    at = run_page(monkeypatch, "data_status", db_file)
     summary = at.dataframe[0].value
     row = summary[summary["代码"] == "branches"].iloc[0]
     assert (row["行数"], row["最早"], row["最晚"], row["覆盖区县数"]) == (2, "2021-01-01", "2022-05-01", 2)

@@ -13,7 +13,7 @@ from rcdash.importing.load import import_file
 from rcdash.store.connections import connect
 from tests.app.pages import run_page, texts
 from tests.conftest import write
-from tests.unit.test_geo_import import official_geojson
+from tests.unit.geo.test_official import official_geojson
 
 KEQIAO = "330603"
 

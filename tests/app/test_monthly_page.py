@@ -8,22 +8,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rcdash.config import REPO_ROOT
 from rcdash.importing.load import import_file
 from rcdash.store.connections import connect
 from rcdash.topics import monthly
+from tests.app.pages import run_page
 from tests.conftest import write
 
-PAGE = str(REPO_ROOT / "pages" / "monthly.py")
 END = date(2022, 12, 31)
 
 
-def page(monkeypatch: pytest.MonkeyPatch, db: Path) -> AppTest:
-    monkeypatch.setenv("RCDASH_DB", str(db))
-    at = AppTest.from_file(PAGE, default_timeout=90)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def expected(db: Path, month: date, county: str | None = None) -> monthly.MonthlyView:
@@ -44,18 +37,18 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def test_no_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    at = page(monkeypatch, tmp_path / "absent.duckdb")
+    at = run_page(monkeypatch, "monthly", tmp_path / "absent.duckdb")
     assert at.title[0].value == "月度主题" and "还没有数据库" in at.info[0].value
 
 
 def test_empty_database_explains_what_to_import(monkeypatch: pytest.MonkeyPatch, db_file: Path) -> None:
-    at = page(monkeypatch, db_file)
+    at = run_page(monkeypatch, "monthly", db_file)
     assert "还没有活动数据" in at.info[0].value and "activities" in at.info[0].value
     assert not at.get("plotly_chart") and not at.get("download_button")
 
 
 def test_default_filters_show_the_latest_month(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
-    at = page(monkeypatch, demo_db)
+    at = run_page(monkeypatch, "monthly", demo_db)
     view = expected(demo_db, date(2022, 12, 1))
     total = view.comparison[view.comparison["total"]].iloc[0]
     assert at.selectbox(key="monthly_month").value == date(2022, 12, 1)
@@ -75,7 +68,7 @@ def test_default_filters_show_the_latest_month(monkeypatch: pytest.MonkeyPatch, 
 
 
 def test_county_filter_shows_its_townships(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
-    at = page(monkeypatch, demo_db)
+    at = run_page(monkeypatch, "monthly", demo_db)
     at.selectbox(key="filter_county").set_value("330603").run()
     assert not at.exception, at.exception
     view = expected(demo_db, date(2022, 12, 1), "330603")
@@ -87,7 +80,7 @@ def test_county_filter_shows_its_townships(monkeypatch: pytest.MonkeyPatch, demo
 
 
 def test_picking_another_month(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
-    at = page(monkeypatch, demo_db)
+    at = run_page(monkeypatch, "monthly", demo_db)
     at.selectbox(key="monthly_month").set_value(date(2022, 11, 1)).run()
     assert not at.exception, at.exception
     view = expected(demo_db, date(2022, 11, 1))
@@ -103,7 +96,7 @@ def test_missed_themes_are_flagged_and_theme_text_is_not_markup(monkeypatch: pyt
     con = connect(db_file)
     assert import_file(con, "activities", write(tmp_path, "a.csv", text)).exit_code == 0
     con.close()
-    at = page(monkeypatch, db_file)
+    at = run_page(monkeypatch, "monthly", db_file)
     warning = next(w.value for w in at.warning if "月度主题活动" in w.value)
     assert "越城区" in warning and "柯桥区" not in warning
     status = table_with(at, "月度主题").set_index("区、县（市）")["月度主题"]
@@ -113,7 +106,7 @@ def test_missed_themes_are_flagged_and_theme_text_is_not_markup(monkeypatch: pyt
 
 
 def test_activity_filters_narrow_the_list(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
-    at = page(monkeypatch, demo_db)
+    at = run_page(monkeypatch, "monthly", demo_db)
     before = len(at.dataframe[-1].value)
     at.toggle(key="monthly_themes_only").set_value(True).run()
     themed = at.dataframe[-1].value

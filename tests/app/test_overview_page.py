@@ -62,9 +62,9 @@ def test_trend_draws_the_plan_end_target_and_marks_stage_targets(monkeypatch: py
     # 2021H1, 新昌县: the demo imports stage targets 20 % (2020) and 30 % (2021); the plan's end is 40 %.
     at = run_page(monkeypatch, "overview", demo_db, county="330624", as_of=date(2021, 6, 30))
     branch = next(s for s in _chart_specs(at) if s["layout"].get("title", {}).get("text") == "村（社区）建会率")
-    assert [a["text"] for a in branch["layout"]["annotations"]] == ["计划末目标 40%"]
+    assert [a["text"] for a in branch["layout"]["annotations"]] == ["计划末目标 40.0%"]
     stages = next(t for t in branch["data"] if t.get("name") == "阶段目标")
-    assert stages["text"] == ["2020 年阶段目标 20%", "2021 年阶段目标 30%"]
+    assert stages["text"] == ["2020 年阶段目标 20.0%", "2021 年阶段目标 30.0%"]
     assert "按计划末（2022-12-31）目标：村（社区）建会率 40.0%" in texts(at)
     outlook = next(d.value for d in at.dataframe if "村（社区）建会率·每月还需提高" in d.value.columns)
-    assert (outlook["村（社区）建会率·计划末目标"] == "40%").all()
+    assert (outlook["村（社区）建会率·计划末目标"] == "40.0%").all()

@@ -14,7 +14,6 @@ from PIL import Image
 from pptx import Presentation
 from pptx.oxml.ns import qn
 
-from rcdash import config
 from rcdash.importing.load import import_file
 from rcdash.metrics import engine
 from rcdash.reports import brand_pptx
@@ -26,11 +25,7 @@ END = date(2022, 12, 31)
 MALICIOUS = "<script>alert('x')</script><img src=x onerror=alert(1)> **粗体** [链接](javascript:alert(1)) \x07"
 
 
-@pytest.fixture(autouse=True)
-def media_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "media"
-    monkeypatch.setenv(config.MEDIA_ENV_VAR, str(root))
-    return root
+pytestmark = pytest.mark.usefixtures("media_root")  # photos go to a media folder of the test's own
 
 
 @pytest.fixture(scope="module")

@@ -15,13 +15,6 @@ from rcdash.store import media
 from tests import samples
 
 
-@pytest.fixture
-def media_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "media"
-    monkeypatch.setenv(config.MEDIA_ENV_VAR, str(root))
-    return root
-
-
 def decoded(data: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(data))
     image.load()

@@ -30,7 +30,7 @@ def test_stage_targets_are_the_interim_years_and_the_caption_names_the_plan_end_
                        ("village_branch_rate", "330624", 2021): 0.25, ("village_branch_rate", "*", 2022): 0.4})
     assert book.stage_targets("village_branch_rate", "330624") == [(2020, 0.2), (2021, 0.25)]
     marks = overview.stage_marks(book, "village_branch_rate", "3306")
-    assert list(marks["label"]) == ["2020 年阶段目标 20%", "2021 年阶段目标 30%"]
+    assert list(marks["label"]) == ["2020 年阶段目标 20.0%", "2021 年阶段目标 30.0%"]
     assert [d.isoformat() for d in marks["as_of"]] == ["2020-12-31", "2021-12-31"]
     assert overview.plan_end_target(book, "village_branch_rate", "3306") == 0.4
     caption = overview.target_caption(book, "3306")

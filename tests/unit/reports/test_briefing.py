@@ -27,7 +27,7 @@ from rcdash.metrics.targets import TargetBook
 from rcdash.reports import charts, content, fonts, model
 from rcdash.reports.documents import FORMATS, format_of, render
 from rcdash.store.connections import connect
-from tests.unit.test_cli import run
+from tests.unit.cli.test_main import run
 
 PERIODS = {"2022H2": date(2022, 12, 31), "2021H1": date(2021, 6, 30)}  # the plan's end and a mid-plan half-year
 ORG = ("villages_total", "villages_with_branch", "village_branch_rate", "population", "adult_members", "member_ratio")
