@@ -36,7 +36,7 @@ townships = members.member_table(metrics_at(key, filters.as_of, "township"), tar
 townships = townships[townships["层级"] == "township"]
 if filters.county:
     townships = townships[townships["代码"].str.startswith(filters.county)]
-st.caption("乡镇（街道）没有自己的人口或会员数据时显示“无数据”；可导入乡镇级常住人口（population）和会员快照（members）。")
+st.caption("乡镇（街道）没有自己的人口或会员数据时显示“无数据”；可由数据管理员导入乡镇级常住人口和会员数据。")
 download_table(members.display_table(townships.sort_values("成人会员占比", na_position="first")), "会员_乡镇")
 
 st.subheader("趋势")

@@ -33,7 +33,7 @@ download_table(organisation.party_table(con, filters.as_of, metrics), "党建")
 st.subheader("博爱基金")
 funds = organisation.fund_list(con, filters.as_of, filters.area)
 if funds.empty:
-    st.info("统计日前还没有博爱基金记录（数据类型 `funds`）。", icon=":material/inbox:")
+    st.info("统计日前还没有博爱基金记录。", icon=":material/inbox:")
 else:
     overdue = int((funds["公开情况"] != "已公开").sum())
     c1, c2, c3 = st.columns(3)

@@ -49,7 +49,6 @@ st.subheader(f"年度工作评价（{filters.as_of.year} 年）")
 weights = evaluation_weights()
 ranking = overview.evaluation_ranking(now, targets, filters.as_of.year, weights)
 st.caption("得分 = 各指标完成目标的比例（封顶 100%）按权重加权，满分 100。权重："
-           + "，".join(f"{METRIC_BY_NAME[m].zh} {w:g}" for m, w in weights.items())
-           + "（可在 settings.toml 的 [evaluation.weights] 中调整）。")
+           + "，".join(f"{METRIC_BY_NAME[m].zh} {w:g}" for m, w in weights.items()) + "。")
 st.plotly_chart(ranking_bar(ranking), config={"displayModeBar": False})
 download_table(ranking.drop(columns=["代码"]), "年度工作评价")

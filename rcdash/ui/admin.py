@@ -115,7 +115,8 @@ def photo_upload(user: User | None) -> None:
     """Attach one photo to one 一地一品 project (administrators)."""
     projects = admin.brand_choices(shared_cursor())
     if projects.empty:
-        st.info("还没有“一地一品”项目。先导入 `brands`（可带照片的 ZIP 包），再在这里逐个补充照片。", icon=":material/inbox:")
+        st.info("还没有“一地一品”项目。先在“导入数据”中导入“一地一品”数据（可带照片的 ZIP 包），再在这里逐个补充照片。",
+                icon=":material/inbox:")
         return
     st.caption("图片按内容识别（JPEG、PNG、WebP），会去除元数据并压缩；旧照片可通过撤销此次上传恢复。")
     labels = {i: f"{r['county_name']} · {r['name']}" + ("" if r["photo"] else "（暂无照片）")

@@ -6,6 +6,7 @@ import duckdb
 import streamlit as st
 
 from rcdash import status
+from rcdash.importing.kinds import KINDS
 from rcdash.ui.data import cursor, database_path, db_key
 from rcdash.ui.filters import Filters, sidebar_filters
 from rcdash.ui.widgets import demo_banner, no_database
@@ -43,10 +44,7 @@ def require_data(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...], what: s
     """Stop with a how-to when none of the record kinds a page needs has been imported."""
     if status.has_rows(con, kinds):
         return
-    names = "、".join(f"`{k}`" for k in kinds)
-    st.info(
-        f"还没有{what}数据。请数据管理员导入（数据类型 {names}）：先用 `python -m rcdash template KIND --out 模板.xlsx` "
-        "取得模板，填写后运行 `python -m rcdash import KIND 文件.xlsx`。",
-        icon=":material/inbox:",
-    )
+    names = "、".join(KINDS[k].zh for k in kinds)
+    st.info(f"还没有{what}数据。请数据管理员在“数据管理”页导入（数据类型：{names}），该页可下载各类数据的模板。",
+            icon=":material/inbox:")
     st.stop()

@@ -10,7 +10,9 @@ from streamlit.testing.v1 import AppTest
 from rcdash.config import REPO_ROOT
 from rcdash.db import connect
 from rcdash.importing.load import import_file
+from tests.app.pages import texts
 from tests.conftest import write
+from tests.unit.test_report_wording import developer_wording
 
 PAGE = str(REPO_ROOT / "pages" / "data_status.py")
 
@@ -34,6 +36,10 @@ def test_empty_database(monkeypatch: pytest.MonkeyPatch, db_file: Path) -> None:
     assert any("还没有任何业务数据" in i.value for i in at.info)
     assert any("还没有导入记录" in i.value for i in at.info)
     assert not at.warning  # not demo data
+    # Issue #16: the page neither shows the server's file path nor sends users to the command line.
+    shown = texts(at)
+    assert str(db_file) not in shown and db_file.name not in shown and "“数据管理”页" in shown
+    assert developer_wording(shown) == [], developer_wording(shown)
 
 
 def test_with_imported_data(monkeypatch: pytest.MonkeyPatch, db_file: Path, tmp_path: Path) -> None:
