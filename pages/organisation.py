@@ -3,6 +3,7 @@
 import streamlit as st
 
 from rcdash import organisation, overview
+from rcdash.charts.style import CHART_CONFIG
 from rcdash.charts.topics import stacked_bars
 from rcdash.ui.cached import metrics_at
 from rcdash.ui.data import db_key
@@ -22,7 +23,7 @@ if filters.county:
     by_level = by_level[by_level["county"] == filters.county]
 over_time = organisation.level_totals(by_level)
 st.plotly_chart(stacked_bars(over_time, "半年末", "branches", "level", f"{filters.county_name}在册基层组织（各半年末）",
-                             organisation.LEVEL_ORDER), config={"displayModeBar": False})
+                             organisation.LEVEL_ORDER, y_title="基层组织（个）"), config=CHART_CONFIG)
 download_table(organisation.level_matrix(by_level, filters.as_of, county_names if not filters.county else [filters.county_name]),
                "基层组织_层级")
 

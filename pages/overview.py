@@ -4,6 +4,7 @@ import streamlit as st
 
 from rcdash import overview
 from rcdash.charts.overview import compliance_heatmap, ranking_bar, rate_trend
+from rcdash.charts.style import CHART_CONFIG
 from rcdash.config import CITY_NAME, evaluation_weights
 from rcdash.metrics.definitions import METRIC_BY_NAME
 from rcdash.metrics.targets import TargetBook
@@ -28,7 +29,7 @@ kpi_card_grid(overview.kpi_cards(series, filters.area, targets, now))
 st.subheader("区县达标情况")
 st.caption("每个区、县（市）对照计划要求逐项判定，未达标项多的排在前面；悬停查看原因和还差多少。")
 statuses, reasons = overview.compliance_matrix(report)
-st.plotly_chart(compliance_heatmap(statuses, reasons), config={"displayModeBar": False})
+st.plotly_chart(compliance_heatmap(statuses, reasons), config=CHART_CONFIG)
 download_table(reasons.reset_index(names="区县"), "区县达标情况")
 
 st.subheader("建会率与会员占比走势")
@@ -41,7 +42,7 @@ for column, metric in zip((left, right), overview.TREND_METRICS, strict=True):
         overview.trend_frame(monthly, metric), overview.projection_frame(report, metric),
         targets.value(metric, filters.area, filters.as_of.year), METRIC_BY_NAME[metric].zh, CITY_NAME,
     )
-    column.plotly_chart(figure, config={"displayModeBar": False})
+    column.plotly_chart(figure, config=CHART_CONFIG)
 st.caption("虚线：目标值；点线：按近 12 个月的线性趋势推算到 2022-12-31。")
 download_table(overview.rate_outlook_table(report), "目标差距与趋势")
 
@@ -50,5 +51,5 @@ weights = evaluation_weights()
 ranking = overview.evaluation_ranking(now, targets, filters.as_of.year, weights)
 st.caption("得分 = 各指标完成目标的比例（封顶 100%）按权重加权，满分 100。权重："
            + "，".join(f"{METRIC_BY_NAME[m].zh} {w:g}" for m, w in weights.items()) + "。")
-st.plotly_chart(ranking_bar(ranking), config={"displayModeBar": False})
+st.plotly_chart(ranking_bar(ranking), config=CHART_CONFIG)
 download_table(ranking.drop(columns=["代码"]), "年度工作评价")
