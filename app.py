@@ -4,12 +4,14 @@ import streamlit as st
 
 from rcdash.config import REPO_ROOT
 from rcdash.ui.auth import account_sidebar, require_viewer_sign_in
+from rcdash.ui.page import untranslated_chrome
 
 st.set_page_config(
     page_title="绍兴红十字基层组织建设看板",
     page_icon=str(REPO_ROOT / "static" / "favicon.png"),
     layout="wide",
 )
+untranslated_chrome()  # Streamlit's own English words: the uploader's, the tables' toolbars and menus
 
 # One entry per page, grouped as the sidebar shows them.
 sections = {

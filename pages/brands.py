@@ -16,7 +16,7 @@ key = db_key()
 projects = gallery.gallery_frame(key, filters.as_of, filters.county)
 if projects.empty:
     st.info(f"{filters.county_name}截至 {filters.as_of:%Y-%m-%d} 还没有已启动的一地一品项目。"
-            "可在侧栏换一个区县或更晚的统计日；新项目由数据管理员导入（数据类型 `brands`）。", icon=":material/inbox:")
+            "可在侧栏换一个区县或更晚的统计日；新项目由数据管理员在“数据管理”页导入。", icon=":material/inbox:")
     st.stop()
 
 kept = gallery.filter_bar(projects)

@@ -18,3 +18,4 @@ with photo_tab:
     admin.photo_upload(user)
 with template_tab:
     admin.templates()
+    admin.server_notes(user)

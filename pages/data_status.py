@@ -5,7 +5,7 @@ import streamlit as st
 from rcdash.labels import LEVEL_LABELS
 from rcdash.topics import status
 from rcdash.ui.page import page_start
-from rcdash.ui.widgets import db_caption, download_table
+from rcdash.ui.widgets import download_table
 
 con, _ = page_start("数据概况", "当前数据库中已载入的数据：每类记录的行数、时间范围、覆盖的区划，以及最近的导入。", filters=False)
 
@@ -14,15 +14,14 @@ st.subheader("区划参考数据")
 cols = st.columns(len(LEVEL_LABELS))
 for col, (level, label) in zip(cols, LEVEL_LABELS.items(), strict=True):
     col.metric(label, f"{counts.get(level, 0):,}")
-st.caption("国家统计局 2023 年统计用区划代码（绍兴市），来源见 data/reference/PROVENANCE.md。")
+st.caption("国家统计局 2023 年统计用区划代码（绍兴市）。")
 
 summary = status.kind_summary(con)
 st.subheader("业务数据")
 if not status.has_imported_data(con):
     st.info(
         "数据库里还没有任何业务数据（只有区划参考数据和 2020 年普查人口）。\n\n"
-        "导入方法：`python -m rcdash template branches --out 基层组织.xlsx` 取得模板，填写后运行 "
-        "`python -m rcdash import branches 基层组织.xlsx`；先加 `--dry-run` 可只校验不写入。详见 README。",
+        "导入方法：在“数据管理”页下载模板，填写后上传；系统先校验、后导入。",
         icon=":material/inbox:",
     )
 download_table(summary, "数据概况")
@@ -33,4 +32,3 @@ if imports.empty:
     st.info("还没有导入记录。", icon=":material/history:")
 else:
     download_table(imports, "导入记录")
-db_caption()

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from rcdash.charts.overview import rate_trend
-from rcdash.charts.topics import ratio_bars
+from rcdash.charts.style import CHART_CONFIG
+from rcdash.charts.topics import member_count_lines, ratio_bars
 from rcdash.config import CITY_CODE, CITY_NAME
 from rcdash.labels import fmt_count, fmt_rate
 from rcdash.metrics.targets import TargetBook
@@ -23,7 +24,7 @@ target = targets.value("member_ratio", filters.area, year) or 0.02
 st.subheader("各区、县（市）")
 left, right = st.columns([3, 2])
 left.plotly_chart(ratio_bars(counties[counties["层级"] == "county"], target, "成人会员占常住人口比例"),
-                  config={"displayModeBar": False})
+                  config=CHART_CONFIG)
 shown = members.display_table(counties)
 area_row = shown[counties["代码"] == filters.area].iloc[0]
 right.metric(f"{filters.county_name}成人会员", fmt_count(area_row["成人会员"]), help="各区划最近一次会员快照之和")
@@ -37,7 +38,7 @@ townships = members.member_table(metrics_at(key, filters.as_of, "township"), tar
 townships = townships[townships["层级"] == "township"]
 if filters.county:
     townships = townships[townships["代码"].str.startswith(filters.county)]
-st.caption("乡镇（街道）没有自己的人口或会员数据时显示“无数据”；可导入乡镇级常住人口（population）和会员快照（members）。")
+st.caption("乡镇（街道）没有自己的人口或会员数据时显示“无数据”；可由数据管理员导入乡镇级常住人口和会员数据。")
 download_table(members.display_table(townships.sort_values("成人会员占比", na_position="first")), "会员_乡镇")
 
 st.subheader("趋势")
@@ -46,7 +47,6 @@ if filters.county:
     monthly = monthly[monthly["code"].isin([filters.county, CITY_CODE])]
 st.plotly_chart(rate_trend(overview.trend_frame(monthly, "member_ratio"), None, target, "成人会员占比（月末）", CITY_NAME,
                            target_label=targets.source("member_ratio", filters.area, year)),
-                config={"displayModeBar": False})
+                config=CHART_CONFIG)
 youth = monthly[monthly["code"] == filters.area][["as_of", "adult_members", "youth_members"]]
-st.line_chart(youth.rename(columns={"as_of": "月份", "adult_members": "成人会员", "youth_members": "青少年会员"}),
-              x="月份", y=["成人会员", "青少年会员"], height=260)
+st.plotly_chart(member_count_lines(youth, f"{filters.county_name}成人会员与青少年会员（月末）"), config=CHART_CONFIG)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from rcdash.charts.style import CHART_CONFIG
 from rcdash.charts.topics import stacked_bars
 from rcdash.labels import fmt_money
 from rcdash.topics import organisation, overview
@@ -23,7 +24,7 @@ if filters.county:
     by_level = by_level[by_level["county"] == filters.county]
 over_time = organisation.level_totals(by_level)
 st.plotly_chart(stacked_bars(over_time, "半年末", "branches", "level", f"{filters.county_name}在册基层组织（各半年末）",
-                             organisation.LEVEL_ORDER), config={"displayModeBar": False})
+                             organisation.LEVEL_ORDER, y_title="基层组织（个）"), config=CHART_CONFIG)
 download_table(organisation.level_matrix(by_level, filters.as_of, county_names if not filters.county else [filters.county_name]),
                "基层组织_层级")
 
@@ -34,7 +35,7 @@ download_table(organisation.party_table(con, filters.as_of, metrics), "党建")
 st.subheader("博爱基金")
 funds = organisation.fund_list(con, filters.as_of, filters.area)
 if funds.empty:
-    st.info("统计日前还没有博爱基金记录（数据类型 `funds`）。", icon=":material/inbox:")
+    st.info("统计日前还没有博爱基金记录。", icon=":material/inbox:")
 else:
     overdue = int((funds["公开情况"] == organisation.OVERDUE).sum())
     c1, c2, c3 = st.columns(3)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from rcdash.charts.overview import compliance_heatmap, ranking_bar, rate_trend
+from rcdash.charts.style import CHART_CONFIG
 from rcdash.config import CITY_CODE, CITY_NAME, evaluation_weights
 from rcdash.metrics.definitions import METRIC_BY_NAME
 from rcdash.metrics.targets import TargetBook
@@ -31,7 +32,7 @@ kpi_card_grid(overview.kpi_cards(series, filters.area, targets, now))
 st.subheader("区县达标情况")
 st.caption("每个区、县（市）对照计划要求逐项判定，未达标项多的排在前面；悬停查看原因和还差多少。")
 statuses, reasons = overview.compliance_matrix(report)
-st.plotly_chart(compliance_heatmap(statuses, reasons), config={"displayModeBar": False})
+st.plotly_chart(compliance_heatmap(statuses, reasons), config=CHART_CONFIG)
 download_table(reasons.reset_index(names="区县"), "区县达标情况", lines=REASON_LINES, text_px=REASON_PX)
 
 st.subheader("建会率与会员占比走势")
@@ -45,7 +46,7 @@ for column, metric in zip((left, right), overview.TREND_METRICS, strict=True):
         overview.plan_end_target(targets, metric, filters.area), METRIC_BY_NAME[metric].zh, CITY_NAME,
         stages=overview.stage_marks(targets, metric, filters.area), target_label="计划末目标",
     )
-    column.plotly_chart(figure, config={"displayModeBar": False})
+    column.plotly_chart(figure, config=CHART_CONFIG)
 st.caption(overview.target_caption(targets, filters.area))
 download_table(overview.rate_outlook_table(report), "目标差距与趋势")
 
@@ -53,7 +54,6 @@ st.subheader(f"年度工作评价（{filters.as_of.year} 年）")
 weights = evaluation_weights()
 ranking = overview.evaluation_ranking(now, targets, filters.as_of.year, weights)
 st.caption("得分 = 各指标完成目标的比例（封顶 100%）按权重加权，满分 100；无数据的指标不计入，按其余指标的权重折算。权重："
-           + "，".join(f"{METRIC_BY_NAME[m].zh} {w:g}" for m, w in weights.items())
-           + "（可在 settings.toml 的 [evaluation.weights] 中调整）。")
-st.plotly_chart(ranking_bar(ranking), config={"displayModeBar": False})
+           + "，".join(f"{METRIC_BY_NAME[m].zh} {w:g}" for m, w in weights.items()) + "。")
+st.plotly_chart(ranking_bar(ranking), config=CHART_CONFIG)
 download_table(ranking.drop(columns=["代码"]), "年度工作评价")

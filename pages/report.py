@@ -10,7 +10,7 @@ from rcdash.ui.page import page_start, require_data
 con, filters = page_start(
     "报告",
     "按计划要求“每半年通报工作进度”并进行“年度工作评价”：选择报告期，预览摘要，下载 Word、Excel 和 PDF 文档。"
-    "文档中的数字与“总览”页和命令行 `rcdash kpi` 同一口径。",
+    "文档中的数字与看板“总览”页同一口径。",
 )
 require_data(con, DATA_KINDS, "计划进展")
 key = db_key()
@@ -22,7 +22,6 @@ except ReportProblem as exc:
     st.stop()
 
 charted = ui.downloads(key, period, briefing)
-st.caption(f"命令行：`python -m rcdash report --period {period.label} --out 通报.docx`（或 .xlsx、.pdf）。"
-           "文档包括：总体情况、主要指标完成情况、年度工作评价排名、区县达标情况、各区县差距与还需完成的数量、图表。")
+st.caption("文档包括：总体情况、主要指标完成情况、年度工作评价排名、区县达标情况、各区县差距与还需完成的数量、图表。")
 st.divider()
 ui.preview(briefing, charted)

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from rcdash.charts.style import CHART_CONFIG
 from rcdash.charts.topics import monthly_lines
 from rcdash.topics import rescue
 from rcdash.ui.page import page_start, require_data
@@ -26,5 +27,5 @@ st.subheader("月度走势")
 category = st.selectbox("类别", list(rescue.CATEGORIES.values()), index=2)
 history = rescue.long_form(rescue.monthly(con, rescue.year_earlier(period.start), period.end, filters.county))
 chosen = history[history["category"] == category]
-st.plotly_chart(monthly_lines(chosen, f"{category}（上年同期起按月）"), config={"displayModeBar": False})
+st.plotly_chart(monthly_lines(chosen, f"{category}（上年同期起按月）", y_title=category), config=CHART_CONFIG)
 download_table(rescue.month_table(chosen), "三救三献_月度")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from rcdash.charts.style import CHART_CONFIG
 from rcdash.charts.topics import stacked_bars
 from rcdash.config import CITY_CODE
 from rcdash.topics import teams
@@ -20,10 +21,11 @@ st.subheader("各区、县（市）对照计划要求")
 download_table(per_county, "队伍_区县")
 
 left, right = st.columns(2)
-left.plotly_chart(stacked_bars(teams.team_counts(all_teams), "区县", "size", "类型", "在册队伍数"),
-                  config={"displayModeBar": False})
-volunteer_chart = stacked_bars(teams.volunteers_by_party(all_teams), "区县", "注册志愿者", "队伍", "注册志愿者（按队伍是否建党组织）")
-right.plotly_chart(volunteer_chart, config={"displayModeBar": False})
+left.plotly_chart(stacked_bars(teams.team_counts(all_teams), "区县", "size", "类型", "在册队伍数", y_title="队伍（支）"),
+                  config=CHART_CONFIG)
+volunteer_chart = stacked_bars(teams.volunteers_by_party(all_teams), "区县", "注册志愿者", "队伍", "注册志愿者（按队伍是否建党组织）",
+                               y_title="注册志愿者（人）")
+right.plotly_chart(volunteer_chart, config=CHART_CONFIG)
 
 st.subheader("队伍名单")
 area_teams = teams.teams_in(all_teams, filters.county_name if filters.county else None)

@@ -14,6 +14,7 @@ from rcdash.charts.style import (
     SERIES_COLOURS,
     TARGET_COLOUR,
     base_layout,
+    date_axis,
 )
 from rcdash.labels import fmt_number, fmt_rate
 from rcdash.metrics.rules import STATUS_LABELS
@@ -72,8 +73,8 @@ def rate_trend(trend: pd.DataFrame, projection: pd.DataFrame | None, target: flo
             customdata=stages["label"], hovertemplate="%{customdata}（%{x|%Y-%m-%d}）<extra></extra>",
         ))
     fig = base_layout(fig, title)
-    fig.update_yaxes(ticksuffix="%", rangemode="tozero")
-    fig.update_xaxes(tickformat="%Y-%m")
+    fig.update_yaxes(ticksuffix="%", rangemode="tozero", title="比例（%）")
+    date_axis(fig, "月末")
     return fig
 
 
@@ -85,6 +86,6 @@ def ranking_bar(ranking: pd.DataFrame) -> go.Figure:
         hovertemplate="%{y}：%{x:.1f} 分<extra></extra>",
     ))
     fig = base_layout(fig, height=60 + 42 * max(len(ranking), 1))
-    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_yaxes(autorange="reversed", showgrid=False, title="区、县（市）")
     fig.update_xaxes(range=[0, 105], title="得分（满分 100）")
     return fig

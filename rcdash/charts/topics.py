@@ -5,7 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from rcdash.charts.style import FAIL_COLOUR, NO_DATA_COLOUR, PASS_COLOUR, SERIES_COLOURS, TARGET_COLOUR, base_layout
+from rcdash.charts.style import (
+    FAIL_COLOUR,
+    NO_DATA_COLOUR,
+    PASS_COLOUR,
+    SERIES_COLOURS,
+    TARGET_COLOUR,
+    base_layout,
+    date_axis,
+)
 from rcdash.labels import MEMBER_RATIO_DIGITS, fmt_rate
 
 
@@ -29,12 +37,13 @@ def ratio_bars(table: pd.DataFrame, target: float, title: str) -> go.Figure:
                              line={"color": TARGET_COLOUR, "dash": "dash"}, hoverinfo="skip"))
     fig = base_layout(fig, title)
     fig.update_layout(showlegend=True)
-    fig.update_yaxes(ticksuffix="%", rangemode="tozero")
+    fig.update_yaxes(ticksuffix="%", rangemode="tozero", title="占常住人口比例（%）")
     return fig
 
 
-def stacked_bars(frame: pd.DataFrame, x: str, y: str, colour: str, title: str, order: list[str] | None = None) -> go.Figure:
-    """Bars of `y` over `x`, stacked by `colour`."""
+def stacked_bars(frame: pd.DataFrame, x: str, y: str, colour: str, title: str, order: list[str] | None = None,
+                 y_title: str = "数量") -> go.Figure:
+    """Bars of `y` (its axis titled `y_title`) over `x`, stacked by `colour`."""
     fig = go.Figure()
     groups = order or list(dict.fromkeys(frame[colour]))
     for i, group in enumerate(groups):
@@ -46,17 +55,34 @@ def stacked_bars(frame: pd.DataFrame, x: str, y: str, colour: str, title: str, o
     fig = base_layout(fig, title)
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category")
+    fig.update_yaxes(title=y_title)
     return fig
 
 
-def monthly_lines(frame: pd.DataFrame, title: str) -> go.Figure:
+def monthly_lines(frame: pd.DataFrame, title: str, y_title: str = "数量") -> go.Figure:
     """One line per county over months (frame: county_name, month, value)."""
     fig = go.Figure()
     for i, (name, rows) in enumerate(frame.groupby("county_name", sort=False)):
         fig.add_trace(go.Scatter(x=rows["month"], y=rows["value"], name=name, mode="lines+markers",
                                  line={"color": SERIES_COLOURS[i % len(SERIES_COLOURS)]},
-                                 hovertemplate=f"{name}<br>%{{x|%Y-%m}}：%{{y:,}}<extra></extra>"))
+                                 hovertemplate=f"{name}<br>%{{x|%Y年%m月}}：%{{y:,}}<extra></extra>"))
     fig = base_layout(fig, title)
-    fig.update_xaxes(tickformat="%Y-%m")
-    fig.update_yaxes(rangemode="tozero")
+    date_axis(fig, "月份")
+    fig.update_yaxes(rangemode="tozero", title=y_title)
+    return fig
+
+
+MEMBER_COUNTS = {"adult_members": "成人会员", "youth_members": "青少年会员"}
+
+
+def member_count_lines(frame: pd.DataFrame, title: str) -> go.Figure:
+    """Adult and youth members at each month's end (frame: as_of, adult_members, youth_members)."""
+    fig = go.Figure()
+    for i, (column, name) in enumerate(MEMBER_COUNTS.items()):
+        fig.add_trace(go.Scatter(x=frame["as_of"], y=frame[column], name=name, mode="lines",
+                                 line={"color": SERIES_COLOURS[i % len(SERIES_COLOURS)]},
+                                 hovertemplate=f"{name}<br>%{{x|%Y-%m-%d}}：%{{y:,}} 人<extra></extra>"))
+    fig = base_layout(fig, title, height=320)
+    date_axis(fig, "月末")
+    fig.update_yaxes(rangemode="tozero", title="会员（人）", tickformat=",")  # 100,000 rather than Plotly's "100k"
     return fig

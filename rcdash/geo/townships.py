@@ -83,7 +83,7 @@ def approximate_areas() -> TownshipAreas:
         county_of={c: str(p["county_code"]) for c, p in props.items()},
         seats={c: (float(p["seat_lon"]), float(p["seat_lat"])) for c, p in props.items()},
         approximate=True,
-        source="近似范围：以乡镇（街道）驻地为中心的泰森多边形，裁剪到区县边界，不是正式行政界线（见 geo/PROVENANCE.md）",
+        source="近似范围：以乡镇（街道）驻地为中心的泰森多边形，裁剪到区县边界，不是正式行政界线",
     )
 
 

@@ -97,8 +97,8 @@ def resolve_period(con: duckdb.DuckDBPyConnection, period: str | Period,
     """The period and its as-of date: its last day, but never later than the latest data date (nor today)."""
     chosen = parse_period(period) if isinstance(period, str) else period
     if not status.has_rows(con, DATA_KINDS):
-        raise ReportProblem("数据库中还没有计划进展数据：请先导入基层组织、会员、服务阵地、队伍、活动或一地一品数据"
-                            "（python -m rcdash import KIND 文件.xlsx），或用 python -m rcdash demo 生成示例数据。")
+        raise ReportProblem("数据库中还没有计划进展数据：请先在看板“数据管理”页导入基层组织、会员、服务阵地、队伍、"
+                            "活动或一地一品数据。")
     latest = default_as_of(con, today)
     if chosen.start > latest:
         raise ReportProblem(f"报告期 {chosen.label}（{chosen.start:%Y-%m-%d} 起）晚于最新数据日期 {latest:%Y-%m-%d}，"
@@ -202,8 +202,7 @@ def ranking_table(ranking: pd.DataFrame, weights: dict[str, float], year: int, a
     return Table(
         "年度评价", f"{year} 年度工作评价（截至 {as_of:%Y-%m-%d}）",
         ("排名", "区县", *(SHORT[m] for m in weights), "得分"), rows,
-        note=("各指标一栏为完成目标的比例（封顶 100），得分为其加权平均（满分 100）。" + unscored + "权重：" + weight_text
-              + "（可在 settings.toml 的 [evaluation.weights] 中调整）。"),
+        note=("各指标一栏为完成目标的比例（封顶 100），得分为其加权平均（满分 100）。" + unscored + "权重：" + weight_text + "。"),
         widths=(0.8, 1.3, *(1.0 for _ in weights), 0.9),
     )
 
@@ -451,7 +450,7 @@ def build_briefing(con: duckdb.DuckDBPyConnection, period: str | Period, weights
         ("报告期", f"{chosen.start:%Y-%m-%d} 至 {chosen.end:%Y-%m-%d}（{chosen.label}）"),
         ("统计截至", f"{as_of:%Y-%m-%d}{cut}"),
         ("对比基准", f"{previous_label}（{previous_as_of:%Y-%m-%d}）"),
-        ("数据口径", f"与看板“总览”页及 python -m rcdash kpi --as-of {as_of:%Y-%m-%d} 一致"),
+        ("数据口径", f"与看板“总览”页一致，统计截至 {as_of:%Y-%m-%d}"),
     )
     return Briefing(kind=kind, period=chosen, as_of=as_of, previous_label=previous_label,
                     previous_as_of=previous_as_of, title=report_title(chosen), facts=facts,

@@ -167,11 +167,30 @@ def templates() -> None:
                                        XLSX_MIME, key=f"template-{name}", icon=":material/download:", width="stretch")
 
 
+def server_notes(user: User | None) -> None:
+    """For signed-in administrators: the database file, the command line and the settings behind the pages.
+
+    Leadership pages and documents speak only of 看板 and data; what is done on the server is said here.
+    """
+    if user is None:
+        return
+    with st.expander("服务器上的操作（系统管理员）", icon=":material/terminal:"):
+        st.markdown(
+            f"- 看板读取的数据库文件：`{database_path()}`\n"
+            "- 命令行校验与导入：`python -m rcdash import 数据类型代码 文件.xlsx --dry-run`（只校验），去掉 `--dry-run` 即导入\n"
+            "- 命令行生成通报：`python -m rcdash report --period 2022H2 --out 通报.docx`（或 .xlsx、.pdf），"
+            "与“报告”页下载的文档相同\n"
+            "- 年度工作评价的权重：`settings.toml` 的 `[evaluation.weights]`（样例见 `settings.example.toml`）\n"
+            "- 区划代码与乡镇近似范围的来源：`data/reference/PROVENANCE.md`、`geo/PROVENANCE.md`"
+        )
+
+
 def photo_upload(user: User | None) -> None:
     """Attach one photo to one 一地一品 project (administrators)."""
     projects = admin.brand_choices(shared_cursor())
     if projects.empty:
-        st.info("还没有“一地一品”项目。先导入 `brands`（可带照片的 ZIP 包），再在这里逐个补充照片。", icon=":material/inbox:")
+        st.info("还没有“一地一品”项目。先在“导入数据”中导入“一地一品”数据（可带照片的 ZIP 包），再在这里逐个补充照片。",
+                icon=":material/inbox:")
         return
     st.caption("图片按内容识别（JPEG、PNG、WebP），会去除元数据并压缩；旧照片可通过撤销此次上传恢复。")
     labels = {i: f"{r['county_name']} · {r['name']}" + ("" if r["photo"] else "（暂无照片）")

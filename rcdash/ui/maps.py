@@ -153,7 +153,7 @@ def gap_ranking(view: MapView, filters: Filters) -> None:
 def build_next(view: MapView, areas: TownshipAreas, shapes: layers.DisplayShapes, filters: Filters) -> None:
     """The K townships whose new station covers the most uncovered population, as a table and on a map."""
     if "sites" not in view.kinds:
-        st.info("还没有服务阵地数据，无法判断哪些乡镇已被服务站覆盖。请先导入 `sites`。", icon=":material/inbox:")
+        st.info("还没有服务阵地数据，无法判断哪些乡镇已被服务站覆盖。请数据管理员在“数据管理”页导入服务阵地数据。", icon=":material/inbox:")
         return
     left, right = st.columns(2)
     k = left.slider("建议数量 K", 1, gaps.MAX_PICKS, gaps.DEFAULT_PICKS, key="gaps_k")

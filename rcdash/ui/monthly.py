@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from rcdash.charts.style import CHART_CONFIG
 from rcdash.charts.week_grid import week_heatmap
 from rcdash.reports import monthly_brief
 from rcdash.topics import monthly, status
@@ -89,7 +90,7 @@ def week_grid(view: monthly.MonthlyView) -> None:
         st.info("本月还没有已开始的周（周一在本月且不晚于统计日）。", icon=":material/event_busy:")
         return
     labels = [monthly.week_label(m) for m in view.weeks]
-    st.plotly_chart(week_heatmap(view.grid, view.weeks, labels), width="stretch", config={"displayModeBar": False})
+    st.plotly_chart(week_heatmap(view.grid, view.weeks, labels), width="stretch", config=CHART_CONFIG)
     silent = monthly.silent_weeks(view)
     if silent:
         st.caption(f"红色格子为无活动的周：{len(silent)} 个{view.row_label}有无活动的周。每周从周一到周日计，"

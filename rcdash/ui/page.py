@@ -5,10 +5,38 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
+from rcdash.records.kinds import KINDS
 from rcdash.topics import status
 from rcdash.ui.data import cursor, database_path, db_key
 from rcdash.ui.filters import Filters, data_end_notice, sidebar_filters
 from rcdash.ui.widgets import demo_banner, no_database
+
+# Streamlit's own words that no option translates, hidden or replaced by CSS (the installed files stay untouched).
+UNTRANSLATED_CSS = """
+/* The ⋮ menu: Print / Record screen / Settings / "Made with Streamlit". client.toolbarMode = "minimal" would hide
+   it too, but also the running figure that says a page is still computing. */
+[data-testid="stMainMenu"] { display: none !important; }
+/* "Stop" beside that running figure. */
+[data-testid="stStatusWidget"] button { font-size: 0; }
+[data-testid="stStatusWidget"] button::after { content: "停止"; font-size: 0.875rem; }
+/* Element toolbars: "Download as CSV", "Search", "Show/hide columns", "Fullscreen". Every table has its own
+   下载 CSV / 下载 Excel buttons beneath it. */
+[data-testid="stElementToolbar"] { display: none !important; }
+/* A table's column menu: "Sort ascending", "Pin column", "Autosize"… */
+[data-testid="stDataFrameColumnMenu"] { display: none !important; }
+/* The uploader's "50MB per file • CSV, XLSX…" (its label says the types and the limit) and its "Upload" button. */
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { display: none; }
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after { content: "选择文件"; }
+/* The keyboard users' "Skip to main content" link (shown when focused). */
+[data-testid="stSkipToContent"] { font-size: 0; }
+[data-testid="stSkipToContent"]::after { content: "跳到正文"; font-size: 1rem; }
+"""
+
+
+def untranslated_chrome() -> None:
+    """Hide or replace the English parts of Streamlit's own interface (every page, the sign-in too)."""
+    st.html(f"<style>{UNTRANSLATED_CSS}</style>")
 
 
 def _ensure_router() -> None:
@@ -45,10 +73,7 @@ def require_data(con: duckdb.DuckDBPyConnection, kinds: tuple[str, ...], what: s
     """Stop with a how-to when none of the record kinds a page needs has been imported."""
     if status.has_rows(con, kinds):
         return
-    names = "、".join(f"`{k}`" for k in kinds)
-    st.info(
-        f"还没有{what}数据。请数据管理员导入（数据类型 {names}）：先用 `python -m rcdash template KIND --out 模板.xlsx` "
-        "取得模板，填写后运行 `python -m rcdash import KIND 文件.xlsx`。",
-        icon=":material/inbox:",
-    )
+    names = "、".join(KINDS[k].zh for k in kinds)
+    st.info(f"还没有{what}数据。请数据管理员在“数据管理”页导入（数据类型：{names}），该页可下载各类数据的模板。",
+            icon=":material/inbox:")
     st.stop()

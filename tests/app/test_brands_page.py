@@ -35,7 +35,7 @@ def test_no_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def test_empty_database_explains_what_to_import(monkeypatch: pytest.MonkeyPatch, db_file: Path) -> None:
     at = run_page(monkeypatch, "brands", db_file)
-    assert "还没有一地一品数据" in at.info[0].value and "brands" in at.info[0].value
+    assert "还没有一地一品数据" in at.info[0].value and "“数据管理”页导入（数据类型：一地一品）" in at.info[0].value
     assert not at.get("image")
 
 

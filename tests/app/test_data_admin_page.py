@@ -48,6 +48,17 @@ def test_wrong_password_is_refused(monkeypatch: pytest.MonkeyPatch, db_file: Pat
     assert SESSION_KEY not in at.session_state
 
 
+def test_server_notes_only_for_admins(monkeypatch: pytest.MonkeyPatch, db_file: Path) -> None:
+    """Issue #16: the database file, commands and settings are said on 数据管理, to administrators only."""
+    notes = "服务器上的操作（系统管理员）"
+    signed_out = run(monkeypatch, db_file)
+    assert notes not in [e.label for e in signed_out.expander]
+    at = run(monkeypatch, db_file, User("admin1", "admin"))
+    expander = next(e for e in at.expander if e.label == notes)
+    text = "\n".join(m.value for m in expander.markdown)
+    assert str(db_file) in text and "python -m rcdash report --period" in text and "[evaluation.weights]" in text
+
+
 def test_sign_in_as_admin(monkeypatch: pytest.MonkeyPatch, db_file: Path) -> None:
     add_user(db_file.parent / "users.sqlite", "admin1", "admin", "correct horse 42")
     at = run(monkeypatch, db_file)

@@ -8,8 +8,9 @@ import pytest
 
 from rcdash.importing.load import import_file
 from rcdash.store.connections import connect
-from tests.app.pages import run_page
+from tests.app.pages import run_page, texts
 from tests.conftest import write
+from tests.unit.test_report_wording import developer_wording
 
 
 def test_no_database_explains_how_to_start(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -23,6 +24,10 @@ def test_empty_database(monkeypatch: pytest.MonkeyPatch, db_file: Path) -> None:
     assert any("还没有任何业务数据" in i.value for i in at.info)
     assert any("还没有导入记录" in i.value for i in at.info)
     assert not at.warning  # not demo data
+    # Issue #16: the page neither shows the server's file path nor sends users to the command line.
+    shown = texts(at)
+    assert str(db_file) not in shown and db_file.name not in shown and "“数据管理”页" in shown
+    assert developer_wording(shown) == [], developer_wording(shown)
 
 
 def test_with_imported_data(monkeypatch: pytest.MonkeyPatch, db_file: Path, tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ def test_no_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def test_empty_database_explains_what_to_import(monkeypatch: pytest.MonkeyPatch, db_file: Path) -> None:
     at = run_page(monkeypatch, "monthly", db_file)
-    assert "还没有活动数据" in at.info[0].value and "activities" in at.info[0].value
+    assert "还没有活动数据" in at.info[0].value and "“数据管理”页导入（数据类型：活动）" in at.info[0].value
     assert not at.get("plotly_chart") and not at.get("download_button")
 
 

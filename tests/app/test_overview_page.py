@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.pages import run_page, texts
+from tests.unit.test_report_wording import developer_wording
 
 
 def test_default_city_view(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
@@ -15,7 +16,8 @@ def test_default_city_view(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> No
     labels = [m.label for m in at.metric]
     assert labels[:3] == ["村（社区）建会率", "成人会员占常住人口比例", "区域性服务中心"]
     assert at.metric[0].value.endswith("%") and "示例数据" in at.warning[0].value
-    assert "年度工作评价" in texts(at)
+    assert "年度工作评价" in texts(at) and "权重：" in texts(at)
+    assert developer_wording(texts(at)) == [], developer_wording(texts(at))  # issue #16: no settings file named
     ranking = at.dataframe[-1].value
     assert ranking["排名"].iloc[0] == 1 and len(ranking) == 6
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.pages import run_page, texts
+from tests.unit.test_report_wording import developer_wording
 
 
 def test_default_is_the_half_year_of_the_as_of_date(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
@@ -32,6 +33,14 @@ def test_default_is_the_half_year_of_the_as_of_date(monkeypatch: pytest.MonkeyPa
 
     at.selectbox(key="report_period_half_year_2022H2").set_value("2021H2").run()
     assert "2021 年下半年工作进度通报" in texts(at) and at.button(key="report_generate")  # new period, new documents
+
+
+def test_page_speaks_of_the_dashboard_not_of_commands(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
+    """Issue #16 point 8: no command line, file or setting on the leadership's report page."""
+    at = run_page(monkeypatch, "report", demo_db)
+    shown = texts(at)
+    assert "数据口径：与看板“总览”页一致，统计截至 2022-12-31" in shown
+    assert developer_wording(shown) == [], developer_wording(shown)
 
 
 def test_annual_evaluation(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:

@@ -29,7 +29,7 @@ def test_county_filter(monkeypatch: pytest.MonkeyPatch, demo_db: Path, name: str
 @pytest.mark.parametrize("name", PAGES)
 def test_empty_database(monkeypatch: pytest.MonkeyPatch, db_file: Path, name: str) -> None:
     at = run_page(monkeypatch, name, db_file)
-    assert "还没有" in at.info[0].value and "import" in at.info[0].value
+    assert "还没有" in at.info[0].value and "“数据管理”页导入" in at.info[0].value and "python" not in at.info[0].value
     assert not at.dataframe
 
 
