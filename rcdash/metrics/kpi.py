@@ -93,4 +93,4 @@ def render(report: dict, fmt: str) -> str:
     keep = ["name", "village_branch_rate", "member_ratio", "sites_base", "sites_station", "sites_point",
             "rescue_teams_with_party", "volunteer_teams_20plus", "brand_projects", "weekly_voice_rate",
             "monthly_theme_rate", "rules_failed"]
-    return header + "\n" + shown[keep].fillna("—").to_string(index=False)
+    return header + "\n" + shown[keep].astype(object).fillna("—").to_string(index=False)
