@@ -10,7 +10,7 @@ from rcdash.importing.load import import_file
 from rcdash.store.connections import connect
 from tests.app.pages import run_page, texts
 from tests.conftest import write
-from tests.unit.test_report_wording import developer_wording
+from tests.unit.reports.test_wording import developer_wording
 
 
 def test_no_database_explains_how_to_start(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

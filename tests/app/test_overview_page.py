@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.pages import run_page, texts
-from tests.unit.test_report_wording import developer_wording
+from tests.unit.reports.test_wording import developer_wording
 
 
 def test_default_city_view(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:

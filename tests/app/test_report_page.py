@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.pages import run_page, texts
-from tests.unit.test_report_wording import developer_wording
+from tests.unit.reports.test_wording import developer_wording
 
 
 def test_default_is_the_half_year_of_the_as_of_date(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
