@@ -1,4 +1,4 @@
-"""Settings: paths, environment variables and the plan's fixed facts."""
+"""Settings: paths, environment variables, the settings file."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ DB_ENV_VAR = "RCDASH_DB"
 
 CITY_CODE = "3306"
 CITY_NAME = "绍兴市"
-# The plan runs 2020-01-01 … 2022-12-31; its targets are end-of-2022 values.
+# The earliest date the pages and reports offer: the seed plan's start (plans/shaoxing-2020-2022.toml). Targets,
+# rules and the plan's end come from the chosen plan (rcdash.plans); the sidebar's plan picker is a later step.
 PLAN_START = date(2020, 1, 1)
-PLAN_END = date(2022, 12, 31)
 
 
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:

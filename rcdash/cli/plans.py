@@ -56,6 +56,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     """One plan in full."""
     from rcdash import plans
     from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
+    from rcdash.metrics.kpi import LEVEL_NAMES
 
     every, _ = _plans_of(args)
     plan = next((p for p in every if p.id == args.id), None)
@@ -73,7 +74,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     for year, values in sorted(plan.interim.items()):
         shown = "、".join(f"{METRIC_BY_NAME[m].zh} {format_value(METRIC_BY_NAME[m], v)}" for m, v in values.items())
         print(f"{year} 年阶段目标：{shown}")
-    print("计划要求：" + "；".join(f"{r['label']}（{'、'.join(r['levels'])}）" for r in detail["rules"]))
+    print("计划要求：" + "；".join(f"{r['label']}（{'、'.join(LEVEL_NAMES[v] for v in r['levels'])}）" for r in detail["rules"]))
     print("年度工作评价权重：" + "，".join(f"{METRIC_BY_NAME[m].zh} {w:g}" for m, w in plan.weights.items()))
     return 0
 
