@@ -6,7 +6,7 @@ import math
 from dataclasses import asdict, dataclass, replace
 
 from rcdash.labels import fmt_rate, is_missing
-from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
+from rcdash.metrics.definitions import METRIC_BY_NAME, format_value, target_words
 from rcdash.metrics.targets import TargetBook
 
 PASS, FAIL, NO_DATA = "pass", "fail", "no_data"
@@ -38,13 +38,6 @@ RULES: tuple[PlanRule, ...] = (
 )
 
 
-def _target_words(metric: str, target: float) -> str:
-    """A target inside a rule's name: rates as plain percents (40%, 2.5%), counts as numbers."""
-    if METRIC_BY_NAME[metric].unit == "rate":
-        return f"{round(target * 100, 4):g}%"
-    return f"{target:g}"
-
-
 def plan_rules(targets: TargetBook) -> tuple[PlanRule, ...]:
     """The rules of a plan: those of the metrics it sets an end target for, at its levels, named with its numbers."""
     rules = []
@@ -52,7 +45,7 @@ def plan_rules(targets: TargetBook) -> tuple[PlanRule, ...]:
         target = targets.plan.targets.get(rule.metric)
         if target is None:
             continue
-        words = _target_words(rule.metric, target)
+        words = target_words(METRIC_BY_NAME[rule.metric], target)
         levels = tuple(targets.plan.rules.get(rule.metric, {}).get("levels", rule.levels))  # type: ignore[arg-type]
         rules.append(replace(rule, label=rule.label.format(target=words), short=rule.short.format(target=words),
                              levels=levels))

@@ -247,10 +247,10 @@ def shortfalls(now: dict) -> Shortfalls:
     return Shortfalls("差距清单", "各区域未达标事项及还需完成的数量", tuple(areas))
 
 
-def definitions_table(weights: dict[str, float]) -> Table:
-    """The definitions of the metrics the document shows."""
+def definitions_table(weights: dict[str, float], targets: TargetBook) -> Table:
+    """The definitions of the metrics the document shows, with the plan's targets."""
     shown = dict.fromkeys([*ORG_COLUMNS, "sites_center", *SERVICE_COLUMNS, *weights])
-    rows = tuple((METRIC_BY_NAME[m].zh, METRIC_BY_NAME[m].definition) for m in shown)
+    rows = tuple((METRIC_BY_NAME[m].zh, METRIC_BY_NAME[m].described(targets.plan.targets)) for m in shown)
     return Table("指标口径", "指标口径", ("指标", "定义"), rows, widths=(1.0, 3.6))
 
 
@@ -448,7 +448,7 @@ def build_briefing(con: duckdb.DuckDBPyConnection, period: str | Period, weights
             Paragraph("对照计划要求，各区域尚未达标的事项及还需完成的数量如下（数量按目标值与统计截至日的实际值计算）："),
             shortfalls(now),
         )),
-        Section("附：指标口径", (definitions_table(weights),)),
+        Section("附：指标口径", (definitions_table(weights, targets),)),
     )
     cut = "（报告期尚未结束，统计截至最新数据日期）" if as_of < chosen.end else ""
     facts = (

@@ -106,7 +106,7 @@ def kpi_cards(series: pd.DataFrame, area: str, targets: TargetBook, county_rows:
             target = target * len(counties)
         pct = None if now is None or not target else now / target
         source = targets.source(metric, area, as_of.year)
-        help_lines = [m.definition, f"统计日：{as_of:%Y-%m-%d}", f"目标：{_target_text(metric, target)}（{source}）"]
+        help_lines = [m.described(targets.plan.targets), f"统计日：{as_of:%Y-%m-%d}", f"目标：{_target_text(metric, target)}（{source}）"]
         if area == CITY_CODE and metric in PER_COUNTY_TARGETS:
             per = targets.value(metric, CITY_CODE, as_of.year) or 0
             met = int((counties[metric].fillna(-1) >= per).sum())

@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from rcdash import plans
+from rcdash.metrics.definitions import METRIC_BY_NAME
 from rcdash.metrics.rules import plan_rules
 from rcdash.metrics.targets import TargetBook
 
@@ -24,6 +25,15 @@ OLD_RULE_LABELS = {
     "village_branch_rate": ("村（社区）建会率 ≥ 40%", ("city", "county"), "建会率达标"),
     "member_ratio": ("成人会员 ≥ 常住人口 2%", ("city", "county"), "会员占比达标"),
     "brand_project": ("一地一品项目", ("county",), "一地一品"),
+}
+OLD_DEFINITIONS = {  # the definitions that named the seed plan's targets in rcdash/metrics/definitions.py
+    "village_branch_rate": "已建会村（社区）数 ÷ 村（社区）总数；计划目标 ≥ 40%。",
+    "member_ratio": "成人会员数 ÷ 常住人口；计划目标 ≥ 2%。",
+    "sites_center": "统计日在用的区域性红十字服务中心数（全市目标 1 个）。",
+    "sites_base": "统计日在用的县级红十字服务基地数（每个区、县（市）1 个）。",
+    "rescue_teams": "统计日在册的红十字应急救援队数（每个区、县（市）1 支）。",
+    "volunteer_teams_20plus": "注册志愿者 ≥ 20 名的志愿服务队数（每个区、县（市）≥ 3 支）。",
+    "brand_projects": "截至统计日已启动的“一地一品”品牌项目数（每个区、县（市）≥ 1 个）。",
 }
 OLD_WEIGHTS = {"village_branch_rate": 20, "member_ratio": 20, "sites_base": 10, "rescue_teams_with_party": 10,
                "volunteer_teams_20plus": 10, "brand_projects": 10, "weekly_voice_rate": 10, "monthly_theme_rate": 10}
@@ -50,6 +60,15 @@ def test_the_seed_plan_reproduces_the_targets_rules_and_weights_the_code_had() -
     assert [r.key for r in rules] == list(OLD_RULE_LABELS)  # the compliance matrix keeps its column order
     book = TargetBook({}, seed)
     assert book.source("member_ratio", "330602", 2022) == "计划目标（2022 年末）"
+
+
+def test_definitions_name_the_plans_targets() -> None:
+    seed, plan = plans.seed_plan(), plans.parse(MINIMAL)
+    for name, text in OLD_DEFINITIONS.items():
+        assert METRIC_BY_NAME[name].described(seed.targets) == text
+    assert METRIC_BY_NAME["member_ratio"].described(plan.targets) == "成人会员数 ÷ 常住人口；计划目标 ≥ 2.5%。"
+    assert METRIC_BY_NAME["brand_projects"].described(plan.targets).endswith("（每个区、县（市）≥ 2 个）。")
+    assert METRIC_BY_NAME["sites_base"].described(plan.targets) == "统计日在用的县级红十字服务基地数。"  # no target
 
 
 def test_a_minimal_plan_has_only_its_rules_and_its_own_end() -> None:
