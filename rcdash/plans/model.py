@@ -20,6 +20,7 @@ ID_PATTERN = re.compile(r"[a-z0-9-]+")
 TOP_KEYS = frozenset({"id", "name", "start", "end", "source", "region", "targets", "rules", "evaluation", "reporting"})
 RULE_KEYS = frozenset({"levels"})
 LEVELS = ("city", "county", "township")
+RULE_METRICS = frozenset(r.metric for r in RULES)  # the metrics whose rule a plan may override
 
 
 class PlanUnreadable(Exception):
@@ -146,6 +147,8 @@ def parse(text: str) -> Plan:
     for metric, override in rules.items() if isinstance(rules, dict) else []:
         if metric not in METRIC_BY_NAME:
             problems.append(f"“rules.{metric}”：没有名为“{metric}”的指标")
+        elif metric not in RULE_METRICS:
+            problems.append(f"“rules.{metric}”：“{metric}”没有计划要求可改（可改：{'、'.join(sorted(RULE_METRICS))}）")
         elif not isinstance(override, dict) or set(override) - RULE_KEYS:
             problems.append(f"“rules.{metric}”应为表，可设的键：{'、'.join(sorted(RULE_KEYS))}")
         elif "levels" in override and (not isinstance(override["levels"], list) or not override["levels"]
@@ -157,7 +160,7 @@ def parse(text: str) -> Plan:
     weights: dict[str, float] = {}
     evaluation = data.get("evaluation", {})
     raw_weights = evaluation.get("weights", {}) if isinstance(evaluation, dict) else None
-    for metric, value in (raw_weights or {}).items():
+    for metric, value in raw_weights.items() if isinstance(raw_weights, dict) else []:
         key = f"evaluation.weights.{metric}"
         if metric not in METRIC_BY_NAME:
             problems.append(f"“{key}”：没有名为“{metric}”的指标")
@@ -165,7 +168,7 @@ def parse(text: str) -> Plan:
             problems.append(f"“{key}”：权重应为不小于 0 的数字，而不是“{value}”")
         else:
             weights[metric] = float(value)
-    if raw_weights is None or not isinstance(raw_weights, dict):
+    if not isinstance(raw_weights, dict):
         problems.append("“evaluation.weights”应为表（[evaluation.weights]）")
     reporting = data.get("reporting", {})
     if not isinstance(reporting, dict):

@@ -105,11 +105,20 @@ def test_interim_targets_and_imported_targets_belong_to_the_plan_whose_period_ho
     (MINIMAL.replace('id = "shaoxing-2023-2025"\n', ""), "id"),
     (MINIMAL + "[evaluation.weights]\nmember_ratio = -5\n", "evaluation.weights.member_ratio"),
     (MINIMAL + "[rules.member_ratio]\nlevels = [\"province\"]\n", "rules.member_ratio.levels"),
+    (MINIMAL + "[rules.funds]\nlevels = [\"county\"]\n", "rules.funds"),
+    (MINIMAL + "[evaluation]\nweights = \"equal\"\n", "evaluation.weights"),
+    (MINIMAL.replace("start = 2023-01-01", 'start = "2023-01-01"'), "start"),
 ])
 def test_a_bad_plan_is_refused_with_a_message_naming_the_key(text: str, key: str) -> None:
     with pytest.raises(plans.PlanRefused) as refused:
         plans.parse(text)
     assert any(f"“{key}”" in p for p in refused.value.problems), refused.value.problems
+
+
+def test_a_rule_override_changes_where_the_rule_applies() -> None:
+    plan = plans.parse(MINIMAL + "[rules.member_ratio]\nlevels = [\"city\"]\n")
+    rules = {r.key: r.levels for r in plan_rules(TargetBook({}, plan))}
+    assert rules == {"village_branch_rate": ("city", "county"), "member_ratio": ("city",), "brand_project": ("county",)}
 
 
 def test_not_toml_is_unreadable() -> None:
