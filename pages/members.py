@@ -8,6 +8,7 @@ from rcdash.charts.topics import member_count_lines, ratio_bars
 from rcdash.config import CITY_CODE, CITY_NAME
 from rcdash.labels import fmt_count, fmt_rate
 from rcdash.metrics.targets import TargetBook
+from rcdash.plans import default_plan
 from rcdash.topics import members, overview
 from rcdash.ui.cached import metrics_at, metrics_series
 from rcdash.ui.data import db_key
@@ -16,7 +17,7 @@ from rcdash.ui.widgets import download_table
 
 con, filters = page_start("会员与人口", "成人会员达到常住人口 2% 的进度：按区县、按乡镇（街道），以及还需发展的会员数。")
 require_data(con, ("members",), "会员")
-key, targets, year = db_key(), TargetBook.load(con), filters.as_of.year
+key, targets, year = db_key(), TargetBook.load(con, default_plan(con, filters.as_of)), filters.as_of.year
 st.caption(filters.describe())
 
 counties = members.member_table(metrics_at(key, filters.as_of, "county"), targets, year)

@@ -7,6 +7,7 @@ from rcdash.charts.style import CHART_CONFIG
 from rcdash.config import CITY_CODE, CITY_NAME, evaluation_weights
 from rcdash.metrics.definitions import METRIC_BY_NAME
 from rcdash.metrics.targets import TargetBook
+from rcdash.plans import default_plan
 from rcdash.topics import overview
 from rcdash.ui.cached import kpi_report, metrics_at, metrics_series
 from rcdash.ui.cards import kpi_card_grid
@@ -20,7 +21,8 @@ REASON_LINES, REASON_PX = 5, 135
 con, filters = page_start("总览", "三年行动计划各项目标的完成情况：悬停卡片上的 ⓘ 查看指标定义与统计日。")
 require_data(con, ("branches", "members", "sites", "teams", "activities", "brands"), "计划进展")
 key = db_key()
-targets = TargetBook.load(con)
+plan = default_plan(con, filters.as_of)
+targets = TargetBook.load(con, plan)
 now = metrics_at(key, filters.as_of, "county")
 series = metrics_series(key, tuple(overview.half_year_points(filters.as_of)), "county")
 report = kpi_report(key, filters.as_of, "county")
@@ -51,7 +53,7 @@ st.caption(overview.target_caption(targets, filters.area))
 download_table(overview.rate_outlook_table(report), "目标差距与趋势")
 
 st.subheader(f"年度工作评价（{filters.as_of.year} 年）")
-weights = evaluation_weights()
+weights = evaluation_weights(plan.weights)
 ranking = overview.evaluation_ranking(now, targets, filters.as_of.year, weights)
 st.caption("得分 = 各指标完成目标的比例（封顶 100%）按权重加权，满分 100；无数据的指标不计入，按其余指标的权重折算。权重："
            + "，".join(f"{METRIC_BY_NAME[m].zh} {w:g}" for m, w in weights.items()) + "。")

@@ -1,8 +1,9 @@
-"""Settings: paths, environment variables and the plan's fixed facts."""
+"""Settings: paths, environment variables, the settings file."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -13,9 +14,9 @@ DB_ENV_VAR = "RCDASH_DB"
 
 CITY_CODE = "3306"
 CITY_NAME = "绍兴市"
-# The plan runs 2020-01-01 … 2022-12-31; its targets are end-of-2022 values.
+# The earliest date the pages and reports offer: the seed plan's start (plans/shaoxing-2020-2022.toml). Targets,
+# rules and the plan's end come from the chosen plan (rcdash.plans); the sidebar's plan picker is a later step.
 PLAN_START = date(2020, 1, 1)
-PLAN_END = date(2022, 12, 31)
 
 
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -33,19 +34,6 @@ def current_user() -> str:
 
 SETTINGS_ENV_VAR = "RCDASH_SETTINGS"
 DEFAULT_SETTINGS_PATH = REPO_ROOT / "settings.toml"
-# 年度工作评价: the weight of each indicator in a county's score (they need not sum to 100; scores are normalised).
-DEFAULT_EVALUATION_WEIGHTS: dict[str, float] = {
-    "village_branch_rate": 20,
-    "member_ratio": 20,
-    "sites_base": 10,
-    "rescue_teams_with_party": 10,
-    "volunteer_teams_20plus": 10,
-    "brand_projects": 10,
-    "weekly_voice_rate": 10,
-    "monthly_theme_rate": 10,
-}
-
-
 def settings() -> dict:
     """The optional settings file (TOML: $RCDASH_SETTINGS, else settings.toml in the repo); {} when absent."""
     import tomllib
@@ -57,11 +45,15 @@ def settings() -> dict:
         return tomllib.load(fh)
 
 
-def evaluation_weights() -> dict[str, float]:
-    """The annual-evaluation weights: defaults, overridden by [evaluation.weights] in the settings file."""
-    weights = dict(DEFAULT_EVALUATION_WEIGHTS)
-    configured = settings().get("evaluation", {}).get("weights", {})
-    for name, value in configured.items():
+def configured_weights() -> dict[str, float]:
+    """The annual-evaluation weights the settings file sets ([evaluation.weights]; {} when none)."""
+    return {name: float(value) for name, value in settings().get("evaluation", {}).get("weights", {}).items()}
+
+
+def evaluation_weights(plan_weights: Mapping[str, float]) -> dict[str, float]:
+    """The annual-evaluation weights: the plan's, overridden by [evaluation.weights] in the settings file."""
+    weights = dict(plan_weights)
+    for name, value in configured_weights().items():
         if name in weights:
             weights[name] = float(value)
     return weights

@@ -12,6 +12,7 @@ import duckdb
 
 from rcdash import config
 from rcdash.metrics.derived import refresh
+from rcdash.plans import Plan
 
 
 class UsageProblem(Exception):
@@ -30,6 +31,18 @@ def open_writer(args: argparse.Namespace) -> Iterator[duckdb.DuckDBPyConnection]
         with writing(path, refresh=refresh) as con:
             yield con
     except WriterBusy as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def chosen_plan(con: duckdb.DuckDBPyConnection, plan_id: str | None, as_of: date) -> Plan:
+    """The plan `--plan ID` names, else the plan of the as-of date; an unknown id is a usage problem (exit 2)."""
+    from rcdash.plans import UnknownPlan, default_plan, get
+
+    if plan_id is None:
+        return default_plan(con, as_of)
+    try:
+        return get(con, plan_id)
+    except UnknownPlan as exc:
         raise UsageProblem(str(exc)) from None
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from rcdash import config
-from rcdash.cli.common import UsageProblem, iso_date, open_reader, open_writer
+from rcdash.cli.common import UsageProblem, chosen_plan, iso_date, open_reader, open_writer
 from rcdash.records.kinds import KINDS
 
 DEMO_DEFAULT_SEED = 20201  # the seed `make run` builds with; any other gives another, equally valid story
@@ -159,7 +159,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     con = open_reader(args)
     try:
         as_of = args.as_of or default_as_of(con)
-        report = kpi(con, as_of, args.level)
+        report = kpi(con, as_of, args.level, plan=chosen_plan(con, args.plan, as_of))
     finally:
         con.close()
     print(render(report, args.format))
@@ -216,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=iso_date, help="统计日 YYYY-MM-DD（默认：数据中最晚的日期）")
     p.add_argument("--level", choices=("county", "township"), default="county")
     p.add_argument("--format", choices=("json", "csv", "table"), default="table")
+    p.add_argument("--plan", metavar="ID", help="对照的计划编号（默认：统计日所在计划期的计划；见 plans list）")
     p.set_defaults(run=cmd_kpi)
 
     p = sub.add_parser("demo", help="生成确定性的示例数据库")
@@ -230,6 +231,8 @@ def build_parser() -> argparse.ArgumentParser:
     geo_cli.register(sub)
     from rcdash.cli import reports as report_cli  # `report`: the half-year briefing and annual evaluation
     report_cli.register(sub)
+    from rcdash.cli import plans as plans_cli  # `plans list|show|check|import`: the plans figures are measured against
+    plans_cli.register(sub)
     from rcdash.cli import users as auth_cli  # `users add|list|remove`: who may sign in
 
     auth_cli.register(sub)

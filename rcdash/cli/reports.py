@@ -8,7 +8,7 @@ from pathlib import Path
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the briefing of one period in the format the file extension names."""
-    from rcdash.cli.common import UsageProblem, open_reader
+    from rcdash.cli.common import UsageProblem, chosen_plan, open_reader
     from rcdash.metrics.period import parse_period
     from rcdash.reports.content import ReportProblem, build_briefing
     from rcdash.reports.documents import format_of, render
@@ -22,7 +22,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageProblem(str(exc)) from None
     con = open_reader(args)
     try:
-        briefing = build_briefing(con, period)
+        plan = None if args.plan is None else chosen_plan(con, args.plan, period.end)
+        briefing = build_briefing(con, period, plan=plan)
     except ReportProblem as exc:
         raise UsageProblem(str(exc)) from None
     finally:
@@ -43,4 +44,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--period", required=True, metavar="PERIOD",
                    help="报告期：2022H2（下半年）、2022H1（上半年）——半年工作进度通报；2022（全年）——年度工作评价")
     p.add_argument("--out", required=True, metavar="FILE", help="输出文件，扩展名决定格式：.docx、.xlsx 或 .pdf")
+    p.add_argument("--plan", metavar="ID", help="对照的计划编号（默认：统计截至日所在计划期的计划；见 plans list）")
     p.set_defaults(run=cmd_report)

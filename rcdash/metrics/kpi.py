@@ -14,7 +14,7 @@ from rcdash.metrics.engine import at
 from rcdash.metrics.outlook import outlooks
 from rcdash.metrics.period import half_year_of
 from rcdash.metrics.rules import evaluate
-from rcdash.metrics.targets import TargetBook
+from rcdash.metrics.targets import PlanTerms, TargetBook
 
 LEVEL_NAMES = {"city": "市", "county": "区、县（市）", "township": "乡镇（街道）"}
 
@@ -40,10 +40,11 @@ def _cast(metric_unit: str, value: object) -> object:
     return int(value)
 
 
-def kpi(con: duckdb.DuckDBPyConnection, as_of: date, level: str = "county", with_outlook: bool = True) -> dict:
-    """The `kpi` JSON of DESIGN §6: as_of, period and one entry per area with every metric."""
+def kpi(con: duckdb.DuckDBPyConnection, as_of: date, level: str = "county", with_outlook: bool = True, *,
+        plan: PlanTerms) -> dict:
+    """The `kpi` JSON of DESIGN §6: as_of, period, the plan and one entry per area with every metric."""
     frame = at(con, as_of, level)
-    targets = TargetBook.load(con)
+    targets = TargetBook.load(con, plan)
     period = half_year_of(as_of).cut(as_of)
     ahead = outlooks(con, as_of, level, targets) if with_outlook else {}
     areas = []
@@ -63,6 +64,7 @@ def kpi(con: duckdb.DuckDBPyConnection, as_of: date, level: str = "county", with
         "period_start": period.start.isoformat(),
         "period_end": period.end.isoformat(),
         "level": level,
+        "plan": {"id": plan.id, "name": plan.name, "end": plan.end.isoformat()},
         "areas": areas,
     }
 

@@ -10,7 +10,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from rcdash.config import PLAN_END
 from rcdash.metrics.engine import compute
 from rcdash.metrics.targets import TargetBook
 
@@ -62,11 +61,10 @@ def project(points: list[tuple[date, float]], when: date) -> float | None:
     return max(0.0, float(intercept + slope * (when.toordinal() - x[-1])))
 
 
-def outlooks(con: duckdb.DuckDBPyConnection, as_of: date, level: str,
-             targets: TargetBook | None = None) -> dict[str, dict[str, Outlook]]:
+def outlooks(con: duckdb.DuckDBPyConnection, as_of: date, level: str, targets: TargetBook) -> dict[str, dict[str, Outlook]]:
     """For every area of the level (and the city): each outlook metric's outlook against its plan-end target."""
-    book = targets or TargetBook.load(con)
-    months_left = max(0.0, (PLAN_END - as_of).days / DAYS_PER_MONTH)
+    plan_end = targets.plan.end
+    months_left = max(0.0, (plan_end - as_of).days / DAYS_PER_MONTH)
     frame = compute(con, trend_dates(as_of), level) if months_left > 0 else compute(con, [as_of], level)
     result: dict[str, dict[str, Outlook]] = {}
     for code, rows in frame.groupby("code", sort=False):
@@ -75,11 +73,11 @@ def outlooks(con: duckdb.DuckDBPyConnection, as_of: date, level: str,
         for metric in OUTLOOK_METRICS:
             series = [(d, None if pd.isna(v) else float(v)) for d, v in zip(rows["as_of"], rows[metric], strict=True)]
             current = series[-1][1]
-            target = book.value(metric, str(code), PLAN_END.year)
+            target = targets.end_value(metric, str(code))
             needed = None
             if current is not None and target is not None and months_left > 0:
                 needed = max(0.0, (target - current) / months_left)
-            projected = project(series, PLAN_END) if months_left > 0 else None
+            projected = project(series, plan_end) if months_left > 0 else None
             per_metric[metric] = Outlook(target, needed, projected, round(months_left, 2))
         result[str(code)] = per_metric
     return result

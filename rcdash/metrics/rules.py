@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from rcdash.labels import fmt_rate, is_missing
-from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
+from rcdash.metrics.definitions import METRIC_BY_NAME, format_value, target_words
 from rcdash.metrics.targets import TargetBook
 
 PASS, FAIL, NO_DATA = "pass", "fail", "no_data"
@@ -18,22 +18,40 @@ class PlanRule:
     """One rule: an area of the given levels passes when the metric reaches its target."""
 
     key: str
-    label: str
+    label: str  # a template: {target} is the plan's end target of the metric
     metric: str
     levels: tuple[str, ...]
     unit_word: str  # what is counted, for the shortfall sentence
     short: str  # a column header; without the number, since interim years have their own targets
 
 
+# Every rule the code knows; a plan applies those of the metrics it sets a target for (plan_rules).
 RULES: tuple[PlanRule, ...] = (
     PlanRule("center_built", "区域性服务中心建成", "sites_center", ("city",), "个", "服务中心"),
     PlanRule("base_built", "县级服务基地建成", "sites_base", ("county",), "个", "服务基地"),
     PlanRule("rescue_team_party", "应急救援队建立党组织", "rescue_teams_with_party", ("county",), "支", "救援队党组织"),
-    PlanRule("volunteer_teams", "特色志愿队 ≥ 3 支（每支 ≥ 20 人）", "volunteer_teams_20plus", ("county",), "支", "志愿队 ≥ 3 支"),
-    PlanRule("village_branch_rate", "村（社区）建会率 ≥ 40%", "village_branch_rate", ("city", "county"), "", "建会率达标"),
-    PlanRule("member_ratio", "成人会员 ≥ 常住人口 2%", "member_ratio", ("city", "county"), "", "会员占比达标"),
+    PlanRule("volunteer_teams", "特色志愿队 ≥ {target} 支（每支 ≥ 20 人）", "volunteer_teams_20plus", ("county",), "支",
+             "志愿队 ≥ {target} 支"),
+    PlanRule("village_branch_rate", "村（社区）建会率 ≥ {target}", "village_branch_rate", ("city", "county"), "", "建会率达标"),
+    PlanRule("member_ratio", "成人会员 ≥ 常住人口 {target}", "member_ratio", ("city", "county"), "", "会员占比达标"),
     PlanRule("brand_project", "一地一品项目", "brand_projects", ("county",), "个", "一地一品"),
 )
+
+
+def plan_rules(targets: TargetBook) -> tuple[PlanRule, ...]:
+    """The rules of a plan: those of the metrics it sets an end target for, at its levels, named with its numbers."""
+    rules = []
+    for rule in RULES:
+        target = targets.plan.targets.get(rule.metric)
+        if target is None:
+            continue
+        words = target_words(METRIC_BY_NAME[rule.metric], target)
+        levels = tuple(targets.plan.rules.get(rule.metric, {}).get("levels", rule.levels))  # type: ignore[arg-type]
+        rules.append(replace(rule, label=rule.label.format(target=words), short=rule.short.format(target=words),
+                             levels=levels))
+    return tuple(rules)
+
+
 # What the missing data is, for the 无数据 reason.
 NO_DATA_HINTS = {
     "sites_center": "尚未导入服务阵地", "sites_base": "尚未导入服务阵地",
@@ -54,6 +72,7 @@ class RuleResult:
     target: float | None
     reason: str
     shortfall: int | None  # how many villages/members/teams/sites are still needed (None when passed or unknown)
+    short: str  # the rule's column header (the compliance matrix)
 
     def as_dict(self) -> dict[str, object]:
         """JSON form."""
@@ -88,9 +107,9 @@ def _reason(rule: PlanRule, row: dict[str, object], value: float, target: float,
 
 
 def evaluate(row: dict[str, object], targets: TargetBook, year: int) -> list[RuleResult]:
-    """Every rule that applies to this area's level."""
+    """Every rule of the plan that applies to this area's level."""
     results = []
-    for rule in RULES:
+    for rule in plan_rules(targets):
         if row["level"] not in rule.levels:
             continue
         target = targets.value(rule.metric, str(row["code"]), year)
@@ -98,12 +117,12 @@ def evaluate(row: dict[str, object], targets: TargetBook, year: int) -> list[Rul
         source = targets.source(rule.metric, str(row["code"]), year)
         if is_missing(value) or target is None:
             results.append(RuleResult(rule.key, rule.label, NO_DATA, None, target,
-                                      f"无数据：{NO_DATA_HINTS.get(rule.metric, '缺少数据')}", None))
+                                      f"无数据：{NO_DATA_HINTS.get(rule.metric, '缺少数据')}", None, rule.short))
             continue
         short = shortfall(rule.metric, row, target)
         status = PASS if short == 0 and float(value) >= target - 1e-12 else FAIL
         results.append(RuleResult(rule.key, rule.label, status, float(value), target,
-                                  _reason(rule, row, float(value), target, short, source), short or None))
+                                  _reason(rule, row, float(value), target, short, source), short or None, rule.short))
     return results
 
 

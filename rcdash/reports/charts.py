@@ -14,7 +14,6 @@ import pandas as pd
 from matplotlib.figure import Figure as MplFigure
 
 from rcdash.charts.style import CITY_COLOUR, FAIL_COLOUR, NO_DATA_COLOUR, PASS_COLOUR, RED_CROSS, SERIES_COLOURS, TARGET_COLOUR
-from rcdash.config import PLAN_END
 from rcdash.labels import fmt_number, is_missing
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.rules import FAIL, PASS
@@ -118,7 +117,8 @@ def trend_figure(trend: pd.DataFrame, projection: pd.DataFrame, metric: str, tar
         if names:
             ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=min(len(names), 7))
         png = _png(fig)
-    ends = "；点线：按近 12 个月趋势推算到 " + f"{PLAN_END:%Y-%m-%d}" if not projection.empty else ""
+    # The projection's last point is the plan's end.
+    ends = "；点线：按近 12 个月趋势推算到 " + f"{max(projection['as_of']):%Y-%m-%d}" if not projection.empty else ""
     first = min(trend["as_of"]) if not trend.empty else date.today()
     return Figure(f"趋势_{SHORT[metric]}", f"{zh}月度走势", png,
                   f"自 {first:%Y-%m} 起每月末的值（最后一点为统计截至日）；粗黑线：全市；虚线：目标值{ends}。")

@@ -12,14 +12,15 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from rcdash.config import CITY_CODE, CITY_NAME, PLAN_END, PLAN_START, evaluation_weights
+from rcdash.config import CITY_CODE, CITY_NAME, PLAN_START, evaluation_weights
 from rcdash.labels import MEMBER_RATIO_DIGITS, RATE_DIGITS, fmt_number, is_missing
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.engine import compute, default_as_of
 from rcdash.metrics.kpi import kpi
 from rcdash.metrics.period import Period, half_year_of, half_years_between, parse_period, previous_half_year
-from rcdash.metrics.rules import FAIL, NO_DATA, PASS, RULES, STATUS_LABELS
+from rcdash.metrics.rules import FAIL, NO_DATA, PASS, STATUS_LABELS, plan_rules
 from rcdash.metrics.targets import PER_COUNTY_TARGETS, TargetBook
+from rcdash.plans import Plan, default_plan
 from rcdash.reports.model import (
     SHORT,
     AreaShortfalls,
@@ -43,7 +44,6 @@ ORG_COLUMNS = ("villages_total", "villages_with_branch", "village_branch_rate", 
                "member_ratio")
 SERVICE_COLUMNS = ("sites_base", "sites_station", "sites_point", "rescue_teams_with_party", "volunteer_teams_20plus",
                    "brand_projects", "funds", "weekly_voice_rate", "monthly_theme_rate")
-COUNTY_RULE_OF_METRIC = {r.metric: r.key for r in RULES if "county" in r.levels}
 
 
 class ReportProblem(ValueError):
@@ -152,6 +152,7 @@ def city_table(now: dict, before: dict, previous_label: str, targets: TargetBook
     city_before = _city(before)
     counties = _counties(now)
     year = date.fromisoformat(now["as_of"]).year
+    county_rule_of_metric = {r.metric: r.key for r in plan_rules(targets) if "county" in r.levels}
     rows = []
     for card in cards:
         metric = card.metric
@@ -161,8 +162,8 @@ def city_table(now: dict, before: dict, previous_label: str, targets: TargetBook
             target = f"{target}（每区县 {per:g}）" if per is not None else target
         if metric in overview.CITY_ONLY_CARDS:
             met = "—"
-        elif metric in COUNTY_RULE_OF_METRIC:
-            met = f"{sum(_rule_status(c, COUNTY_RULE_OF_METRIC[metric]) == PASS for c in counties)}/{len(counties)}"
+        elif metric in county_rule_of_metric:
+            met = f"{sum(_rule_status(c, county_rule_of_metric[metric]) == PASS for c in counties)}/{len(counties)}"
         else:
             goals = [(c[metric], targets.value(metric, c["code"], year)) for c in counties]
             met = f"{sum(1 for v, t in goals if not is_missing(v) and t is not None and v >= t - 1e-12)}/{len(counties)}"
@@ -174,7 +175,8 @@ def city_table(now: dict, before: dict, previous_label: str, targets: TargetBook
     return Table(
         "全市指标", "全市主要指标完成情况",
         ("指标", "本期", previous_label, "变化", "目标", "完成目标", "达标区县"), tuple(rows),
-        note=(f"目标为 {year} 年阶段目标（已导入时）或计划目标（2022 年末）；按区县下达的目标，全市目标为每区县目标 × 区县数。"
+        note=(f"目标为 {year} 年阶段目标（已导入时）或计划目标（{targets.plan.end.year} 年末）；"
+              "按区县下达的目标，全市目标为每区县目标 × 区县数。"
               f"“周周有声音”“月月有主题”按统计日所在半年（{now['period']}）计算。"),
         widths=(3.2, 1.4, 1.4, 1.9, 1.9, 1.2, 1.2),
     )
@@ -227,8 +229,9 @@ def outlook_table(now: dict) -> Table:
                         f"{zh}·按近 12 个月趋势预计期末": f"{short}·按趋势预计期末"})
     frame = frame.rename(columns=renames)
     rows = tuple(tuple(str(v) for v in row) for row in frame.itertuples(index=False))
-    return Table("目标差距与趋势", "建会率与会员占比：到 2022 年末的差距与趋势", tuple(frame.columns), rows,
-                 note="每月还需提高 = (计划期末目标 − 当前值) ÷ 剩余月数；按趋势预计 = 近 12 个月的线性趋势外推到 2022-12-31。",
+    plan_end = date.fromisoformat(now["plan"]["end"])
+    return Table("目标差距与趋势", f"建会率与会员占比：到 {plan_end.year} 年末的差距与趋势", tuple(frame.columns), rows,
+                 note=f"每月还需提高 = (计划期末目标 − 当前值) ÷ 剩余月数；按趋势预计 = 近 12 个月的线性趋势外推到 {plan_end:%Y-%m-%d}。",
                  widths=(1.2, 1.0, 1.5, 1.5, 1.0, 1.5, 1.5))
 
 
@@ -244,10 +247,10 @@ def shortfalls(now: dict) -> Shortfalls:
     return Shortfalls("差距清单", "各区域未达标事项及还需完成的数量", tuple(areas))
 
 
-def definitions_table(weights: dict[str, float]) -> Table:
-    """The definitions of the metrics the document shows."""
+def definitions_table(weights: dict[str, float], targets: TargetBook) -> Table:
+    """The definitions of the metrics the document shows, with the plan's targets."""
     shown = dict.fromkeys([*ORG_COLUMNS, "sites_center", *SERVICE_COLUMNS, *weights])
-    rows = tuple((METRIC_BY_NAME[m].zh, METRIC_BY_NAME[m].definition) for m in shown)
+    rows = tuple((METRIC_BY_NAME[m].zh, METRIC_BY_NAME[m].described(targets.plan.targets)) for m in shown)
     return Table("指标口径", "指标口径", ("指标", "定义"), rows, widths=(1.0, 3.6))
 
 
@@ -262,11 +265,11 @@ def _city_sentence(now: dict) -> str:
             f"{city['villages_with_branch'] or 0:,} 个建立红十字组织，{members}。" + "；".join(reasons) + "。")
 
 
-def _county_rules_sentence(now: dict) -> str:
-    """For each county rule: how many counties meet it and which do not."""
+def _county_rules_sentence(now: dict, targets: TargetBook) -> str:
+    """For each county rule of the plan: how many counties meet it and which do not."""
     counties = _counties(now)
     parts = []
-    for rule in RULES:
+    for rule in plan_rules(targets):
         if "county" not in rule.levels:
             continue
         failing = [c["name"] for c in counties if _rule_status(c, rule.key) == FAIL]
@@ -384,23 +387,25 @@ def _numbered(sections: tuple[Section, ...]) -> tuple[Section, ...]:
 
 
 def build_briefing(con: duckdb.DuckDBPyConnection, period: str | Period, weights: dict[str, float] | None = None,
-                   charts: bool = True, today: date | None = None) -> Briefing:
-    """The briefing (half-year) or annual evaluation (year) for a period, from the database."""
+                   charts: bool = True, today: date | None = None, plan: Plan | None = None) -> Briefing:
+    """The briefing (half-year) or annual evaluation (year) for a period against a plan (default: the plan of the
+    as-of date), from the database."""
     from rcdash.reports import charts as chart_module  # matplotlib loads only when documents are made
 
     chosen, as_of = resolve_period(con, period, today)
     kind = period_kind(chosen)
-    weights = weights or evaluation_weights()
-    targets = TargetBook.load(con)
-    now = kpi(con, as_of, "county")
+    plan = plan or default_plan(con, as_of)
+    weights = weights or evaluation_weights(plan.weights)
+    targets = TargetBook.load(con, plan)
+    now = kpi(con, as_of, "county", plan=plan)
     previous_label, previous_as_of = previous_point(chosen)
-    before = kpi(con, previous_as_of, "county", with_outlook=False)
+    before = kpi(con, previous_as_of, "county", with_outlook=False, plan=plan)
     first_half = None
     if kind == YEAR and half_year_of(as_of).label.endswith("H2"):
-        first_half = kpi(con, date(as_of.year, 6, 30), "county", with_outlook=False)
+        first_half = kpi(con, date(as_of.year, 6, 30), "county", with_outlook=False, plan=plan)
     ranking = overview.evaluation_ranking(pd.DataFrame(now["areas"]), targets, as_of.year, weights)
 
-    summary = [Paragraph(_city_sentence(now)), Paragraph(_county_rules_sentence(now)),
+    summary = [Paragraph(_city_sentence(now)), Paragraph(_county_rules_sentence(now, targets)),
                Paragraph(_ranking_sentence(ranking, now, as_of.year)),
                Paragraph(_change_sentence(now, before, previous_label, previous_as_of)),
                Paragraph(_activity_sentence(now, first_half))]
@@ -431,7 +436,7 @@ def build_briefing(con: duckdb.DuckDBPyConnection, period: str | Period, weights
                    note=f"周周有声音、月月有主题为 {now['period']}（{now['period_start']} 至 {now['as_of']}）的比例。"),
         *trend_figures,
     ]
-    if as_of < PLAN_END:
+    if as_of < plan.end:
         indicators.append(outlook_table(now))
     evaluation: list[Block] = [ranking_table(ranking, weights, as_of.year, as_of), *ranking_figures]
     sections = (
@@ -443,7 +448,7 @@ def build_briefing(con: duckdb.DuckDBPyConnection, period: str | Period, weights
             Paragraph("对照计划要求，各区域尚未达标的事项及还需完成的数量如下（数量按目标值与统计截至日的实际值计算）："),
             shortfalls(now),
         )),
-        Section("附：指标口径", (definitions_table(weights),)),
+        Section("附：指标口径", (definitions_table(weights, targets),)),
     )
     cut = "（报告期尚未结束，统计截至最新数据日期）" if as_of < chosen.end else ""
     facts = (
@@ -453,5 +458,5 @@ def build_briefing(con: duckdb.DuckDBPyConnection, period: str | Period, weights
         ("数据口径", f"与看板“总览”页一致，统计截至 {as_of:%Y-%m-%d}"),
     )
     return Briefing(kind=kind, period=chosen, as_of=as_of, previous_label=previous_label,
-                    previous_as_of=previous_as_of, title=report_title(chosen), facts=facts,
+                    previous_as_of=previous_as_of, title=report_title(chosen), facts=facts, plan_title=plan.name,
                     demo=status.demo_seed(con) is not None, sections=_numbered(sections))

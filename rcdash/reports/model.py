@@ -11,7 +11,6 @@ from rcdash.labels import RATE_DIGITS, fmt_count, fmt_number, fmt_rate
 from rcdash.metrics.period import Period
 
 ORGANISATION = "绍兴市红十字会"
-PLAN_TITLE = "新时代红十字基层组织建设三年行动计划（2020—2022）"
 DEMO_NOTE = "示例数据：本报告由自动生成的演示数据得出，不是真实统计。"
 NO_SHORTFALL = "各项计划要求均已达标。"
 # Short column headers for the documents' tables (the metric names are too long for a table header).
@@ -144,9 +143,9 @@ class Briefing:
     facts: tuple[tuple[str, str], ...]  # label, value lines under the title
     demo: bool
     sections: tuple[Section, ...]
+    plan_title: str  # the plan's name (rcdash.plans), under the title
 
     organisation: str = ORGANISATION
-    plan_title: str = PLAN_TITLE
 
     @property
     def full_title(self) -> str:

@@ -10,11 +10,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from rcdash.config import PLAN_END
 from rcdash.geo.townships import TownshipAreas
 from rcdash.metrics import engine
 from rcdash.metrics.rules import villages_needed
 from rcdash.metrics.targets import TargetBook
+from rcdash.plans import Plan, default_plan
 from rcdash.store.sql import load_sql
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -81,7 +81,7 @@ def township_frame(metrics: pd.DataFrame, divisions: pd.DataFrame, branches: pd.
     out["branches"] = out["code"].map(counts).fillna(0).astype(int) if len(branches) else pd.NA
     for metric in ("village_branch_rate", "member_ratio"):
         out[f"{metric}_target"] = [book.value(metric, c, year) for c in out["code"]]
-        out[f"{metric}_target_end"] = [book.value(metric, c, PLAN_END.year) for c in out["code"]]
+        out[f"{metric}_target_end"] = [book.end_value(metric, c) for c in out["code"]]
     out["villages_without_branch"] = (out["villages_total"] - out["villages_with_branch"]).astype("Float64")
     for suffix in ("", "_end"):  # for this year's target (the map) and the plan's end target (the gap table)
         out[f"villages_needed{suffix}"] = [
@@ -96,13 +96,14 @@ def township_frame(metrics: pd.DataFrame, divisions: pd.DataFrame, branches: pd.
 
 
 def load_view(con: duckdb.DuckDBPyConnection, as_of: date, county: str | None, areas: TownshipAreas,
-              metrics: pd.DataFrame | None = None) -> MapView:
-    """Everything the map and the gap page need for an area and date (metrics may be passed in, cached)."""
+              metrics: pd.DataFrame | None = None, plan: Plan | None = None) -> MapView:
+    """Everything the map and the gap page need for an area and date against a plan (default: the date's plan;
+    metrics may be passed in, cached)."""
     if metrics is None:
         metrics = engine.at(con, as_of, "township")
     branches = branch_counts(con, as_of, county)
     divisions = divisions_named(con)
-    frame = township_frame(metrics, divisions, branches, TargetBook.load(con), as_of.year, areas, county)
+    frame = township_frame(metrics, divisions, branches, TargetBook.load(con, plan or default_plan(con, as_of)), as_of.year, areas, county)
     unplaced = int(branches.loc[branches["township_code"].isna(), "branches"].sum()) if len(branches) else 0
     counties = divisions[divisions["level"] == "county"]
     return MapView(as_of, county, frame, open_sites(con, as_of, county), unplaced,

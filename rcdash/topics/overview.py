@@ -8,11 +8,11 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from rcdash.config import CITY_CODE, PLAN_END, PLAN_START
+from rcdash.config import CITY_CODE, PLAN_START
 from rcdash.labels import fmt_count, fmt_rate, is_missing
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.period import half_year_of, previous_half_year
-from rcdash.metrics.rules import RULES, STATUS_LABELS
+from rcdash.metrics.rules import STATUS_LABELS
 from rcdash.metrics.targets import PER_COUNTY_TARGETS, TargetBook
 
 CARD_METRICS = (
@@ -106,7 +106,7 @@ def kpi_cards(series: pd.DataFrame, area: str, targets: TargetBook, county_rows:
             target = target * len(counties)
         pct = None if now is None or not target else now / target
         source = targets.source(metric, area, as_of.year)
-        help_lines = [m.definition, f"统计日：{as_of:%Y-%m-%d}", f"目标：{_target_text(metric, target)}（{source}）"]
+        help_lines = [m.described(targets.plan.targets), f"统计日：{as_of:%Y-%m-%d}", f"目标：{_target_text(metric, target)}（{source}）"]
         if area == CITY_CODE and metric in PER_COUNTY_TARGETS:
             per = targets.value(metric, CITY_CODE, as_of.year) or 0
             met = int((counties[metric].fillna(-1) >= per).sum())
@@ -131,14 +131,14 @@ def progress_status(pct_of_target: float | None) -> str:
 
 def compliance_matrix(report: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Counties × plan rules: the status labels and the reasons, worst county first."""
-    status_rows, reason_rows = {}, {}
+    status_rows, reason_rows, labels = {}, {}, []
     for area in report["areas"]:
         if area["level"] != "county":
             continue
-        short = {r.key: r.short for r in RULES}
-        status_rows[area["name"]] = {short[r["rule"]]: STATUS_LABELS[r["status"]] for r in area["rules"]}
-        reason_rows[area["name"]] = {short[r["rule"]]: r["reason"] for r in area["rules"]}
-    labels = [r.short for r in RULES if "county" in r.levels]
+        # The plan's county rules, in the order kpi evaluates them.
+        labels += [r["short"] for r in area["rules"] if r["short"] not in labels]
+        status_rows[area["name"]] = {r["short"]: STATUS_LABELS[r["status"]] for r in area["rules"]}
+        reason_rows[area["name"]] = {r["short"]: r["reason"] for r in area["rules"]}
     statuses = pd.DataFrame.from_dict(status_rows, orient="index").reindex(columns=labels)
     reasons = pd.DataFrame.from_dict(reason_rows, orient="index").reindex(columns=labels)
     if statuses.empty:
@@ -187,7 +187,7 @@ def evaluation_ranking(county_rows: pd.DataFrame, targets: TargetBook, year: int
 
 def plan_end_target(targets: TargetBook, metric: str, area: str) -> float | None:
     """The target for the plan's end (what the trend's projection and the monthly increase measure against)."""
-    return targets.value(metric, area, PLAN_END.year)
+    return targets.end_value(metric, area)
 
 
 def stage_marks(targets: TargetBook, metric: str, area: str) -> pd.DataFrame:
@@ -203,7 +203,8 @@ def target_caption(targets: TargetBook, area: str) -> str:
     stages = "；".join(
         METRIC_BY_NAME[m].zh + " " + "、".join(f"{year} 年末 {_target_text(m, v)}" for year, v in marks)
         for m in TREND_METRICS if (marks := targets.stage_targets(m, area)))
-    text = f"按计划末（{PLAN_END:%Y-%m-%d}）目标：{ends}。虚线为计划末目标；点线为按近 12 个月的线性趋势推算到 {PLAN_END:%Y-%m-%d}。"
+    end = targets.plan.end
+    text = f"按计划末（{end:%Y-%m-%d}）目标：{ends}。虚线为计划末目标；点线为按近 12 个月的线性趋势推算到 {end:%Y-%m-%d}。"
     if stages:
         text += f"菱形为各年阶段目标（{stages}），标在该年年末。"
     return text + "“每月还需提高”和“按近 12 个月趋势预计期末”都对照计划末目标。"
@@ -217,17 +218,16 @@ def trend_frame(series: pd.DataFrame, metric: str) -> pd.DataFrame:
 
 def projection_frame(report: dict, metric: str) -> pd.DataFrame:
     """For each area: a segment from today's value to the projected value at the plan's end."""
-    from rcdash.config import PLAN_END
-
     rows = []
     as_of = date.fromisoformat(report["as_of"])
+    plan_end = date.fromisoformat(report["plan"]["end"])
     for area in report["areas"]:
         outlook = area.get("outlook", {}).get(metric)
         now = area.get(metric)
-        if not outlook or outlook["projected_at_plan_end"] is None or now is None or as_of >= PLAN_END:
+        if not outlook or outlook["projected_at_plan_end"] is None or now is None or as_of >= plan_end:
             continue
         rows.append({"name": area["name"], "as_of": as_of, "value": now})
-        rows.append({"name": area["name"], "as_of": PLAN_END, "value": outlook["projected_at_plan_end"]})
+        rows.append({"name": area["name"], "as_of": plan_end, "value": outlook["projected_at_plan_end"]})
     return pd.DataFrame(rows, columns=["name", "as_of", "value"])
 
 

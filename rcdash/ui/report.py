@@ -6,7 +6,7 @@ import contextlib
 
 import streamlit as st
 
-from rcdash.config import evaluation_weights
+from rcdash.config import configured_weights
 from rcdash.metrics.engine import default_as_of
 from rcdash.metrics.period import Period, parse_period
 from rcdash.reports import content, model
@@ -22,9 +22,9 @@ READY_KEY = "report_ready"  # which (database, period) the documents were genera
 
 
 def weights_key() -> tuple[tuple[str, float], ...]:
-    """The evaluation weights as a cache key (a changed settings file gives new documents), in their order: the
-    documents' ranking columns follow it, as 总览's ranking table does."""
-    return tuple(evaluation_weights().items())
+    """The settings file's evaluation weights as a cache key (a changed settings file gives new documents); the
+    briefing applies them over its plan's weights, in the plan's order, as 总览's ranking table does."""
+    return tuple(configured_weights().items())
 
 
 @st.cache_data(show_spinner="正在汇总报告内容…", max_entries=16)
@@ -35,7 +35,7 @@ def briefing_of(db_key: str, period: str, weights: tuple[tuple[str, float], ...]
     The page previews it without charts: drawing them (matplotlib, a bar per county) takes seconds at province
     scale, so they are drawn with the documents, on request.
     """
-    return content.build_briefing(shared_cursor(), period, dict(weights), charts=charts)
+    return content.build_briefing(shared_cursor(), period, None, charts=charts)  # weights: the plan's and the settings
 
 
 @st.cache_data(show_spinner=False, max_entries=24)

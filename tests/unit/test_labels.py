@@ -17,6 +17,7 @@ from rcdash.charts.style import FAIL_COLOUR, NO_DATA_COLOUR, PASS_COLOUR
 from rcdash.charts.topics import ratio_bars
 from rcdash.config import evaluation_weights
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
+from rcdash.plans import seed_plan
 from rcdash.reports import content, fonts
 from rcdash.reports.tables import csv_bytes, xlsx_bytes
 from rcdash.reports.xlsx_writer import briefing_xlsx
@@ -67,7 +68,7 @@ def test_member_table_keeps_numbers() -> None:
 
     frame = pd.DataFrame([{"name": "嵊州市", "code": "330683", "level": "county", "population": 679283,
                            "adult_members": 13246, "youth_members": None}])
-    shown = members.display_table(members.member_table(frame, TargetBook({}), 2022))
+    shown = members.display_table(members.member_table(frame, TargetBook({}, seed_plan()), 2022))
     row = shown.iloc[0]
     assert row["常住人口"] == 679283 and row["成人会员"] == 13246 and pd.isna(row["青少年会员"])
     assert row["成人会员占比"] == pytest.approx(13246 / 679283)
@@ -133,11 +134,9 @@ def test_monthly_brief_word_table_separators() -> None:
 
 @pytest.fixture(scope="module")
 def briefing(demo_db: Path) -> content.Briefing:
-    from rcdash.ui.report import weights_key  # the weights the 报告 page generates its documents with
-
     con = connect(demo_db, read_only=True)
-    try:
-        return content.build_briefing(con, "2022", dict(weights_key()))
+    try:  # as the 报告 page makes it: the plan's weights, overridden by the settings file
+        return content.build_briefing(con, "2022")
     finally:
         con.close()
 
@@ -148,13 +147,14 @@ def test_ranking_columns_in_the_overview_order(briefing: content.Briefing, demo_
 
     con = connect(demo_db, read_only=True)
     try:
-        targets, now = TargetBook.load(con), at(con, date(2022, 12, 31), "county")
+        targets, now = TargetBook.load(con, seed_plan()), at(con, date(2022, 12, 31), "county")
     finally:
         con.close()
-    page = overview.evaluation_ranking(now, targets, 2022, evaluation_weights()).drop(columns=["代码", overview.UNSCORED_COLUMN])
-    page_order = [next((m for m in evaluation_weights() if METRIC_BY_NAME[m].zh == c), c) for c in page.columns]
+    weights = evaluation_weights(seed_plan().weights)
+    page = overview.evaluation_ranking(now, targets, 2022, weights).drop(columns=["代码", overview.UNSCORED_COLUMN])
+    page_order = [next((m for m in weights if METRIC_BY_NAME[m].zh == c), c) for c in page.columns]
     table = next(b for b in briefing.blocks() if isinstance(b, content.Table) and b.key == "年度评价")
-    short_to_metric = {content.SHORT[m]: m for m in evaluation_weights()}
+    short_to_metric = {content.SHORT[m]: m for m in weights}
     document_order = [short_to_metric.get(c, c) for c in table.columns]
     assert document_order == page_order  # 建会率 first, as on 总览 (not 一地一品 first)
     sheet = load_workbook(io.BytesIO(briefing_xlsx(briefing)))["年度评价"]
@@ -199,5 +199,5 @@ def test_document_rate_chart_labels_member_ratio_two_decimals(monkeypatch: pytes
     monkeypatch.setattr("matplotlib.axes.Axes.text", lambda self, x, y, s, **kw: written.append(s))
     areas = [{"name": "嵊州市", "code": "330683", "village_branch_rate": 0.41118, "member_ratio": 0.0195,
               "rules": []}]
-    charts.area_rates_figure({"areas": areas}, TargetBook({}), 2022)
+    charts.area_rates_figure({"areas": areas}, TargetBook({}, seed_plan()), 2022)
     assert " 41.1%" in written and " 1.95%" in written  # not " 2.0%" beside the 2 % target

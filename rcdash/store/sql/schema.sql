@@ -45,3 +45,13 @@ CREATE TABLE IF NOT EXISTS imports (
 );
 -- Databases written before the column existed.
 ALTER TABLE imports ADD COLUMN IF NOT EXISTS unchanged INTEGER DEFAULT 0;
+
+-- Plans imported with `rcdash plans import` (DESIGN §8): the TOML text as written, so a plan travels with the data.
+CREATE TABLE IF NOT EXISTS plans (
+    id          VARCHAR PRIMARY KEY,
+    name        VARCHAR NOT NULL,
+    start       DATE NOT NULL,
+    "end"       DATE NOT NULL,
+    toml        VARCHAR NOT NULL,
+    imported_at TIMESTAMP NOT NULL
+);

@@ -17,6 +17,7 @@ from rcdash.metrics.kpi import kpi, render
 from rcdash.metrics.outlook import months_back, project, trend_dates
 from rcdash.metrics.period import data_end_note, half_year_of, parse_period
 from rcdash.metrics.rules import FAIL, NO_DATA, PASS
+from rcdash.plans import seed_plan
 from rcdash.store.connections import connect
 from tests.conftest import write
 
@@ -193,7 +194,7 @@ def test_period_cut_at_as_of(fixture_con) -> None:
 
 def test_period_after_the_activities_end_is_no_data(fixture_con) -> None:
     # The fixture's activities end on 2021-07-01: 2022H1 has no countable week or month (无数据, not 0 %).
-    report = kpi(fixture_con, date(2022, 6, 30), "county", with_outlook=False)
+    report = kpi(fixture_con, date(2022, 6, 30), "county", with_outlook=False, plan=seed_plan())
     for area in report["areas"]:
         assert area["weekly_voice_rate"] is None and area["monthly_theme_rate"] is None, area["name"]
         assert (area["weeks_in_period"], area["months_in_period"]) == (0, 0)
@@ -224,7 +225,7 @@ def test_empty_kinds_are_no_data(con) -> None:
 
 
 def test_kpi_rules_with_interim_targets(fixture_con, tmp_path: Path) -> None:
-    report = kpi(fixture_con, D, "county")
+    report = kpi(fixture_con, D, "county", plan=seed_plan())
     keqiao = next(a for a in report["areas"] if a["code"] == KEQIAO)
     rules = {r["rule"]: r for r in keqiao["rules"]}
     assert rules["base_built"]["status"] == PASS
@@ -243,12 +244,12 @@ def test_kpi_rules_with_interim_targets(fixture_con, tmp_path: Path) -> None:
     targets = write(tmp_path, "t.csv", "metric,area,year,value\nvillage_branch_rate,*,2021,0.5%\nvillage_branch_rate,柯桥区,2021,1%\n")
     result = import_file(fixture_con, "targets", targets)
     try:
-        report = kpi(fixture_con, D, "county")
+        report = kpi(fixture_con, D, "county", plan=seed_plan())
         by_code = {a["code"]: {r["rule"]: r for r in a["rules"]} for a in report["areas"]}
         assert by_code[KEQIAO]["village_branch_rate"]["target"] == 0.01
         assert by_code[KEQIAO]["village_branch_rate"]["shortfall"] == 2  # ceil(0.01 × 341) − 2 = 2
         assert by_code[YUECHENG]["village_branch_rate"]["target"] == 0.005
-        later = kpi(fixture_con, date(2022, 6, 30), "county", with_outlook=False)
+        later = kpi(fixture_con, date(2022, 6, 30), "county", with_outlook=False, plan=seed_plan())
         assert next(a for a in later["areas"] if a["code"] == KEQIAO)["rules"][3]["target"] == 0.4
     finally:
         from rcdash.importing.load import undo_import
@@ -257,7 +258,7 @@ def test_kpi_rules_with_interim_targets(fixture_con, tmp_path: Path) -> None:
 
 
 def test_kpi_json_shape(fixture_con) -> None:
-    report = kpi(fixture_con, D, "township")
+    report = kpi(fixture_con, D, "township", plan=seed_plan())
     assert (report["as_of"], report["period"]) == ("2021-06-30", "2021H1")
     assert report["areas"][0]["level"] == "city" and len(report["areas"]) == 1 + 103
     fuquan = next(a for a in report["areas"] if a["code"] == FUQUAN)
@@ -274,7 +275,7 @@ def test_kpi_machine_output_keeps_full_precision(fixture_con) -> None:
 
     from rcdash.metrics.kpi import render
 
-    report = kpi(fixture_con, D, "township", with_outlook=False)
+    report = kpi(fixture_con, D, "township", with_outlook=False, plan=seed_plan())
     as_json = next(a for a in json.loads(render(report, "json"))["areas"] if a["code"] == FUQUAN)
     assert as_json["village_branch_rate"] == 1 / 24  # 0.041666666666666664, not 0.041667
     as_csv = pd.read_csv(io.StringIO(render(report, "csv")), dtype={"code": str}).set_index("code")
@@ -283,12 +284,12 @@ def test_kpi_machine_output_keeps_full_precision(fixture_con) -> None:
 
 
 def test_no_data_rules(con) -> None:
-    report = kpi(con, D, "county", with_outlook=False)
+    report = kpi(con, D, "county", with_outlook=False, plan=seed_plan())
     assert all(r["status"] == NO_DATA for a in report["areas"] for r in a["rules"])
 
 
 def test_outlook_needed_and_projection(fixture_con) -> None:
-    report = kpi(fixture_con, date(2021, 12, 31), "county")
+    report = kpi(fixture_con, date(2021, 12, 31), "county", plan=seed_plan())
     o = next(a for a in report["areas"] if a["code"] == KEQIAO)["outlook"]["village_branch_rate"]
     # 柯桥 at 2021-12-31: 峡山 and 徐山 (管墅 closed) of 341 villages; 12 months to go.
     current = 2 / 341

@@ -18,16 +18,18 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from rcdash.cli.main import main
-from rcdash.config import DEFAULT_EVALUATION_WEIGHTS
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.kpi import kpi
 from rcdash.metrics.period import parse_period
 from rcdash.metrics.rules import STATUS_LABELS
 from rcdash.metrics.targets import TargetBook
+from rcdash.plans import seed_plan
 from rcdash.reports import charts, content, fonts, model
 from rcdash.reports.documents import FORMATS, format_of, render
 from rcdash.store.connections import connect
 from tests.unit.cli.test_main import run
+
+DEFAULT_EVALUATION_WEIGHTS = dict(seed_plan().weights)  # the seed plan's, as the documents use
 
 PERIODS = {"2022H2": date(2022, 12, 31), "2021H1": date(2021, 6, 30)}  # the plan's end and a mid-plan half-year
 ORG = ("villages_total", "villages_with_branch", "village_branch_rate", "population", "adult_members", "member_ratio")
@@ -81,14 +83,14 @@ def reports(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     out = {}
     con = connect(demo_db, read_only=True)
     try:
-        targets = TargetBook.load(con)
+        targets = TargetBook.load(con, seed_plan())
         for period in PERIODS:
             briefing = content.build_briefing(con, period, dict(DEFAULT_EVALUATION_WEIGHTS))
             files = {}
             for fmt in FORMATS:
                 files[fmt] = folder / f"{period}.{fmt}"
                 files[fmt].write_bytes(render(briefing, fmt))
-            before = kpi(con, briefing.previous_as_of, "county", with_outlook=False)
+            before = kpi(con, briefing.previous_as_of, "county", with_outlook=False, plan=seed_plan())
             out[period] = {"briefing": briefing, "files": files, "targets": targets, "before": before}
     finally:
         con.close()

@@ -16,7 +16,7 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from rcdash.config import DEFAULT_EVALUATION_WEIGHTS
+from rcdash.plans import seed_plan
 from rcdash.reports import content, fonts, monthly_brief
 from rcdash.reports.documents import FORMATS, render
 from rcdash.store.connections import connect
@@ -69,7 +69,7 @@ def test_the_patterns_catch_what_the_documents_used_to_say() -> None:
 def test_briefings_speak_of_the_dashboard_not_of_commands(demo_db: Path, period: str) -> None:
     con = connect(demo_db, read_only=True)
     try:
-        briefing = content.build_briefing(con, period, dict(DEFAULT_EVALUATION_WEIGHTS))
+        briefing = content.build_briefing(con, period, dict(seed_plan().weights))
     finally:
         con.close()
     facts = dict(briefing.facts)

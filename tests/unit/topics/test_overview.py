@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from rcdash.metrics.targets import TargetBook
+from rcdash.plans import seed_plan
 from rcdash.topics import overview
 
 WEIGHTS = {"village_branch_rate": 20, "weekly_voice_rate": 10}
@@ -17,7 +18,7 @@ def test_an_indicator_without_data_is_left_out_of_the_score_not_counted_as_zero(
         {"code": "330603", "name": "柯桥区", "level": "county", "village_branch_rate": 0.2, "weekly_voice_rate": 1.0},
         {"code": "330604", "name": "上虞区", "level": "county", "village_branch_rate": None, "weekly_voice_rate": None},
     ])
-    ranking = overview.evaluation_ranking(counties, TargetBook({}), 2023, WEIGHTS).set_index("区县")
+    ranking = overview.evaluation_ranking(counties, TargetBook({}, seed_plan()), 2023, WEIGHTS).set_index("区县")
     assert ranking.loc["越城区", "得分"] == 100.0  # 0 for 周周有声音 would give 66.7
     assert pd.isna(ranking.loc["越城区", "周周有声音"]) and ranking.loc["越城区", overview.UNSCORED_COLUMN] == "周周有声音"
     assert ranking.loc["柯桥区", "得分"] == pytest.approx((20 * 0.5 + 10 * 1.0) / 30 * 100, abs=0.05)
@@ -27,7 +28,7 @@ def test_an_indicator_without_data_is_left_out_of_the_score_not_counted_as_zero(
 
 def test_stage_targets_are_the_interim_years_and_the_caption_names_the_plan_end_target() -> None:
     book = TargetBook({("village_branch_rate", "*", 2020): 0.2, ("village_branch_rate", "*", 2021): 0.3,
-                       ("village_branch_rate", "330624", 2021): 0.25, ("village_branch_rate", "*", 2022): 0.4})
+                       ("village_branch_rate", "330624", 2021): 0.25, ("village_branch_rate", "*", 2022): 0.4}, seed_plan())
     assert book.stage_targets("village_branch_rate", "330624") == [(2020, 0.2), (2021, 0.25)]
     marks = overview.stage_marks(book, "village_branch_rate", "3306")
     assert list(marks["label"]) == ["2020 年阶段目标 20.0%", "2021 年阶段目标 30.0%"]

@@ -1,0 +1,2 @@
+-- One stored plan's TOML text by id.
+SELECT toml FROM plans WHERE id = ?;
