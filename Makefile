@@ -28,8 +28,9 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
 
-# Lint and the layer contracts first (quick), then every test; the ten slowest are printed to keep the suite fast.
+# Lint and the layer contracts first (quick), then every test on every core (pytest-xdist); the ten slowest are
+# printed, to keep the suite fast.
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest --durations=10
+	$(PY) -m pytest -n auto --durations=10

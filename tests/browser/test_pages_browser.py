@@ -1,12 +1,23 @@
-"""Every page in a real browser on the demo database: it renders without an error, nothing is fetched from
-outside the machine, and a screenshot is kept under test-artifacts/ to look at."""
+"""Every page in a real browser on the demo database, at 1400×900: it renders without an error, demo data is
+labelled, nothing is fetched from outside the machine, and (issue #16 point 7) everything a user reads is Chinese.
+A screenshot of each page is kept under test-artifacts/ to look at.
+
+What is read: the visible text of the page (icons, which are drawn from ligature names such as "download", are
+not words; text shrunk to nothing is not read), the tooltips (title) of visible elements and the tooltips of the
+buttons Streamlit labels itself (its element toolbars and header). Hovering a table and a chart shows their
+toolbars and hover labels, so those are read too. On 数据管理 the commands quoted for administrators (as code) are
+allowed: they are what an administrator types.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from rcdash.appserver import AppServer
 from rcdash.config import REPO_ROOT
@@ -14,6 +25,58 @@ from tests.browser.conftest import open_page, screenshot, start_app
 
 PAGE_NAMES = sorted(p.stem for p in (REPO_ROOT / "pages").glob("*.py"))
 RENDER_TIMEOUT_MS = 120_000
+CSS_TIMEOUT_MS = 5_000
+# Names and units that are written in Latin letters in Chinese too (compared without case: "说明.csv" is a file name).
+ALLOWED = {"csv", "excel", "word", "pdf", "zip", "xlsx", "xls", "docx", "ppt", "pptx", "openstreetmap", "leaflet",
+           "mb", "kb", "km", "aed", "gcj", "wgs"}
+WORD = re.compile(r"[A-Za-z]{2,}")
+READ_JS = """(skipCode) => {
+  const shown = el => el.checkVisibility({opacityProperty: true, visibilityProperty: true})
+    && parseFloat(getComputedStyle(el).fontSize) > 1;
+  const big = rects => [...rects].some(r => r.width > 1 && r.height > 1);
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || !node.textContent.trim()) continue;
+    if (el.closest('style, script, noscript, [data-testid=stIconMaterial], [translate=no][aria-hidden=true]')) continue;
+    if (skipCode && el.closest('code')) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    if (shown(el) && big(range.getClientRects())) out.push(node.textContent.trim());
+  }
+  for (const el of document.querySelectorAll('[title]')) {
+    if (el.tagName !== 'IFRAME' && el.title.trim() && shown(el) && big(el.getClientRects())) out.push(el.title);
+  }
+  for (const el of document.querySelectorAll('header button[aria-label], [data-testid=stElementToolbar] button[aria-label]')) {
+    if (shown(el) && big(el.getClientRects())) out.push(el.getAttribute('aria-label'));
+  }
+  return out;
+}"""
+
+
+def english_words(texts: list[str]) -> dict[str, str]:
+    """Each English word read, with the text it was read in."""
+    found = {}
+    for text in texts:
+        for word in WORD.findall(text):
+            if word.lower() not in ALLOWED:
+                found.setdefault(word, text[:120])
+    return found
+
+
+def settle(page: object) -> None:
+    """Wait until the script has run and the charts and grids have painted."""
+    page.wait_for_selector("h1", timeout=RENDER_TIMEOUT_MS)  # type: ignore[attr-defined]
+    page.wait_for_timeout(1000)  # type: ignore[attr-defined]
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')",  # type: ignore[attr-defined]
+                           timeout=RENDER_TIMEOUT_MS)
+    page.wait_for_timeout(2000)  # type: ignore[attr-defined]
+    # The page frame's CSS comes with the script's first messages: until then Streamlit shows its own chrome.
+    # A short wait: without that CSS the page is read as it is.
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function("[...document.querySelectorAll('style')].some(s => s.textContent.includes('stMainMenu'))",  # type: ignore[attr-defined]
+                               timeout=CSS_TIMEOUT_MS)
 
 
 @pytest.fixture(scope="module")
@@ -23,19 +86,68 @@ def demo_app(demo_db: Path) -> Iterator[AppServer]:
     app.stop()
 
 
+def test_the_reader_finds_english() -> None:
+    assert english_words(["下载 CSV", "Upload", "50MB per file • CSV, XLSX", "说明.csv"]) == {
+        "Upload": "Upload", "per": "50MB per file • CSV, XLSX", "file": "50MB per file • CSV, XLSX"}
+
+
 @pytest.mark.parametrize("name", PAGE_NAMES)
-def test_page_renders(browser: object, demo_app: AppServer, name: str) -> None:
+def test_every_page_reads_chinese(browser: object, demo_app: AppServer, name: str) -> None:
     outside: list[str] = []
-    path = "" if name == "overview" else name  # the default page is served at the root
-    page = open_page(browser, f"{demo_app.url}/{path}", outside)
-    page.wait_for_selector("h1", timeout=RENDER_TIMEOUT_MS)
-    page.wait_for_timeout(1000)
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=RENDER_TIMEOUT_MS)
-    page.wait_for_timeout(2000)  # charts and grids paint after the script finishes
+    page = open_page(browser, f"{demo_app.url}/{'' if name == 'overview' else name}", outside)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    settle(page)
+    read = []
+    # Toolbars and hover labels show on hover: read once untouched, then over the first table and the first chart.
+    for target in (None, "[data-testid=stDataFrame]", "[data-testid=stPlotlyChart]"):
+        if target is not None:
+            shown = page.locator(f"{target} >> visible=true")
+            if not shown.count():
+                continue
+            shown.first.scroll_into_view_if_needed()
+            shown.first.hover()
+            page.wait_for_timeout(500)
+        read += page.evaluate(READ_JS, name == "data_admin")
     screenshot(page, f"page_{name}")
     assert page.locator("[data-testid='stException']").count() == 0, page.locator("[data-testid='stException']").first.inner_text()
     assert page.get_by_text("Page not found").count() == 0  # the page is served where the navigation says
     assert page.get_by_text("示例数据").count() >= 1  # demo data is labelled
     assert page.locator("[data-testid='stSidebarNav']").get_by_text("总览").count() == 1  # the app's navigation
     assert outside == [], f"requests left the machine: {outside}"
+    assert english_words(read) == {}
+    assert not page.locator("[data-testid=stMainMenu]").is_visible()  # Print / Record screen / Made with Streamlit
+    page.context.close()
+
+
+def test_tables_open_no_english_menu(browser: object, demo_app: AppServer) -> None:
+    """Clicking a table's column header would open "Sort ascending / Pin column …": it stays closed."""
+    page = open_page(browser, f"{demo_app.url}/teams", [])
+    page.set_viewport_size({"width": 1400, "height": 900})
+    settle(page)
+    table = page.locator("[data-testid=stDataFrame] >> visible=true").first
+    box = table.bounding_box()
+    page.mouse.click(box["x"] + 40, box["y"] + 15)
+    page.wait_for_timeout(800)
+    assert page.locator("[data-testid=stDataFrameColumnMenu]").count() == 1  # Streamlit opened it …
+    assert not page.locator("[data-testid=stDataFrameColumnMenu]").is_visible()  # … and nobody sees it
+    assert english_words(page.evaluate(READ_JS, False)) == {}
+    page.context.close()
+
+
+def test_uploader_and_running_figure_speak_chinese(browser: object, demo_app: AppServer) -> None:
+    """The uploader's button reads 选择文件 (its English line is hidden); "Stop" beside the running figure reads 停止."""
+    page = open_page(browser, f"{demo_app.url}/data_admin", [])
+    settle(page)
+    button = page.locator("[data-testid=stFileUploaderDropzone] button").first
+    replaced = "e => getComputedStyle(e.querySelector('[data-testid=stMarkdownContainer]'), '::after').content"
+    assert button.evaluate(replaced) == '"选择文件"'
+    assert english_words(page.evaluate(READ_JS, True)) == {}
+
+    page.goto(f"{demo_app.url}/report")
+    settle(page)
+    page.get_by_role("button", name="生成 Word、Excel 和 PDF 文档").click()
+    stop = page.locator("[data-testid=stStatusWidget] button")
+    stop.wait_for(timeout=30_000)  # documents take seconds: the running figure and its button appear
+    assert stop.evaluate("e => getComputedStyle(e, '::after').content") == '"停止"'
+    assert english_words(page.evaluate(READ_JS, False)) == {}
     page.context.close()
