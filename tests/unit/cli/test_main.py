@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -22,10 +24,30 @@ JSON_KEYS = {"kind", "file", "rows", "accepted", "rejected", "import_id", "error
 
 
 def run(*args: str, db: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "RCDASH_DB": str(db)}
-    env.pop("RCDASH_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "rcdash", *args], capture_output=True, text=True, env=env,
-                          cwd=REPO_ROOT, input=stdin, timeout=120)
+    """`python -m rcdash ARGS` with RCDASH_DB=db, run in this process (a new interpreter per call costs more than
+    most commands): the exit code and what it printed, as a finished subprocess would give them."""
+    from rcdash.cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = {k: os.environ.get(k) for k in ("RCDASH_DB", "RCDASH_DEBUG")}
+    os.environ["RCDASH_DB"] = str(db)
+    os.environ.pop("RCDASH_DEBUG", None)
+    stdin_before = sys.stdin
+    sys.stdin = io.StringIO(stdin or "")
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse's usage errors
+                code = exc.code if isinstance(exc.code, int) else 2
+    finally:
+        sys.stdin = stdin_before
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return subprocess.CompletedProcess(["rcdash", *args], code, out.getvalue(), err.getvalue())
 
 
 def test_init_template_import_undo_round_trip(tmp_path: Path) -> None:
