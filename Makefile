@@ -4,6 +4,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DB     ?= $(or $(RCDASH_DB),data/rcdash.duckdb)
 PORT   ?= 8501
+# Twice the cores: browser and page tests spend much of their time waiting on Chromium and Streamlit.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) * 2 )))
 
 .PHONY: run test lint db demo clean-db
 
@@ -33,4 +35,4 @@ lint: $(STAMP)
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -n auto --durations=10
+	$(PY) -m pytest -n $(TEST_WORKERS) --durations=10

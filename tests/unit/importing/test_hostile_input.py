@@ -69,7 +69,7 @@ def fuzz_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(kind=st.sampled_from(sorted(KINDS)), data=st.one_of(spreadsheets(), st.binary(max_size=600)))
 def test_random_files_never_crash_and_change_nothing(fuzz_db: Path, tmp_path: Path, kind: str, data: bytes) -> None:
     con = connect(fuzz_db)
