@@ -30,7 +30,7 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
 
-# Lint and the layer contracts first (quick), then every test on every core (pytest-xdist); the ten slowest are
+# Lint and the layer contracts first (quick), then every test in TEST_WORKERS workers (pytest-xdist); the ten slowest are
 # printed, to keep the suite fast.
 test: $(STAMP)
 	$(PY) -m ruff check .
