@@ -68,10 +68,10 @@ def english_words(texts: list[str]) -> dict[str, str]:
 def settle(page: object) -> None:
     """Wait until the script has run and the charts and grids have painted."""
     page.wait_for_selector("h1", timeout=RENDER_TIMEOUT_MS)  # type: ignore[attr-defined]
-    page.wait_for_timeout(300)  # type: ignore[attr-defined]
+    page.wait_for_timeout(1000)  # type: ignore[attr-defined]
     page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')",  # type: ignore[attr-defined]
                            timeout=RENDER_TIMEOUT_MS)
-    page.wait_for_timeout(1000)  # type: ignore[attr-defined]
+    page.wait_for_timeout(2000)  # type: ignore[attr-defined]
     # The page frame's CSS comes with the script's first messages: until then Streamlit shows its own chrome.
     # A short wait: without that CSS the page is read as it is.
     with contextlib.suppress(PlaywrightTimeout):
