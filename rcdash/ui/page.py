@@ -19,12 +19,12 @@ UNTRANSLATED_CSS = """
 /* "Stop" beside that running figure. */
 [data-testid="stStatusWidget"] button { font-size: 0; }
 [data-testid="stStatusWidget"] button::after { content: "停止"; font-size: 0.875rem; }
-/* Element toolbars: "Download as CSV", "Search", "Show/hide columns", "Fullscreen". Every table has its own
+/* Element toolbars (English tooltips for download, search, columns, full screen). Every table has its own
    下载 CSV / 下载 Excel buttons beneath it. */
 [data-testid="stElementToolbar"] { display: none !important; }
 /* A table's column menu: "Sort ascending", "Pin column", "Autosize"… */
 [data-testid="stDataFrameColumnMenu"] { display: none !important; }
-/* The uploader's "50MB per file • CSV, XLSX…" (its label says the types and the limit) and its "Upload" button. */
+/* The uploader's English size-and-types line (its label says the types and the limit) and its upload button. */
 [data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p { display: none; }
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after { content: "选择文件"; }
