@@ -17,6 +17,7 @@ from rcdash.demo.images import photo_name, placeholder_png
 from rcdash.demo.world import World, build_world
 from rcdash.importing.load import EXIT_OK, division_index, import_file
 from rcdash.metrics.derived import refresh
+from rcdash.plans import read_file, store
 from rcdash.records.kinds import KINDS
 from rcdash.store.connections import connect, is_initialised
 from rcdash.store.publish import writing
@@ -30,6 +31,7 @@ MEDIA_DIR = config.DATA_DIR / "media" / "demo"
 DEMO_USER = "demo"  # the import log's "who" for generated data
 ERRORS_SHOWN = 3  # import errors quoted when a generated file is rejected (a bug in the generator)
 GBK = "gbk"
+DEMO_PLAN_PATH = Path(__file__).resolve().parent / "plan-2023-2025.toml"  # the fictional second plan (示例)
 README_NAME = "README.txt"
 README_TEXT = ("本目录中的文件是自动生成的示例数据（示例数据，非真实统计），由 `python -m rcdash demo` 生成并导入示例数据库。\n"
                "同一 seed 和规模生成的文件逐字节相同。\n")
@@ -144,6 +146,7 @@ def _load(con: duckdb.DuckDBPyConnection, world: World, files: list[tuple[str, P
         loaded[kind] = loaded.get(kind, 0) + result.accepted
         warnings.extend(f"{path.name}：{w}" for w in result.warnings)
         progress(f"已导入 {path.name}：{result.accepted} 行（{time.perf_counter() - started:.1f} 秒）")
+    store(con, read_file(DEMO_PLAN_PATH))  # so every page can be seen under a second plan
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?), (?, ?)",
                 [DEMO_META_KEY, str(world.seed), SCALE_META_KEY, world.scale])
     return loaded
