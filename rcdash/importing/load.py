@@ -31,6 +31,20 @@ from rcdash.store.sql import first_row
 EXIT_OK, EXIT_REJECTED, EXIT_UNUSABLE = 0, 1, 2
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where an import's data came from (DESIGN §9): received when (None = now, a central import), and for an
+    approved county submission its id, submitter and approver."""
+
+    received_at: datetime | None = None
+    submission_id: int | None = None
+    submitted_by: str | None = None
+    approved_by: str | None = None
+
+
+CENTRAL = Origin()  # imported centrally, received when imported
+
+
 class UndoRefused(Exception):
     """An undo that cannot be done; the message says why in Chinese."""
 
@@ -102,11 +116,12 @@ def import_file(
     file_name: str | None = None,
     divisions: object | None = None,
     progress: Progress | None = None,
+    origin: Origin = CENTRAL,
 ) -> ImportResult:
     """Validate a file and, unless it is a dry run or a row is rejected, load it all-or-nothing."""
     checked = check_file(con, kind_name, path, dry_run=dry_run, data=data, file_name=file_name,
                          divisions=divisions, progress=progress)
-    return apply_checked(con, checked, user=user, progress=progress)
+    return apply_checked(con, checked, user=user, progress=progress, origin=origin)
 
 
 def import_into(db: Path, kind_name: str, path: Path, *, user: str = "cli", progress: Progress | None = None,
@@ -187,7 +202,7 @@ def check_file(
 
 
 def apply_checked(con: duckdb.DuckDBPyConnection, checked: CheckedFile, *, user: str = "cli",
-                  progress: Progress | None = None) -> ImportResult:
+                  progress: Progress | None = None, origin: Origin = CENTRAL) -> ImportResult:
     """Load a checked file all-or-nothing (or log its rejection); nothing for a dry run or an unusable file."""
     result = checked.result
     if not checked.needs_writer:
@@ -195,7 +210,7 @@ def apply_checked(con: duckdb.DuckDBPyConnection, checked: CheckedFile, *, user:
     kind, rows = checked.kind, checked.checked
     assert kind is not None and rows is not None
     if rows.rejected:
-        _log_rejected(con, kind, result.file, checked.digest, rows, user)
+        _log_rejected(con, kind, result.file, checked.digest, rows, user, origin)
         return result
     # Photos are written first and removed again if the transaction fails: all-or-nothing on disk too.
     created = checked.photos.write_pending() if checked.photos is not None else []
@@ -203,7 +218,7 @@ def apply_checked(con: duckdb.DuckDBPyConnection, checked: CheckedFile, *, user:
         progress(VALIDATION_SHARE, f"校验通过，正在写入 {rows.accepted:,} 行…")
     try:
         result.import_id, result.inserted, result.updated, result.unchanged = _load(
-            con, kind, result.file, checked.digest, rows, user)
+            con, kind, result.file, checked.digest, rows, user, origin)
     except BaseException:
         if checked.photos is not None:
             checked.photos.discard(created)
@@ -212,24 +227,25 @@ def apply_checked(con: duckdb.DuckDBPyConnection, checked: CheckedFile, *, user:
 
 
 def _log(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, checked: Validated,
-         user: str, status: str) -> int:
+         user: str, status: str, origin: Origin) -> int:
     """Insert an import-log row (its row counts are set once the rows are loaded); returns its id."""
+    now = datetime.now().replace(microsecond=0)
     row = first_row(con.execute(
-        "INSERT INTO imports (import_id, kind, file_name, sha256, rows, accepted, rejected, "
-        "status, created_at, created_by) VALUES (nextval('import_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "RETURNING import_id",
-        [kind.name, name, digest, checked.rows, checked.accepted, checked.rejected, status,
-         datetime.now().replace(microsecond=0), user],
+        "INSERT INTO imports (import_id, kind, file_name, sha256, rows, accepted, rejected, status, created_at, "
+        "created_by, received_at, submission_id, submitted_by, approved_by) "
+        "VALUES (nextval('import_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING import_id",
+        [kind.name, name, digest, checked.rows, checked.accepted, checked.rejected, status, now, user,
+         origin.received_at or now, origin.submission_id, origin.submitted_by, origin.approved_by],
     ))
     return int(row[0])
 
 
 def _log_rejected(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, checked: Validated,
-                  user: str) -> None:
+                  user: str, origin: Origin) -> None:
     """Record a rejected attempt in the log; no data table is touched."""
     con.execute("BEGIN")
     try:
-        _log(con, kind, name, digest, checked, user, "rejected")
+        _log(con, kind, name, digest, checked, user, "rejected", origin)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -237,7 +253,7 @@ def _log_rejected(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest:
 
 
 def _load(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, checked: Validated,
-          user: str) -> tuple[int, int, int, int]:
+          user: str, origin: Origin) -> tuple[int, int, int, int]:
     """Upsert the records on the natural key in one transaction; (import id, inserted, updated, unchanged).
 
     A row whose key is stored with other values replaces it (the stored row goes to the prior table for undo);
@@ -246,7 +262,7 @@ def _load(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, ch
     con.register("staged_rows", checked.table)
     con.execute("BEGIN")
     try:
-        import_id = _log(con, kind, name, digest, checked, user, "loaded")
+        import_id = _log(con, kind, name, digest, checked, user, "loaded", origin)
         updated = int(first_row(con.execute(sql["save_replaced"], [import_id]))[0])
         con.execute(sql["delete_replaced"])
         unchanged = int(first_row(con.execute(sql["count_unchanged"]))[0])

@@ -45,6 +45,12 @@ CREATE TABLE IF NOT EXISTS imports (
 );
 -- Databases written before the column existed.
 ALTER TABLE imports ADD COLUMN IF NOT EXISTS unchanged INTEGER DEFAULT 0;
+-- Where the data came from (DESIGN §9): when it was received (a county submission: when it was submitted; a central
+-- import: when it was imported), and for an approved submission its id, submitter and approver.
+ALTER TABLE imports ADD COLUMN IF NOT EXISTS received_at TIMESTAMP;
+ALTER TABLE imports ADD COLUMN IF NOT EXISTS submission_id INTEGER;
+ALTER TABLE imports ADD COLUMN IF NOT EXISTS submitted_by VARCHAR;
+ALTER TABLE imports ADD COLUMN IF NOT EXISTS approved_by VARCHAR;
 
 -- Plans imported with `rcdash plans import` (DESIGN §8): the TOML text as written, so a plan travels with the data.
 CREATE TABLE IF NOT EXISTS plans (

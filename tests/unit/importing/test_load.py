@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import os
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 from openpyxl import Workbook
 
-from rcdash.importing.load import UndoRefused, import_file, list_imports, undo_import
+from rcdash.importing.load import Origin, UndoRefused, import_file, list_imports, undo_import
 from rcdash.store.sql import first_row
 from tests.conftest import data_snapshot, write
 
@@ -401,3 +402,17 @@ def test_blank_csv_rows_are_skipped_and_rows_keep_their_numbers(con, tmp_path: P
     text = "division,date,adult_members\n , \t,\u3000\n330603006,2021-01-01,1\n,,\n330603006,2021-13-01,2\n"
     result = import_file(con, "members", write(tmp_path, "m.csv", text), dry_run=True)
     assert (result.rows, result.rejected) == (2, 1) and [e.row for e in result.errors] == [5]
+
+
+def test_the_log_records_where_the_data_came_from(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    csv = write(tmp_path, "p.csv", "division,year,resident_population\n330603006,2021,52000\n")
+    central = import_file(con, "population", csv)
+    received = datetime(2023, 1, 4, 9, 30)
+    csv2 = write(tmp_path, "p2.csv", "division,year,resident_population\n330603006,2022,52100\n")
+    submitted = import_file(con, "population", csv2, user="city",
+                            origin=Origin(received, submission_id=7, submitted_by="xinchang", approved_by="city"))
+    rows = con.execute("SELECT import_id, received_at = created_at, received_at, submission_id, submitted_by, "
+                       "approved_by FROM imports ORDER BY import_id").fetchall()
+    assert rows[0][:2] == (central.import_id, True)  # a central import is received when it is imported
+    assert rows[0][3:] == (None, None, None)
+    assert rows[1] == (submitted.import_id, False, received, 7, "xinchang", "city")
