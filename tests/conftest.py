@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,11 +16,19 @@ from rcdash.store.connections import connect
 from rcdash.store.schema import PRIOR_SUFFIX
 
 
-@pytest.fixture
-def db_file(tmp_path: Path) -> Path:
-    """An initialised database file."""
-    path = tmp_path / "test.duckdb"
+@pytest.fixture(scope="session")
+def initialised_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One database initialised per test session, the template each test's fresh database is copied from."""
+    path = tmp_path_factory.mktemp("initialised") / "template.duckdb"
     init_db(path)
+    return path
+
+
+@pytest.fixture
+def db_file(tmp_path: Path, initialised_db: Path) -> Path:
+    """An initialised database file of the test's own (a copy: initialising takes far longer than copying)."""
+    path = tmp_path / "test.duckdb"
+    shutil.copyfile(initialised_db, path)
     return path
 
 

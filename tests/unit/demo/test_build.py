@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -349,15 +348,3 @@ def test_province_world_is_ten_cities_of_synthetic_divisions() -> None:
     assert (villages["code"].str[:9] == villages["parent_code"]).all()
     assert set(frame.loc[frame["level"] == "county", "parent_code"]) == {"3306"}
     assert frame["name"].str.startswith("示例").all()
-
-
-def test_province_demo_builds(tmp_path: Path) -> None:
-    summary = build_demo(tmp_path / "p.duckdb", scale="province", files_dir=tmp_path / "files")
-    assert summary["counties"] == 60
-    con = connect(tmp_path / "p.duckdb", read_only=True)
-    synthetic_sites = con.execute(
-        "SELECT count(*) FROM sites s JOIN divisions d ON d.code = s.division WHERE d.synthetic").fetchall()[0][0]
-    end = story_figures(con, date(2022, 12, 31))
-    con.close()
-    assert synthetic_sites > 9 * 300
-    assert 0.40 <= end.village_branch_rate["3306"] <= 0.45

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from rcdash.metrics.rules import STATUS_LABELS
 from rcdash.metrics.targets import TargetBook
 from rcdash.plans import seed_plan
 from rcdash.reports import charts, content, fonts, model
-from rcdash.reports.documents import FORMATS, format_of, render
+from rcdash.reports.documents import format_of, render
 from rcdash.store.connections import connect
 from tests.unit.cli.test_main import run
 
@@ -77,7 +78,8 @@ def unmet(area: dict) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def reports(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+def reports(demo_db: Path, demo_briefing: Callable[[str], tuple[model.Briefing, dict[str, bytes]]],
+            tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """Per period: the three documents, the `rcdash kpi` JSON of the same date, and the targets."""
     folder = tmp_path_factory.mktemp("reports")
     out = {}
@@ -85,11 +87,11 @@ def reports(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     try:
         targets = TargetBook.load(con, seed_plan())
         for period in PERIODS:
-            briefing = content.build_briefing(con, period, dict(DEFAULT_EVALUATION_WEIGHTS))
+            briefing, rendered = demo_briefing(period)
             files = {}
-            for fmt in FORMATS:
+            for fmt, data in rendered.items():
                 files[fmt] = folder / f"{period}.{fmt}"
-                files[fmt].write_bytes(render(briefing, fmt))
+                files[fmt].write_bytes(data)
             before = kpi(con, briefing.previous_as_of, "county", with_outlook=False, plan=seed_plan())
             out[period] = {"briefing": briefing, "files": files, "targets": targets, "before": before}
     finally:
