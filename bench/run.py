@@ -19,7 +19,10 @@ measures, each as the median of several runs:
   (rcdash.metrics.derived.settle; readers compute them until then);
 - map_payload_bytes: what the 地图 page sends for its map;
 - concurrent_sessions_ms: 10 Chromium sessions opening 总览 at once (median time to a finished render), and
-  app_peak_rss_mb: the server's peak resident memory after rendering every page (when Chromium is present).
+  app_peak_rss_mb: the server's peak resident memory after rendering every page (when Chromium is present);
+- load (with --load N): N sessions at once over Streamlit's websocket protocol, no browser, through the pages a
+  monthly meeting opens — per page p50/p95 time to the finished run and the server's CPU per view, the floor
+  page's CPU per view measured the same way (bench/load.py).
 
 Budgets (issue #9) are checked and printed; with --json the last line printed is one JSON object.
 """
@@ -56,6 +59,9 @@ BUDGETS = {  # issue #9; pages at city scale are judged against 3 × page_floor_
     "import_time_ratio_city_max": 15.0,
     "import_xlsx_rows_per_s_city_min": 50_000.0,
     "map_payload_bytes_city_max": 3 * 1024 * 1024,
+    # Issue 22: a meeting's crowd served by one process; each page's server CPU per view against the floor page's.
+    "load_errors_max": 0,
+    "load_cpu_floor_ratio_city_max": 3.0,
 }
 
 
@@ -388,6 +394,13 @@ def budgets(scale: str, result: dict[str, object]) -> dict[str, dict[str, object
         rates: dict[str, float] = result.get("import_rows_per_s") or {}  # type: ignore[assignment]
         check("import_rows_per_s xlsx", rates.get("xlsx"), BUDGETS["import_xlsx_rows_per_s_city_min"], at_most=False)
         check("map_payload_bytes", result.get("map_payload_bytes"), BUDGETS["map_payload_bytes_city_max"])  # type: ignore[arg-type]
+    load: dict[str, object] = result.get("load") or {}  # type: ignore[assignment]
+    if load:
+        check(f"load errors ({load['sessions']} sessions)", load["errors"], BUDGETS["load_errors_max"])  # type: ignore[arg-type]
+    if load and scale == "city" and load.get("floor_cpu_per_view_ms"):
+        per_view: dict[str, float] = load["cpu_per_view_ms"]  # type: ignore[assignment]
+        ratio = round(max(per_view.values()) / float(load["floor_cpu_per_view_ms"]), 2)  # type: ignore[arg-type]
+        check("load cpu_per_view ÷ floor (costliest page)", ratio, BUDGETS["load_cpu_floor_ratio_city_max"])
     return checks
 
 
@@ -402,8 +415,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, help="runs per figure (the median is reported)")
     parser.add_argument("--only", nargs="+", choices=PARTS, help="measure only these parts")
     parser.add_argument("--pages", nargs="+", metavar="PAGE", help="only these pages (file stems)")
+    parser.add_argument("--load", type=int, metavar="N", help="N concurrent protocol-level sessions (bench/load.py); "
+                        "with --load and no --only, only the load is measured")
     args = parser.parse_args(argv)
-    parts = args.only or PARTS
+    if args.load is not None and args.load < 1:
+        parser.error("--load takes a number of sessions ≥ 1")
+    parts = args.only or (() if args.load else PARTS)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     db = bench_db(args.scale)
     result: dict[str, object] = {"scale": args.scale, "runs": args.runs, "cpus": os.cpu_count()}
@@ -419,6 +436,11 @@ def main(argv: list[str] | None = None) -> int:
     if "browser" in parts:
         say("browser sessions …")
         result.update(measure_browser(db, max(1, args.runs // 2)))
+    if args.load:
+        import load
+
+        say(f"load: {args.load} sessions …")
+        result["load"] = load.measure(db, args.load, FLOOR_PAGE)
     result["budgets"] = budgets(args.scale, result)
     print_report(result)
     if args.json:
@@ -439,6 +461,15 @@ def print_report(result: dict[str, object]) -> None:
     cold: dict[str, float] = result.get("page_cold_ms") or {}  # type: ignore[assignment]
     for name, ms in pages.items():
         print(f"  page {name:23s} {ms:8.1f} ms   cold {cold.get(name, float('nan')):8.1f} ms")
+    load: dict[str, dict[str, float]] = result.get("load") or {}  # type: ignore[assignment]
+    if load:
+        print(f"  load: {load['sessions']} sessions, {load['views']} views, {load['errors']} errors, "
+              f"{load['views_per_minute']} views/min, floor CPU/view {load['floor_cpu_per_view_ms']} ms")
+        for name in load["cpu_per_view_ms"]:
+            print(f"  load {name:23s} CPU/view {load['cpu_per_view_ms'][name]:8.1f} ms   p50 {load['p50_ms'][name]:8.1f} ms"
+                  f"   p95 {load['p95_ms'][name]:8.1f} ms   cold {load['cold_ms'][name]:8.1f} ms")
+        if load.get("first_error"):
+            print(f"  load first error: {load['first_error']}")
     for name, check in result["budgets"].items():  # type: ignore[union-attr]
         verdict = "ok" if check["ok"] else "OVER BUDGET"
         print(f"  budget {name:34s} {check['value']} (limit {check['limit']}) {verdict}")

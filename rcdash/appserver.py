@@ -24,14 +24,15 @@ def free_port() -> int:
 
 
 class AppServer:
-    """`streamlit run app.py` against a database, until stop(); started when made, ready when it answers /health."""
+    """`streamlit run app.py` (or another script) against a database, until stop(); started when made, ready when
+    it answers /health."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, script: Path | str = "app.py") -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "RCDASH_DB": str(db)}
         self.proc = subprocess.Popen(  # its output is not read: a pipe nobody empties would stall the server
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
             cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
