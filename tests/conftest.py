@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
+from streamlit.components.v2 import manifest_scanner
 
 from rcdash import config
 from rcdash.metrics.derived import init_db
 from rcdash.records.kinds import KINDS
 from rcdash.store.connections import connect
 from rcdash.store.schema import PRIOR_SUFFIX
+
+# Every AppTest scans all installed packages for Streamlit components before its first run (~0.2–1 s of CPU
+# each, a few hundred AppTests in the suite). The installed packages cannot change during a test session, so the
+# scan is done once per process; what it finds is the same.
+manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 
 
 @pytest.fixture(scope="session")
