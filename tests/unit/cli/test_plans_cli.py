@@ -130,6 +130,6 @@ def test_a_database_keeps_its_plans_after_init(db: Path, tmp_path: Path) -> None
     assert run("init", db=db).returncode == 0
     con = connect(db, read_only=True)
     try:
-        assert con.execute("SELECT id FROM plans").fetchall() == [(NEW_ID,)]
+        assert con.execute("SELECT id FROM plans ORDER BY id").fetchall() == [(DEMO_ID,), (NEW_ID,)]
     finally:
         con.close()
