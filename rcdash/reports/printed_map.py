@@ -38,6 +38,7 @@ from rcdash.maps.layers import TIER_STYLE
 from rcdash.metrics.engine import default_as_of
 from rcdash.plans import Plan, default_plan
 from rcdash.reports.fonts import CjkFont, FontFace, require_cjk_font, truetype_subset
+from rcdash.reports.model import Figure
 from rcdash.topics import status
 from rcdash.topics.map_view import TIER_LABELS, TIER_ORDER, MapView, divisions_named, load_view
 
@@ -49,6 +50,8 @@ A4_LANDSCAPE_IN = (297 / 25.4, 210 / 25.4)
 PRINT_DPI = 300  # the wall and the printer: 3,508 × 2,480 px
 FORMATS = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml"}
 FORMAT_LABELS = {"png": "PNG 图片", "pdf": "PDF", "svg": "SVG"}
+BRIEFING_METRIC = "village_branch_rate"
+BRIEFING_DPI = 150  # 1,754 px across the 17 cm text width: sharper than the printer needs, small in the DOCX
 FONT_FAMILY = "rcdash-cjk"  # the family name the SVG's @font-face declares
 MAP_BOX = (0.035, 0.085, 0.66, 0.79)  # left, bottom, width, height of the map on the sheet (figure fractions)
 LEGEND_BOX = (0.72, 0.12, 0.26, 0.75)
@@ -158,6 +161,16 @@ def load_print_map(con: duckdb.DuckDBPyConnection, metric: str, as_of: date | No
     areas = township_areas(con)
     view = load_view(con, as_of, code, areas, plan=plan)
     return print_map(view, areas, metric, plan.name, sites=sites, demo=status.demo_seed(con) is not None)
+
+
+def briefing_figure(con: duckdb.DuckDBPyConnection, as_of: date, plan: Plan) -> Figure:
+    """The half-year briefing's township map of 建会率 (the whole city, no sites), with its caption."""
+    printed = load_print_map(con, BRIEFING_METRIC, as_of, plan=plan)
+    png = render(draw(printed), "png", dpi=BRIEFING_DPI)
+    approx = "乡镇范围为近似（以乡镇驻地为中心划分），不是正式行政界线。" if printed.approximate else ""
+    return Figure("乡镇建会率地图", f"各乡镇（街道）村（社区）建会率（截至 {as_of:%Y-%m-%d}）", png,
+                  f"按建会率达到 {printed.target_year} 年目标的程度分四级（红：不到一半 … 绿：达到目标），"
+                  f"灰色为无数据；粗线为区、县（市）界。{approx}")
 
 
 # ---- drawing ------------------------------------------------------------------------------------------------------
