@@ -49,7 +49,6 @@ METRIC_CRS = "EPSG:32651"
 A4_LANDSCAPE_IN = (297 / 25.4, 210 / 25.4)
 PRINT_DPI = 300  # the wall and the printer: 3,508 × 2,480 px
 FORMATS = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml"}
-FORMAT_LABELS = {"png": "PNG 图片", "pdf": "PDF", "svg": "SVG"}
 BRIEFING_METRIC = "village_branch_rate"
 BRIEFING_DPI = 150  # 1,754 px across the 17 cm text width: sharper than the printer needs, small in the DOCX
 FONT_FAMILY = "rcdash-cjk"  # the family name the SVG's @font-face declares
