@@ -433,7 +433,8 @@ def build_briefing(con: duckdb.DuckDBPyConnection, period: str | Period, weights
         city_table(now, before, previous_label, targets),
         area_table(now, "组织与会员", "各区、县（市）组织与会员", ORG_COLUMNS,
                    note="建会率 = 已建会村（社区）÷ 村（社区）总数；会员占比 = 成人会员 ÷ 常住人口。"),
-        *([printed_map.briefing_figure(con, as_of, plan)] if font_ok else []),  # DESIGN §11: after the county table
+        # DESIGN §11: the half-year briefing carries the township map of 建会率 after the county table.
+        *([printed_map.briefing_figure(con, as_of, plan)] if font_ok and kind == HALF_YEAR else []),
         area_table(now, "阵地队伍活动", "各区、县（市）阵地、队伍与活动", SERVICE_COLUMNS,
                    note=f"周周有声音、月月有主题为 {now['period']}（{now['period_start']} 至 {now['as_of']}）的比例。"),
         *trend_figures,

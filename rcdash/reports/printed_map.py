@@ -59,7 +59,7 @@ SCALE_STEPS_KM = (1, 2, 5, 10, 20, 25, 50)  # a scale bar reads best at a round 
 SCALE_SHARE = 0.22  # the bar spans at most this share of the map's width
 APPROX_COLOUR = "#8d6e00"  # the 地图 page's colour for the approximation note
 BORDER_COLOUR, TOWNSHIP_EDGE = "#263238", "#ffffff"
-HALO = [withStroke(linewidth=2.6, foreground="white")]
+HALO_WIDTH = 2.6  # points of white around a label, so it reads over any class colour
 # Site markers: the 地图 page's tier colours, shapes that stay apart in black-and-white print.
 TIER_MARKERS = {"center": ("*", 150), "base": ("s", 46), "station": ("^", 30), "point": ("o", 9)}
 # Characters matplotlib measures besides the text itself: legends size their rows by "lp"; the digits keep
@@ -203,7 +203,7 @@ def _scale_bar(ax: Axes) -> None:
         ax.add_patch(Rectangle((left + i * half, bottom), half, height, facecolor=fill, edgecolor="black",
                                linewidth=0.8, zorder=6))
     for x, label in ((left, "0"), (left + half, f"{km / 2:g}"), (left + 2 * half, f"{km:g} 公里")):
-        ax.text(x, bottom + height * 1.8, label, ha="center", va="bottom", fontsize=8, zorder=6, path_effects=HALO)
+        _label(ax, x, bottom + height * 1.8, label, ha="center", va="bottom", fontsize=8, zorder=6)
 
 
 def _north_arrow(ax: Axes) -> None:
@@ -238,19 +238,26 @@ def _legend(fig: MplFigure, pm: PrintMap) -> None:
     ax.text(0, 0.04, spec.note, fontsize=7.5, color="#555555", wrap=True, va="bottom")
 
 
+def _label(ax: Axes, x: float, y: float, text: str, halo: float = HALO_WIDTH, **style: object) -> None:
+    """A text with a white halo: the halo is a stroked copy underneath (path effects turn a text into outlines in
+    PDF and SVG), so the label itself stays text that can be searched and copied."""
+    under = {**style, "color": "white", "zorder": float(style.get("zorder", 5)) - 0.1}  # type: ignore[arg-type]
+    ax.text(x, y, text, path_effects=[withStroke(linewidth=halo, foreground="white")], **under)
+    ax.text(x, y, text, **style)
+
+
 def _names(ax: Axes, pm: PrintMap, counties: gpd.GeoDataFrame, townships: gpd.GeoDataFrame) -> None:
     """County names for the city; township names (at their seats) when one county is drawn."""
     if pm.county is None:
         for name, point in zip(counties["name"], counties.geometry.representative_point(), strict=True):
-            ax.text(point.x, point.y, name, ha="center", va="center", fontsize=13, fontweight="bold",
-                    color="#212121", zorder=5, path_effects=[withStroke(linewidth=3.5, foreground="white")])
+            _label(ax, point.x, point.y, name, halo=3.5, ha="center", va="center", fontsize=13, fontweight="bold",
+                   color="#212121", zorder=5)
         return
     seats = gpd.GeoSeries(townships["seat"], crs=WGS84).to_crs(METRIC_CRS)
     inner = townships.geometry.representative_point()
     for name, seat, point in zip(townships["name"], seats, inner, strict=True):
         at = seat if seat is not None and not seat.is_empty else point
-        ax.text(at.x, at.y, name, ha="center", va="center", fontsize=7.5, color="#212121", zorder=5,
-                path_effects=HALO)
+        _label(ax, at.x, at.y, name, ha="center", va="center", fontsize=7.5, color="#212121", zorder=5)
 
 
 def draw(pm: PrintMap) -> MplFigure:
