@@ -57,6 +57,9 @@ LEGEND_BOX = (0.72, 0.12, 0.26, 0.75)
 PAD_SHARE = 0.03  # blank margin around the drawn area, share of its larger side
 SCALE_STEPS_KM = (1, 2, 5, 10, 20, 25, 50)  # a scale bar reads best at a round length
 SCALE_SHARE = 0.22  # the bar spans at most this share of the map's width
+# Where the county lines come from (geo/PROVENANCE.md): shipped with the repo, or merged from official townships.
+COUNTY_SOURCE = "区县界：DataV.GeoAtlas（高德开放平台数据），仅供示意"
+OFFICIAL_COUNTY_SOURCE = "区县界：由导入的正式乡镇边界合并"
 APPROX_COLOUR = "#8d6e00"  # the 地图 page's colour for the approximation note
 BORDER_COLOUR, TOWNSHIP_EDGE = "#263238", "#ffffff"
 HALO_WIDTH = 2.6  # points of white around a label, so it reads over any class colour
@@ -293,12 +296,14 @@ def draw(pm: PrintMap) -> MplFigure:
         if pm.demo:
             fig.text(0.975, 0.955, "示例数据", fontsize=12, fontweight="bold", color="#c8102e", ha="right", va="top")
         if pm.approximate:
-            fig.text(0.035, 0.052, "乡镇范围为近似：以乡镇（街道）驻地为中心划分，不是正式行政界线，仅供示意。",
+            fig.text(0.035, 0.066, "乡镇范围为近似：以乡镇（街道）驻地为中心划分，不是正式行政界线，仅供示意。",
                      fontsize=9, fontweight="bold", color=APPROX_COLOUR)
         demo = "；示例数据，非真实统计" if pm.demo else ""
-        fig.text(0.035, 0.025, f"数据来源：绍兴市红十字会基层组织建设数据看板，统计截至 {pm.as_of:%Y-%m-%d}{demo}。"
-                 f"区县界：民政部行政区划；乡镇{pm.boundary_source}。投影：UTM 第 51 带（WGS 84）。",
-                 fontsize=7, color="#616161")
+        # Two lines: one would run off the sheet.
+        fig.text(0.035, 0.018, f"数据来源：绍兴市红十字会基层组织建设数据看板，统计截至 {pm.as_of:%Y-%m-%d}{demo}。"
+                 "投影：UTM 第 51 带（WGS 84）。\n"
+                 f"{COUNTY_SOURCE if pm.approximate else OFFICIAL_COUNTY_SOURCE}；乡镇{pm.boundary_source}。",
+                 fontsize=7, color="#616161", va="bottom", linespacing=1.5)
     _set_in_subsets(fig, font)
     return fig
 

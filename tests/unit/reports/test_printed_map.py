@@ -8,6 +8,7 @@ import re
 import struct
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -167,6 +168,13 @@ def test_one_county_shows_its_township_names(demo_con: object, keqiao: tuple, ci
     assert not set(COUNTIES) & set(texts)  # township names, not county names
     city_width, county_width = (np.diff(f.axes[0].get_xlim())[0] for f in (city[1], fig))
     assert county_width < 0.6 * city_width  # zoomed to the county
+
+
+def test_official_boundaries_drop_the_approximation_note(city: tuple) -> None:
+    pm = replace(city[0], approximate=False, boundary_source="正式边界：乡镇界.shp")
+    texts = drawn_texts(printed_map.draw(pm))
+    assert not any("近似" in t for t in texts)
+    assert any("区县界：由导入的正式乡镇边界合并；乡镇正式边界：乡镇界.shp" in t for t in texts)
 
 
 def test_bad_metric_county_and_format_are_refused(demo_con: object) -> None:
