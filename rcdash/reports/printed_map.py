@@ -16,6 +16,7 @@ import io
 import os
 import re
 import tempfile
+import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -68,6 +69,8 @@ TIER_MARKERS = {"center": ("*", 150), "base": ("s", 46), "station": ("^", 30), "
 # Characters matplotlib measures besides the text itself: legends size their rows by "lp"; the digits keep
 # one subset for maps that differ only in numbers.
 MEASURED_CHARS = "lp0123456789"
+# matplotlib's rc_context changes process-wide settings: the 地图 page draws on download threads, so one at a time.
+_RC_LOCK = threading.Lock()
 FONT_CACHE_DIR = Path(tempfile.gettempdir()) / "rcdash-map-fonts"
 
 
@@ -266,7 +269,7 @@ def _names(ax: Axes, pm: PrintMap, counties: gpd.GeoDataFrame, townships: gpd.Ge
 def draw(pm: PrintMap) -> MplFigure:
     """The map as an A4-landscape matplotlib figure with every text set in an embeddable CJK subset."""
     font = require_cjk_font()
-    with matplotlib.rc_context({"font.family": [font.family, "DejaVu Sans"], "axes.unicode_minus": False}):
+    with _RC_LOCK, matplotlib.rc_context({"font.family": [font.family, "DejaVu Sans"], "axes.unicode_minus": False}):
         fig = MplFigure(figsize=A4_LANDSCAPE_IN)
         ax = fig.add_axes(MAP_BOX)
         ax.set_axis_off()
@@ -365,7 +368,7 @@ def render(fig: MplFigure, fmt: str, dpi: int = PRINT_DPI) -> bytes:
     # No timestamps: the same data gives the same file.
     metadata = {"png": {"Software": None}, "pdf": {"CreationDate": None, "ModDate": None},
                 "svg": {"Date": None}}[fmt]
-    with matplotlib.rc_context({"pdf.fonttype": 42, "svg.fonttype": "none", "svg.hashsalt": "rcdash"}):
+    with _RC_LOCK, matplotlib.rc_context({"pdf.fonttype": 42, "svg.fonttype": "none", "svg.hashsalt": "rcdash"}):
         fig.savefig(out, format=fmt, dpi=dpi, metadata=metadata)
     data = out.getvalue()
     return _svg_with_fonts(data, fig._rcdash_fonts) if fmt == "svg" else data  # type: ignore[attr-defined]
