@@ -34,6 +34,7 @@ from matplotlib.text import Text
 from shapely.geometry import Point
 
 from rcdash.geo.townships import TownshipAreas, township_areas
+from rcdash.labels import MEMBER_RATIO_DIGITS, NO_DATA, RATE_DIGITS, fmt_count, fmt_rate, is_missing
 from rcdash.maps import classes
 from rcdash.maps.layers import TIER_STYLE
 from rcdash.metrics.engine import default_as_of
@@ -86,7 +87,7 @@ class PrintMap:
     as_of: date
     area_name: str  # 绍兴市 or the county's name
     county: str | None
-    townships: gpd.GeoDataFrame  # code, name, cls, seat (Point) and geometry of the townships in scope
+    townships: gpd.GeoDataFrame  # code, name, value, target, cls, seat (Point), geometry of the townships in scope
     counties: gpd.GeoDataFrame  # code, name, geometry of every county (those outside the scope give context)
     sites: gpd.GeoDataFrame | None  # tier and geometry of the open sites in scope; None: not asked for
     legend: tuple[tuple[int, str], ...]  # (class, label), worst first, then 无数据
@@ -126,6 +127,8 @@ def print_map(view: MapView, areas: TownshipAreas, metric: str, plan_name: str, 
     townships = gpd.GeoDataFrame({
         "code": [r["code"] for r in records],
         "name": [r["name"] for r in records],
+        "value": [None if is_missing(r[metric]) else float(r[metric]) for r in records],
+        "target": [None if is_missing(t := r[f"{spec.target_metric}_target"]) else float(t) for r in records],
         "cls": [classes.township_class(metric, r) for r in records],
         "seat": [Point(areas.seats[r["code"]]) if r["code"] in areas.seats else None for r in records],
     }, geometry=[areas.shapes[r["code"]] for r in records], crs=WGS84)
@@ -253,7 +256,7 @@ def _label(ax: Axes, x: float, y: float, text: str, halo: float = HALO_WIDTH, **
 
 
 def _names(ax: Axes, pm: PrintMap, counties: gpd.GeoDataFrame, townships: gpd.GeoDataFrame) -> None:
-    """County names for the city; township names (at their seats) when one county is drawn."""
+    """County names for the city; township names (at their seats) and values when one county is drawn."""
     if pm.county is None:
         for name, point in zip(counties["name"], counties.geometry.representative_point(), strict=True):
             _label(ax, point.x, point.y, name, halo=3.5, ha="center", va="center", fontsize=13, fontweight="bold",
@@ -261,9 +264,19 @@ def _names(ax: Axes, pm: PrintMap, counties: gpd.GeoDataFrame, townships: gpd.Ge
         return
     seats = gpd.GeoSeries(townships["seat"], crs=WGS84).to_crs(METRIC_CRS)
     inner = townships.geometry.representative_point()
-    for name, seat, point in zip(townships["name"], seats, inner, strict=True):
+    for name, value, seat, point in zip(townships["name"], townships["value"], seats, inner, strict=True):
         at = seat if seat is not None and not seat.is_empty else point
-        _label(ax, at.x, at.y, name, ha="center", va="center", fontsize=7.5, color="#212121", zorder=5)
+        _label(ax, at.x, at.y, f"{name}\n{_value_text(pm.metric, value)}", ha="center", va="center", fontsize=7.5,
+               color="#212121", zorder=5, linespacing=1.15)
+
+
+def _value_text(metric: str, value: float | None) -> str:
+    """A township's value under its name, by the product's number rule: 42.5%, 1.95%, 3 个, 无数据."""
+    if value is None:
+        return NO_DATA
+    if metric == "villages_without_branch":
+        return f"未建 {fmt_count(value)} 个"
+    return fmt_rate(value, MEMBER_RATIO_DIGITS if metric == "member_ratio" else RATE_DIGITS)
 
 
 def draw(pm: PrintMap) -> MplFigure:

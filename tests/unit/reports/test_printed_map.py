@@ -164,7 +164,10 @@ def test_one_county_shows_its_township_names(demo_con: object, keqiao: tuple, ci
     assert pm.county == "330603" and pm.area_name == "柯桥区" and len(pm.townships) == 16
     texts = drawn_texts(fig)
     assert "柯桥区各乡镇（街道）成人会员占常住人口比例" in texts
-    assert set(pm.townships["name"]) <= set(texts)
+    labels = {t.split("\n")[0]: t.split("\n")[1] for t in texts if t.count("\n") == 1 and "：" not in t}
+    assert set(pm.townships["name"]) <= set(labels)  # every township named, with its value by the number rule
+    for name, value in zip(pm.townships["name"], pm.townships["value"], strict=True):
+        assert labels[name] == ("无数据" if value is None else f"{value * 100:.2f}%"), name
     assert not set(COUNTIES) & set(texts)  # township names, not county names
     city_width, county_width = (np.diff(f.axes[0].get_xlim())[0] for f in (city[1], fig))
     assert county_width < 0.6 * city_width  # zoomed to the county
