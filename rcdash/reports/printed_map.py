@@ -330,7 +330,8 @@ def _subset_file(face: FontFace, characters: str) -> Path:
     """A TrueType subset of a face with these characters, as a file matplotlib can open (cached by content)."""
     data = truetype_subset(face, characters)
     path = FONT_CACHE_DIR / f"{hashlib.sha256(data).hexdigest()[:24]}.ttf"
-    if not path.exists():
+    # A file of that name is used only if it holds these very bytes (the folder is shared, e.g. /tmp).
+    if not path.is_file() or path.read_bytes() != data:
         FONT_CACHE_DIR.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=FONT_CACHE_DIR, suffix=".part")
         with os.fdopen(fd, "wb") as out:
