@@ -19,4 +19,5 @@ with left:
     maps.planner_map(view, areas, shapes, options)
 with right:
     maps.township_panel(view, areas)
+maps.print_downloads(view, options.metric)
 maps.geography_note(view, areas, heat=True)

@@ -231,6 +231,8 @@ def build_parser() -> argparse.ArgumentParser:
     geo_cli.register(sub)
     from rcdash.cli import reports as report_cli  # `report`: the half-year briefing and annual evaluation
     report_cli.register(sub)
+    from rcdash.cli import maps as map_cli  # `map`: the print-ready township map
+    map_cli.register(sub)
     from rcdash.cli import plans as plans_cli  # `plans list|show|check|import`: the plans figures are measured against
     plans_cli.register(sub)
     from rcdash.cli import users as auth_cli  # `users add|list|remove`: who may sign in

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rcdash.labels import is_missing
 
@@ -58,6 +59,14 @@ def needed_class(needed: int | None) -> int:
         if needed >= bound:
             return 1 + i
     return 4
+
+
+def township_class(metric: str, row: Mapping[str, Any]) -> int:
+    """The class of one township (a row of the map view) for a metric: the 地图 page's and the printed map's."""
+    if metric == "villages_without_branch":
+        needed = row["villages_needed"]
+        return needed_class(None if is_missing(needed) else int(needed))
+    return rate_class(row[metric], row[f"{metric}_target"])
 
 
 def colour(cls: int) -> str:

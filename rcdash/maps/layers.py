@@ -452,14 +452,6 @@ def _value_text(metric: str, row: Mapping[str, Any]) -> str:
     return f"{int(row['villages_without_branch'])} 个{tail}"
 
 
-def township_class(metric: str, row: Mapping[str, Any]) -> int:
-    """The choropleth class of one township for a metric."""
-    if metric == "villages_without_branch":
-        needed = row["villages_needed"]
-        return classes.needed_class(None if needed is None or pd.isna(needed) else int(needed))
-    return classes.rate_class(row[metric], row[f"{metric}_target"])
-
-
 def _target_text(metric: str, row: Mapping[str, Any], year: int) -> str:
     target = row[f"{classes.METRIC_BY_KEY[metric].target_metric}_target"]
     return "无" if target is None or pd.isna(target) else f"{year} 年目标 {fmt_rate(target)}"
@@ -474,7 +466,7 @@ def choropleth(view: MapView, shapes: DisplayShapes, metric: str, approximate: b
         geom = shapes.townships.get(row["code"])
         if geom is None:
             continue
-        cls = township_class(metric, row)
+        cls = classes.township_class(metric, row)
         features.append(_feature(p.geom(geom), {
             "code": row["code"],
             "name": html.escape(str(row["name"])),

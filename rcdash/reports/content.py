@@ -391,6 +391,7 @@ def build_briefing(con: duckdb.DuckDBPyConnection, period: str | Period, weights
     """The briefing (half-year) or annual evaluation (year) for a period against a plan (default: the plan of the
     as-of date), from the database."""
     from rcdash.reports import charts as chart_module  # matplotlib loads only when documents are made
+    from rcdash.reports import printed_map
 
     chosen, as_of = resolve_period(con, period, today)
     kind = period_kind(chosen)
@@ -432,6 +433,8 @@ def build_briefing(con: duckdb.DuckDBPyConnection, period: str | Period, weights
         city_table(now, before, previous_label, targets),
         area_table(now, "组织与会员", "各区、县（市）组织与会员", ORG_COLUMNS,
                    note="建会率 = 已建会村（社区）÷ 村（社区）总数；会员占比 = 成人会员 ÷ 常住人口。"),
+        # DESIGN §11: the half-year briefing carries the township map of 建会率 after the county table.
+        *([printed_map.briefing_figure(con, as_of, plan)] if font_ok and kind == HALF_YEAR else []),
         area_table(now, "阵地队伍活动", "各区、县（市）阵地、队伍与活动", SERVICE_COLUMNS,
                    note=f"周周有声音、月月有主题为 {now['period']}（{now['period_start']} 至 {now['as_of']}）的比例。"),
         *trend_figures,

@@ -12,13 +12,17 @@ from rcdash.geo.townships import TownshipAreas, township_areas
 from rcdash.maps import classes, layers
 from rcdash.maps.basemaps import NO_BASEMAP, Basemap, SettingsError, basemaps, projector_for
 from rcdash.maps.profile import township_profile
-from rcdash.topics import gaps
+from rcdash.plans import default_plan
+from rcdash.reports.fonts import INSTALL_HINT, find_cjk_font
+from rcdash.topics import gaps, status
 from rcdash.topics.map_view import MapView, load_view
 from rcdash.ui.cached import metrics_at
 from rcdash.ui.data import db_key, shared_cursor
 from rcdash.ui.filters import Filters
 from rcdash.ui.widgets import download_table
 
+# What planners print or paste into slides (`rcdash map` also writes SVG), with rcdash.reports.printed_map's types.
+PRINT_FORMATS = {"png": ("PNG", "image/png"), "pdf": ("PDF", "application/pdf")}
 MAP_KEY = "planner_map"  # st_folium's last returned value lands in st.session_state under this key
 SELECTED_KEY = "map_township"
 LAST_CLICK_KEY = "_map_last_click"
@@ -100,6 +104,39 @@ def planner_map(view: MapView, areas: TownshipAreas, shapes: layers.DisplayShape
     # render=False: st_folium would render the whole map twice; once (inside st_folium) gives the same HTML.
     st_folium(layers.planner_map(view, shapes, areas.approximate, options), key=MAP_KEY, height=layers.MAP_HEIGHT_PX,
               use_container_width=True, returned_objects=RETURNED_OBJECTS, feature_group_to_add=outline, render=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def printed_map_file(key: str, as_of: date, county: str | None, metric: str, fmt: str) -> bytes:
+    """The print-ready map of one view (metric, date, county) as PNG or PDF bytes, drawn once per view."""
+    from rcdash.reports import printed_map  # geopandas and matplotlib load on the first click, not with the page
+
+    areas, _ = geography(key)
+    con = shared_cursor(key)
+    printed = printed_map.print_map(map_view(key, as_of, county), areas, metric, default_plan(con, as_of).name,
+                                    sites=True, demo=status.demo_seed(con) is not None)
+    return printed_map.render(printed_map.draw(printed), fmt)
+
+
+def print_downloads(view: MapView, metric: str) -> None:
+    """Download the current view as an A4 map for print (PNG, PDF), drawn when a button is clicked."""
+    if not view.townships["has_area"].any():
+        return
+    if find_cjk_font() is None:
+        st.caption(f"打印版地图需要中文字体：{INSTALL_HINT}")
+        return
+    key = db_key()
+    area = view.county_names.get(view.county, view.county) if view.county else "绍兴市"
+    stem = f"地图_{area}_{classes.METRIC_BY_KEY[metric].short}_{view.as_of:%Y-%m-%d}"
+    columns = st.columns([3, 3, 5])
+    for column, (fmt, (label, mime)) in zip(columns, PRINT_FORMATS.items(), strict=False):
+        # A callable is run only on the click (on a thread of its own), so the page never waits for the drawing.
+        column.download_button(
+            f"下载 A4 地图（{label}）", icon=":material/print:", on_click="ignore",
+            data=lambda fmt=fmt: printed_map_file(key, view.as_of, view.county, metric, fmt),
+            file_name=f"{stem}.{fmt}", mime=mime, key=f"map_print_{fmt}",
+            help="A4 横向、300 dpi：当前指标、日期和区县的乡镇地图，含图例、比例尺、指北针和数据来源。")
+    columns[-1].caption("点击后生成，约需数秒；命令行 `rcdash map` 还可输出 SVG。")
 
 
 def township_panel(view: MapView, areas: TownshipAreas) -> None:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from rcdash.geo.official import import_townships
 from rcdash.importing.load import import_file
+from rcdash.reports import fonts
 from rcdash.store.connections import connect
+from rcdash.ui import maps
+from rcdash.ui.data import db_key
 from tests.app.pages import run_page, texts
 from tests.conftest import write
 from tests.unit.geo.test_official import official_geojson
@@ -40,6 +46,19 @@ def test_map_page_with_demo_data(monkeypatch: pytest.MonkeyPatch, demo_db: Path)
     assert args["returned_objects"] == ["last_object_clicked"]  # panning and zooming never rerun the page
     assert all(link.startswith("../../app/static/vendor/") for link in args["js_links"] + args["css_links"])
     assert len(args["script"]) + len(args["header"]) + len(args["html"]) < 3_000_000  # ≤ 3 MB at city scale
+    # Issue #21: the current view as an A4 map for print, drawn on the click (AppTest has no runtime to run it).
+    assert [b.label for b in at.get("download_button")] == ["下载 A4 地图（PNG）", "下载 A4 地图（PDF）"]
+    assert "rcdash map" in body
+
+
+@pytest.mark.skipif(fonts.find_cjk_font() is None, reason="no CJK font installed (fonts-noto-cjk)")
+def test_print_download_draws_the_current_view(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
+    """What the page's PDF button hands over on the click: the map of its metric, date and county."""
+    monkeypatch.setenv("RCDASH_DB", str(demo_db))
+    data = maps.printed_map_file(db_key(), date(2021, 12, 31), KEQIAO, "villages_without_branch", "pdf")
+    text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert "柯桥区各乡镇（街道）未建会村（社区）数" in text and "统计截至 2021-12-31" in text
+    assert "福全街道" in text and "服务站（" in text  # township names of one county; sites as on the page
 
 
 def test_map_page_profile_of_a_chosen_township(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from rcdash.appserver import AppServer
 from tests.browser.conftest import open_page, screenshot, start_app
@@ -73,6 +74,24 @@ def test_map_draws_offline_and_click_shows_profile(browser: object, map_app: App
     screenshot(page, "map_profile")
 
     assert any("leaflet.js" in u for u in vendored), vendored
+    assert outside == [], f"requests left the machine: {outside}"
+    page.context.close()
+
+
+def test_print_map_downloads_on_the_click(browser: object, map_app: AppServer, tmp_path: Path) -> None:
+    """Issue #21: the PDF button draws the current view on the click (a deferred download) and hands it over."""
+    outside: list[str] = []
+    page = open_page(browser, f"{map_app.url}/map", outside)
+    button = page.get_by_role("button", name="下载 A4 地图（PDF）")
+    button.wait_for(timeout=RENDER_TIMEOUT_MS)
+    with page.expect_download(timeout=RENDER_TIMEOUT_MS) as download:
+        button.click()
+    name = download.value.suggested_filename  # 地图_绍兴市_建会率_<the latest data date>.pdf
+    assert name.startswith("地图_绍兴市_建会率_") and name.endswith(".pdf"), name
+    saved = tmp_path / "map.pdf"
+    download.value.save_as(saved)
+    text = PdfReader(str(saved)).pages[0].extract_text()
+    assert "绍兴市各乡镇（街道）村（社区）建会率" in text and "嵊州市" in text
     assert outside == [], f"requests left the machine: {outside}"
     page.context.close()
 

@@ -284,7 +284,31 @@ def test_xlsx_numbers_equal_kpi(reports: dict[str, dict]) -> None:
 @needs_font
 def test_xlsx_has_the_charts(reports: dict[str, dict]) -> None:
     book = load_workbook(reports["2022H2"]["files"]["xlsx"])
-    assert len(book["图表"]._images) == len(reports["2022H2"]["briefing"].figures()) == 4
+    assert len(book["图表"]._images) == len(reports["2022H2"]["briefing"].figures()) == 5  # with the township map
+
+
+MAP_KEY, MAP_TITLE = "乡镇建会率地图", "各乡镇（街道）村（社区）建会率"
+
+
+@needs_font
+def test_half_year_briefing_carries_the_township_map_after_the_county_table(reports: dict[str, dict]) -> None:
+    """Issue #21: the map of 建会率 right after the county table, with a caption, in the DOCX and the PDF."""
+    for period, entry in reports.items():
+        blocks = list(entry["briefing"].blocks())
+        after = blocks[next(i for i, b in enumerate(blocks) if getattr(b, "key", "") == "组织与会员") + 1]
+        assert isinstance(after, model.Figure) and after.key == MAP_KEY, period
+        assert MAP_TITLE in after.title and f"截至 {PERIODS[period]:%Y-%m-%d}" in after.title
+        assert "乡镇范围为近似" in after.caption and "达到目标" in after.caption
+        assert after.png[:8] == b"\x89PNG\r\n\x1a\n"
+        document = Document(str(entry["files"]["docx"]))
+        body = list(document.element.body.iterchildren())
+        org = next(i for i, el in enumerate(body) if el.tag.endswith("tbl") and "村（社区）总数" in "".join(el.itertext()))
+        following = body[org + 1:org + 6]
+        assert any(el.xpath(".//pic:pic") for el in following), "the picture follows the county table"
+        assert any(MAP_TITLE in "".join(el.itertext()) for el in following)
+        assert len(document.inline_shapes) == len(entry["briefing"].figures())
+        flat = squeeze(pdf_text(entry["files"]["pdf"]))
+        assert squeeze(after.title) in flat and squeeze(after.caption) in flat
 
 
 # ---- PDF ---------------------------------------------------------------------------------------------------------
