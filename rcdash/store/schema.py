@@ -32,6 +32,8 @@ def kind_sql(kind: Kind) -> dict[str, str]:
         "changed": " OR ".join(f"t.{quote_ident(c)} IS DISTINCT FROM s.{quote_ident(c)}" for c in kind.columns),
         "date_col": quote_ident(kind.date_field or kind.key[0]),
         "div_col": quote_ident(kind.division_field or kind.key[0]),
+        "report_month": (f"date_trunc('month', s.{quote_ident(kind.report_date)})::DATE" if kind.report_date
+                         else "NULL::DATE"),
     }
     return {k: v.format(**names) for k, v in sql_blocks("kind_rows").items()}
 
