@@ -10,6 +10,7 @@ from rcdash.plans import Plan
 from rcdash.records.kinds import KINDS
 
 MONTH, HALF_YEAR, NONE = "month", "half_year", "none"
+SPAN = "span"  # the unit of a stretch of days that is no calendar cycle (span())
 # §9's defaults: activities monthly, due the 5th of the next month; the standing registers half-yearly, due 10 days
 # after the half-year. A plan's [reporting] table overrides them kind by kind (rcdash.plans.model validates it).
 DEFAULT_DUTIES: dict[str, tuple[str, int]] = {
@@ -102,6 +103,11 @@ def parse_period(text: str) -> Cycle:
     if (m := _MONTH_RE.match(value)) and 1 <= int(m[2]) <= 12 and int(m[1]) >= 1:
         return cycle_of(date(int(m[1]), int(m[2]), 1), MONTH)
     raise ValueError(f"无法识别的报送期“{text}”，{PERIOD_HINT}")
+
+
+def span(start: date, end: date) -> Cycle:
+    """Any stretch of days (a page's reporting period cut at its as-of date): it owes the cycles ending inside it."""
+    return Cycle(f"{start:%Y-%m-%d}…{end:%Y-%m-%d}", start, end, SPAN)
 
 
 def cycles_in(period: Cycle, unit: str) -> list[Cycle]:

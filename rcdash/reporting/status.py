@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -124,23 +124,41 @@ class ReportingView:
                 "timeliness_rate": timeliness, "completeness_rate": completeness}
 
 
-def _first_receipts(con: duckdb.DuckDBPyConnection, owed: list[Duty]) -> dict[tuple[str, str, str], datetime]:
-    """The first receipt per (kind, county, cycle label) from the import log alone."""
+@dataclass
+class _Receipts:
+    """What the import log says arrived: first receipts of dated cycles, and every receipt of undated registers."""
+
+    dated: dict[tuple[str, str, str], datetime] = field(default_factory=dict)  # (kind, county, cycle label)
+    registers: dict[tuple[str, str], list[datetime]] = field(default_factory=dict)  # (kind, county), sorted
+
+    def first(self, kind: str, county: str, cycle: Cycle) -> datetime | None:
+        """The first receipt of data for a cycle.
+
+        Rows dated in a month report the cycle holding it. A register without a report date (branches, teams,
+        sites: a founding day is no report date) describes the county as it stands when sent: the first register
+        received after a cycle has ended is that cycle's report (sent on 2023-01-08, it is the 2022H2 report, on
+        time; if none came between, it is also the late report of 2022H1)."""
+        dated = self.dated.get((kind, county, cycle.label))
+        later = next((r for r in self.registers.get((kind, county), ()) if r.date() > cycle.end), None)
+        return min((r for r in (dated, later) if r is not None), default=None)
+
+
+def _receipts(con: duckdb.DuckDBPyConnection, owed: list[Duty]) -> _Receipts:
+    """The receipts of the kinds owed, from the import log alone (imports not undone)."""
+    found = _Receipts()
     if "import_coverage" not in table_names(con) or not owed:
-        return {}
+        return found
     by_kind = {d.kind: d for d in owed}
-    first: dict[tuple[str, str, str], datetime] = {}
-    rows = con.execute(load_sql("receipts", SQL_DIR), {"kinds": list(by_kind)}).fetchall()
-    for kind, county, month, received in rows:
-        unit = by_kind[kind].cycle
-        # Rows dated in a month report the cycle holding it; undated rows (branches, teams, sites: a founding day is
-        # no report date) report the cycle whose reporting window holds the receipt: the cycle before the one
-        # the data arrived in (a register sent on 2023-01-08 is the 2022H2 report).
-        cycle = cycle_of(month, unit) if month is not None else cycle_of(received.date(), unit).previous()
-        key = (kind, county, cycle.label)
-        if key not in first or received < first[key]:
-            first[key] = received
-    return first
+    for kind, county, month, received in con.execute(load_sql("receipts", SQL_DIR), {"kinds": list(by_kind)}).fetchall():
+        if month is None:
+            found.registers.setdefault((kind, county), []).append(received)
+            continue
+        key = (kind, county, cycle_of(month, by_kind[kind].cycle).label)
+        if key not in found.dated or received < found.dated[key]:
+            found.dated[key] = received
+    for receipts in found.registers.values():
+        receipts.sort()
+    return found
 
 
 def _cycle_status(duty: Duty, cycle: Cycle, received: datetime | None, today: date) -> CycleStatus:
@@ -157,12 +175,12 @@ def reporting_view(con: duckdb.DuckDBPyConnection, plan: Plan, period: Cycle, to
     today = today or date.today()
     wanted = None if kinds is None else set(kinds)
     owed = [d for d in duties(plan) if cycles_in(period, d.cycle) and (wanted is None or d.kind in wanted)]
-    first = _first_receipts(con, owed)
+    receipts = _receipts(con, owed)
     counties = []
     for code, name in con.execute(load_sql("counties", SQL_DIR)).fetchall():
         statuses = {}
         for duty in owed:
-            cycles = tuple(_cycle_status(duty, c, first.get((duty.kind, code, c.label)), today)
+            cycles = tuple(_cycle_status(duty, c, receipts.first(duty.kind, code, c), today)
                            for c in cycles_in(period, duty.cycle))
             statuses[duty.kind] = KindStatus(duty.kind, cycles)
         counties.append(CountyReporting(code, name, statuses))
@@ -178,15 +196,23 @@ def unreported_counties(con: duckdb.DuckDBPyConnection, plan: Plan, period: Cycl
 
 
 def mark_unreported(frame: pd.DataFrame, codes: pd.Series, columns: Mapping[str, Iterable[str]],
-                    unreported: Mapping[str, list[str]]) -> pd.DataFrame:
-    """The one 未报送 rule of every page: a figure (column) of a county (row, by `codes`) that rests on a kind the
-    county has not reported for the period reads 未报送 instead of a number computed from older rows."""
+                    unreported: Mapping[str, list[str]], text: Callable[[list[str]], str] | None = None) -> pd.DataFrame:
+    """The one 未报送 rule of every page: a figure (column) of a county (row; `codes` holds each row's county code)
+    that rests on a kind the county has not reported for the period reads 未报送 (or `text` of the kinds missing)
+    instead of a number computed from older rows."""
     out = frame.copy()
-    if not unreported:
-        return out
     for column, kinds in columns.items():
-        rows = codes.map(lambda code, k=tuple(kinds): bool(set(unreported.get(code, ())) & set(k))).to_numpy()
-        if rows.any():
+        wanted = set(kinds)
+        missing = [[k for k in unreported.get(code, ()) if k in wanted] for code in codes]
+        rows = [bool(m) for m in missing]
+        if any(rows):
             out[column] = out[column].astype(object)
-            out.loc[rows, column] = UNREPORTED
+            out.loc[rows, column] = [text(m) if text else UNREPORTED for m in missing if m]
     return out
+
+
+def unreported_words(kinds: Iterable[str], period_label: str) -> str:
+    """What a figure's explanation says of a county that has not reported: which kinds, for which period."""
+    from rcdash.records.kinds import KINDS
+
+    return f"{UNREPORTED}：本区县尚未报送{'、'.join(KINDS[k].zh for k in kinds)}数据（{period_label}），不按旧数据计算"

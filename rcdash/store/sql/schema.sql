@@ -64,8 +64,8 @@ CREATE TABLE IF NOT EXISTS plans (
 
 -- What each loaded import reports (DESIGN §9), written in the import's own transaction and removed by its undo:
 -- the counties its rows lie in and, for kinds whose rows carry a report date (records.spec Kind.report_date), the
--- months they are dated in. `month` is NULL for the other kinds (branches, teams, sites…): such an import reports
--- the cycle whose reporting window holds its receipt (rcdash.reporting.status).
+-- months they are dated in. `month` is NULL for the other kinds (branches, teams, sites…): such a register reports
+-- the cycles that ended before it was received and had no earlier register (rcdash.reporting.status).
 CREATE TABLE IF NOT EXISTS import_coverage (
     import_id INTEGER NOT NULL,
     kind      VARCHAR NOT NULL,
