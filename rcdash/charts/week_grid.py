@@ -22,7 +22,7 @@ def week_heatmap(grid: pd.DataFrame, weeks: list[date], week_labels: list[str],
                  unreported: set[str] = frozenset()) -> go.Figure:  # type: ignore[assignment]
     """A heatmap of the grid (rows: name; columns: the Mondays in `weeks`), counts written in every cell; rows
     named in `unreported` (counties that have not reported the month, DESIGN §9) read 未报送 in grey."""
-    z = grid[weeks].to_numpy(dtype=float) if weeks else np.zeros((len(grid), 1))
+    z = grid[weeks].to_numpy(dtype=float, copy=True) if weeks else np.zeros((len(grid), 1))
     z[grid["name"].isin(unreported).to_numpy()] = UNREPORTED_Z
     peak = max(float(grid[weeks].to_numpy().max()) if weeks and len(grid) else 1.0, 1.0)
     labels = [f"<b>{n}</b>" if total else n for n, total in zip(grid["name"], grid["total"], strict=True)]

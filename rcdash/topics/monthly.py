@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from rcdash.config import CITY_CODE, CITY_NAME
-from rcdash.labels import NO_DATA, fmt_count
+from rcdash.labels import NO_DATA, UNREPORTED, fmt_count
 from rcdash.plans import default_plan
 from rcdash.reporting import mark_unreported, unreported_counties
 from rcdash.reporting.calendar import MONTH, cycle_of
@@ -374,17 +374,24 @@ def headline(view: MonthlyView) -> list[str]:
                  for name, weeks in list(silent.items())[:MAX_SILENT_NAMED]]
         more = "等" if len(silent) > MAX_SILENT_NAMED else ""
         lines.append(f"有无活动周的{view.row_label} {len(silent)} 个：" + "；".join(parts) + more + "。")
-    elif view.weeks:
+    elif view.weeks and not view.unreported:
         lines.append(f"每个{view.row_label}每周都有活动。")
+    elif view.weeks:
+        lines.append(f"其余{view.row_label}每周都有活动。")
+    unreported = sorted(view.unreported_names())
+    if unreported:  # not silent and not without a theme: their month has not been reported (DESIGN §9)
+        lines.append(f"{UNREPORTED}：{'、'.join(unreported)}本月的活动数据已过截止日仍未收到，以上不计其有无活动。")
     themes = view.themes
-    missing = themes[~themes["themed"]]
+    missing = themes[~themes["themed"] & ~themes["code"].isin(list(view.unreported))]
     verb = "尚未开展" if view.window.in_progress else "未开展"
     if len(themes) == 1:
         row = themes.iloc[0]
         lines.append(f"月月有主题：{row['name']}本月已开展月度主题活动（{row['themes']}，{row['dates']}）。" if row["themed"]
                      else f"月月有主题：{row['name']}本月{verb}月度主题活动。")
         return lines
-    held = f"月月有主题：{len(themes) - len(missing)} / {len(themes)} 个区县开展了月度主题活动"
+    reported = len(themes) - len(view.unreported)
+    held = f"月月有主题：{reported - len(missing)} / {reported} 个区县开展了月度主题活动" + (
+        f"（{len(view.unreported)} 个区县{UNREPORTED}，不计）" if view.unreported else "")
     if len(missing):
         held += f"，{verb}：{'、'.join(missing['name'])}"
     lines.append(held + "。")

@@ -101,7 +101,8 @@ def week_grid(view: monthly.MonthlyView) -> None:
         st.caption(f"红色格子为无活动的周：{len(silent)} 个{view.row_label}有无活动的周。每周从周一到周日计，"
                    "周一在本月的周才计入本月（末周可跨入下月）。")
     else:
-        st.caption(f"本月每个{view.row_label}每周都有活动。每周从周一到周日计，周一在本月的周才计入本月。")
+        every = "其余" if unreported else "每个"
+        st.caption(f"本月{every}{view.row_label}每周都有活动。每周从周一到周日计，周一在本月的周才计入本月。")
 
 
 def themes(view: monthly.MonthlyView) -> None:
