@@ -255,7 +255,8 @@ def month_view(con: duckdb.DuckDBPyConnection, month: date, as_of: date, county:
     grid = _grid(rows, total, weeks, counts)
     prev_grid = _grid(rows, total, prev_weeks, prev_counts)
     now, before = _month_figures(grid, acts, county), _month_figures(prev_grid, prev_acts, county)
-    unreported = {} if county is not None else unreported_counties(  # rows are counties only in the city's view
+    # Rows are counties only in the city's view; a month after all activity data reads 无数据 (数据截至…) as a whole.
+    unreported = {} if county is not None or window.no_data else unreported_counties(
         con, default_plan(con, window.start), cycle_of(window.start, MONTH), ("activities",))
     return MonthlyView(
         window=window, area=total[0], area_name=total[1],

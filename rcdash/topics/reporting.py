@@ -105,7 +105,7 @@ def rules_text(calendar: list[Duty]) -> str:
     """How the page decides, in Chinese (markdown)."""
     lines = [f"- {d.describe()}" for d in calendar]
     return "\n".join([
-        "**报送日历**（计划的 `[reporting]` 表；未设置时用默认值）：", *lines, "",
+        "**报送日历**（计划中的报送日历 [reporting]；未设置时用默认值）：", *lines, "",
         f"**状态**：截止日前（含当天）收到该期数据为“{STATUS_LABELS[ON_TIME]}”，截止日后才收到为“{STATUS_LABELS[LATE]}”，"
         f"过了截止日仍未收到为“{UNREPORTED}”，还没到截止日也未收到为“{STATUS_LABELS[NOT_DUE]}”。",
         "**收到时间**：市里直接导入的数据以导入时间为准；区县报送、经审核通过的数据以报送时间为准；已撤销的导入不算。",
