@@ -40,7 +40,8 @@ else:
     cards[2].metric("待催报", f"{len(overdue)} 项", help="已过截止日仍未收到的区县 × 数据类型 × 期")
 
     st.subheader(f"{period.zh}各区县报送状态")
-    st.caption(f"截至 {today:%Y-%m-%d}。✓ 按时 · ⚠ 逾期 · ✗ 未报送 · … 未到期；日期为首次收到的日期和截止日。")
+    st.caption(f"截至 {today:%Y-%m-%d}。✓ 按时 · ⚠ 逾期 · ✗ 未报送 · … 未到期；格中日期为首次收到该期数据的日期，"
+               "截止日见列名；按月报送的数据在半年中有 6 期，格中写出各状态的期数和缺报的月份。")
     text, codes = topic.status_grid(view)
     ui.status_grid(text, codes, stem)
 

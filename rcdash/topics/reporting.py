@@ -9,7 +9,7 @@ import pandas as pd
 
 from rcdash.labels import UNREPORTED
 from rcdash.metrics.engine import default_as_of
-from rcdash.reporting.calendar import CYCLE_WORDS, HALF_YEAR, MONTH, Cycle, Duty, latest_due
+from rcdash.reporting.calendar import CYCLE_WORDS, HALF_YEAR, MONTH, Cycle, Duty, cycles_in, latest_due
 from rcdash.reporting.status import LATE, MISSING, NOT_DUE, ON_TIME, STATUS_LABELS, KindStatus, ReportingView
 from rcdash.store.sql import scalar, table_names
 
@@ -44,24 +44,29 @@ def _short(day: date, period: Cycle) -> str:
 
 
 def cell_text(status: KindStatus, period: Cycle) -> str:
-    """A grid cell: mark, status and dates; for several cycles the count in each and the cycles missing or late."""
+    """A grid cell: mark, status and the date data first came; for several cycles the count in each and the cycles
+    missing (the due date stands in the column's header)."""
     mark, label = STATUS_MARKS[status.status], STATUS_LABELS[status.status]
     if len(status.cycles) == 1:
-        c = status.cycles[0]
-        if c.received is None:
-            return f"{mark} {label}（截止 {_short(c.due, period)}）"
-        return f"{mark} {label}：{_short(c.received.date(), period)} 收到（截止 {_short(c.due, period)}）"
-    counts = status.counts()
+        received = status.cycles[0].received
+        return f"{mark} {label}" + (f" {_short(received.date(), period)} 收到" if received is not None else "")
     words = {ON_TIME: "按时", LATE: "逾期", MISSING: "未报", NOT_DUE: "未到期"}
-    parts = "，".join(f"{words[s]} {n}" for s, n in counts.items() if n)
-    text = f"{mark} {label}（{parts}，共 {len(status.cycles)} 期）"
-    missing = [c.cycle.label for c in status.cycles if c.status == MISSING]
-    return text + (f"；缺 {'、'.join(missing)}" if missing else "")
+    parts = "，".join(f"{words[s]} {n}" for s, n in status.counts().items() if n)
+    missing = [c.cycle.label[5:] + "月" for c in status.cycles if c.status == MISSING and c.cycle.unit == MONTH]
+    return f"{mark} {label}（{parts}）" + (f" 缺 {'、'.join(missing)}" if missing else "")
+
+
+def column_title(duty: Duty, period: Cycle) -> str:
+    """A kind's column: its name and due date, or how many cycles the period holds."""
+    cycles = cycles_in(period, duty.cycle)
+    if len(cycles) == 1:
+        return f"{duty.zh}（截止 {_short(duty.due(cycles[0]), period)}）"
+    return f"{duty.zh}（{len(cycles)} 期，各期满后 {duty.due_days} 天截止）"
 
 
 def status_grid(view: ReportingView) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Counties × kinds: the cell texts, and the status codes behind them (for the colours)."""
-    names = {d.kind: d.zh for d in view.duties}
+    names = {d.kind: column_title(d, view.period) for d in view.duties}
     texts, codes = [], []
     for county in view.counties:
         texts.append({"区县": county.name, **{names[k]: cell_text(s, view.period) for k, s in county.kinds.items()}})

@@ -50,6 +50,6 @@ def status_grid(text: pd.DataFrame, codes: pd.DataFrame, stem: str) -> None:
     kinds = [c for c in text.columns if c != "区县"]
     styled = text.style.apply(lambda column: [STATUS_STYLES[s] for s in codes[column.name]], subset=kinds)
     widths = {"区县": st.column_config.TextColumn(width="small")} | {
-        k: st.column_config.TextColumn(width="medium") for k in kinds}  # every kind in view at 1400 px
+        k: st.column_config.TextColumn(width="medium") for k in kinds}
     st.dataframe(styled, hide_index=True, width="stretch", height=38 + 35 * max(len(text), 1), column_config=widths)
     download_buttons(text, stem, key="reporting-grid")
