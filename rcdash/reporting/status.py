@@ -190,6 +190,8 @@ def reporting_view(con: duckdb.DuckDBPyConnection, plan: Plan, period: Cycle, to
 def unreported_counties(con: duckdb.DuckDBPyConnection, plan: Plan, period: Cycle, kinds: Iterable[str],
                         today: date | None = None) -> dict[str, list[str]]:
     """Per county whose report of any of the kinds is missing for the period: those kinds (others not listed)."""
+    if "import_coverage" not in table_names(con):  # a snapshot older than the coverage table cannot tell
+        return {}
     view = reporting_view(con, plan, period, today, kinds)
     missing = {c.code: [k for k, s in c.kinds.items() if s.status == MISSING] for c in view.counties}
     return {code: kinds for code, kinds in missing.items() if kinds}

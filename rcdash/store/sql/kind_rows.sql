@@ -22,6 +22,14 @@ INSERT INTO {table} ({cols}, import_id) SELECT {cols}, ? FROM staged_rows s ANTI
 INSERT INTO import_coverage (import_id, kind, county, month)
 SELECT DISTINCT ?, ?, left(s.{div_col}, 6), {report_month} FROM staged_rows s WHERE length(s.{div_col}) >= 6;
 
+-- name: backfill_coverage
+-- A database written before import_coverage existed: what its imports reported, from the rows they still own
+-- (stored or replaced since). Rows with no import (the shipped census) report nothing.
+INSERT INTO import_coverage (import_id, kind, county, month)
+SELECT DISTINCT s.import_id, ?, left(s.{div_col}, 6), {report_month}
+FROM (SELECT {cols}, import_id FROM {table} UNION ALL SELECT {cols}, import_id FROM {prior}) s
+WHERE s.import_id IS NOT NULL AND length(s.{div_col}) >= 6;
+
 -- name: delete_coverage
 DELETE FROM import_coverage WHERE import_id = ?;
 

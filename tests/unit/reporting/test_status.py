@@ -155,3 +155,16 @@ def test_unreported_counties_and_the_one_rule(con: duckdb.DuckDBPyConnection, tm
     marked = mark_unreported(frame, pd.Series([KEQIAO, YUECHENG]), {"figure": ("activities",), "other": ("sites",)},
                              missing)
     assert marked["figure"].tolist() == [3, "未报送"] and marked["other"].tolist() == [1, 2]
+
+
+def test_a_database_older_than_the_coverage_table_is_backfilled(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    from rcdash.store.schema import SCHEMA_META_KEY, ensure_schema
+
+    _activities(con, tmp_path, "2022-12-03,柯桥区", datetime(2023, 1, 2))
+    _teams(con, tmp_path, datetime(2023, 1, 8))
+    con.execute("DROP TABLE import_coverage")
+    assert unreported_counties(con, seed_plan(), parse_period("2022-12"), ("activities",), TODAY) == {}  # unknown
+    con.execute("DELETE FROM meta WHERE key = ?", [SCHEMA_META_KEY])  # the schema of an older version
+    ensure_schema(con)
+    assert _status(con, "2022-12", KEQIAO, "activities").status == "on_time"
+    assert _status(con, "2022H2", KEQIAO, "teams").status == "on_time"
