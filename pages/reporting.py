@@ -41,7 +41,7 @@ else:
 
     st.subheader(f"{period.zh}各区县报送状态")
     st.caption(f"截至 {today:%Y-%m-%d}。✓ 按时 · ⚠ 逾期 · ✗ 未报送 · … 未到期；格中日期为首次收到该期数据的日期，"
-               "截止日见列名；按月报送的数据在半年中有 6 期，格中写出各状态的期数和缺报的月份。")
+               "截止日见列名；按月报送的数据在半年中有 6 期，格中写出缺报的月份或逾期、按时的期数。")
     text, codes = topic.status_grid(view)
     ui.status_grid(text, codes, stem)
 

@@ -44,24 +44,28 @@ def _short(day: date, period: Cycle) -> str:
 
 
 def cell_text(status: KindStatus, period: Cycle) -> str:
-    """A grid cell: mark, status and the date data first came; for several cycles the count in each and the cycles
-    missing (the due date stands in the column's header)."""
+    """A grid cell, short enough to read whole: mark, status and the date data first came; for several cycles the
+    months missing, or how many of them were late or on time (the due date stands in the column's title)."""
     mark, label = STATUS_MARKS[status.status], STATUS_LABELS[status.status]
     if len(status.cycles) == 1:
         received = status.cycles[0].received
-        return f"{mark} {label}" + (f" {_short(received.date(), period)} 收到" if received is not None else "")
-    words = {ON_TIME: "按时", LATE: "逾期", MISSING: "未报", NOT_DUE: "未到期"}
-    parts = "，".join(f"{words[s]} {n}" for s, n in status.counts().items() if n)
-    missing = [c.cycle.label[5:] + "月" for c in status.cycles if c.status == MISSING and c.cycle.unit == MONTH]
-    return f"{mark} {label}（{parts}）" + (f" 缺 {'、'.join(missing)}" if missing else "")
+        return f"{mark} {label}" + (f" {_short(received.date(), period)}" if received is not None else "")
+    counts, total = status.counts(), len(status.cycles)
+    if status.status == MISSING:
+        months = [f"{c.cycle.start.month}" for c in status.cycles if c.status == MISSING]
+        return f"{mark} {label}：缺 {'、'.join(months)} 月"
+    if status.status in (LATE, ON_TIME):
+        text = f"{mark} {label} {counts[status.status]}/{total} 期"
+        return text + (f"（{counts[NOT_DUE]} 期未到期）" if counts[NOT_DUE] else "")
+    return f"{mark} {label}"
 
 
 def column_title(duty: Duty, period: Cycle) -> str:
-    """A kind's column: its name and due date, or how many cycles the period holds."""
+    """A kind's column: its name and due date, or how many cycles the period holds (their due dates: the rules)."""
     cycles = cycles_in(period, duty.cycle)
     if len(cycles) == 1:
         return f"{duty.zh}（截止 {_short(duty.due(cycles[0]), period)}）"
-    return f"{duty.zh}（{len(cycles)} 期，各期满后 {duty.due_days} 天截止）"
+    return f"{duty.zh}（{len(cycles)} 个{'月' if duty.cycle == MONTH else '半年'}）"
 
 
 def status_grid(view: ReportingView) -> tuple[pd.DataFrame, pd.DataFrame]:

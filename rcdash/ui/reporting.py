@@ -21,6 +21,7 @@ STATUS_STYLES = {
     MISSING: "background-color: #fde2e1; color: #b71c1c; font-weight: 600",
     NOT_DUE: "background-color: #f5f5f5; color: #616161",
 }
+KIND_COLUMN_PX = 160  # the five default kinds side by side in the main column at 1400 px, each cell read whole
 PERIOD_PARAM = "period"  # ?period=2022H2 or ?period=2022-12 opens the page on that period (links, the CLI's words)
 
 
@@ -50,6 +51,6 @@ def status_grid(text: pd.DataFrame, codes: pd.DataFrame, stem: str) -> None:
     kinds = [c for c in text.columns if c != "区县"]
     styled = text.style.apply(lambda column: [STATUS_STYLES[s] for s in codes[column.name]], subset=kinds)
     widths = {"区县": st.column_config.TextColumn(width="small")} | {
-        k: st.column_config.TextColumn(width="medium") for k in kinds}
+        k: st.column_config.TextColumn(width=KIND_COLUMN_PX) for k in kinds}
     st.dataframe(styled, hide_index=True, width="stretch", height=38 + 35 * max(len(text), 1), column_config=widths)
     download_buttons(text, stem, key="reporting-grid")

@@ -27,10 +27,10 @@ def test_demo_half_year_grid_rates_and_rules(monkeypatch: pytest.MonkeyPatch, de
     assert at.selectbox(key="reporting_period_half_year").value.label == "2022H2"  # the latest due with data
     grid = at.dataframe[0].value
     registers = [f"{k}（截止 01-10）" for k in ("会员", "基层组织", "队伍", "服务阵地")]
-    assert list(grid.columns) == ["区县", "活动（6 期，各期满后 5 天截止）", *registers]
+    assert list(grid.columns) == ["区县", "活动（6 个月）", *registers]
     assert len(grid) == 6
     # The demo was imported centrally when built, long after 2022H2 was due: every report is late, none missing.
-    assert grid["会员（截止 01-10）"].str.startswith("⚠ 逾期").all() and (grid.iloc[:, 1] == "⚠ 逾期（逾期 6）").all()
+    assert grid["会员（截止 01-10）"].str.startswith("⚠ 逾期").all() and (grid.iloc[:, 1] == "⚠ 逾期 6/6 期").all()
     rates = at.dataframe[1].value
     assert rates.iloc[-1]["区县"] == "全市" and rates.iloc[-1]["完整率"] == 100.0 and rates.iloc[-1]["及时率"] == 0.0
     assert any("没有已过截止日仍未报送" in s.value for s in at.success)

@@ -168,3 +168,19 @@ def test_a_database_older_than_the_coverage_table_is_backfilled(con: duckdb.Duck
     ensure_schema(con)
     assert _status(con, "2022-12", KEQIAO, "activities").status == "on_time"
     assert _status(con, "2022H2", KEQIAO, "teams").status == "on_time"
+
+
+def test_grid_cells_say_status_and_dates(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    from rcdash.topics import reporting as topic
+
+    _activities(con, tmp_path, "2022-07-03,柯桥区 2022-08-03,柯桥区 2022-09-03,柯桥区 2022-10-03,柯桥区",
+                datetime(2022, 10, 1))
+    text, codes = topic.status_grid(reporting_view(con, seed_plan(), parse_period("2022H2"), TODAY))
+    keqiao = text.set_index("区县").loc["柯桥区"]
+    assert keqiao["活动（6 个月）"] == "✗ 未报送：缺 11、12 月" and keqiao["会员（截止 01-10）"] == "✗ 未报送"
+    assert codes.set_index("区县").loc["柯桥区", "活动（6 个月）"] == "missing"
+    october = topic.status_grid(reporting_view(con, seed_plan(), parse_period("2022-10"), TODAY))[0]
+    assert october.set_index("区县").loc["柯桥区", "活动（截止 11-05）"] == "✓ 按时 10-01"
+    overdue = topic.overdue_table(reporting_view(con, seed_plan(), parse_period("2022H2"), TODAY))
+    assert overdue.iloc[0].to_dict() | {"已逾期（天）": 0} == {"区县": "越城区", "代码": "330602", "数据类型": "活动",
+                                                         "报送期": "2022-07", "截止日期": "2022-08-05", "已逾期（天）": 0}
