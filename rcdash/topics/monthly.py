@@ -335,7 +335,8 @@ def comparison_table(view: MonthlyView, short: bool = False) -> pd.DataFrame:
     for window, label in ((view.window, now), (view.previous, before)):
         if window.no_data:
             frame[f"有活动周（{label}）"] = NO_DATA
-    return frame
+    this_month = [f"活动数（{now}）", "活动数增减", f"参与人次（{now}）", f"有活动周（{now}）", f"月度主题（{now}）"]
+    return mark_unreported(frame, frame["代码"], dict.fromkeys(this_month, ("activities",)), view.unreported)
 
 
 def filter_activities(acts: pd.DataFrame, categories: list[str] | None = None, areas: list[str] | None = None,

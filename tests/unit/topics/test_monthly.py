@@ -101,6 +101,8 @@ def test_comparison_with_the_previous_month(fixture) -> None:
     assert c.loc["越城区", "activities_change"] == 1
     table = monthly.comparison_table(view)
     assert list(table.columns[:3]) == ["代码", "区、县（市）", "活动数（2021 年 3 月）"]
+    shengzhou = table.set_index("区、县（市）").loc["嵊州市"]  # sent no March activity: not 0, 未报送
+    assert (shengzhou["活动数（2021 年 3 月）"], shengzhou["活动数增减"]) == ("未报送", "未报送")
     lines = monthly.headline(view)
     assert lines[0].startswith("2021 年 3 月，绍兴市共开展活动 3 次") and "（+1）" in lines[0]
     assert "1 / 2 个区县开展了月度主题活动（4 个区县未报送，不计）" in lines[-1] and "越城区" in lines[-1]
