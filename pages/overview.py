@@ -32,8 +32,9 @@ st.caption(filters.describe())
 kpi_card_grid(overview.kpi_cards(series, filters.area, targets, now))
 
 st.subheader("区县达标情况")
-st.caption("每个区、县（市）对照计划要求逐项判定，未达标项多的排在前面；悬停查看原因和还差多少。")
-statuses, reasons = overview.compliance_matrix(report)
+st.caption("每个区、县（市）对照计划要求逐项判定，未达标项多的排在前面；悬停查看原因和还差多少。"
+           "“未报送”：该区县本期应报的数据还没有收到（见“报送情况”页），此项不按旧数据判定。")
+statuses, reasons = overview.compliance_matrix(report, overview.unreported_rules(con, plan, filters.period), filters.period)
 st.plotly_chart(compliance_heatmap(statuses, reasons), config=CHART_CONFIG)
 download_table(reasons.reset_index(names="区县"), "区县达标情况", lines=REASON_LINES, text_px=REASON_PX)
 

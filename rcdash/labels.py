@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 NO_DATA = "无数据"
+UNREPORTED = "未报送"  # a county owed this data for the period and has not sent it (DESIGN §9): not 0, not 无数据
 LEVEL_LABELS = {"city": "市", "county": "区、县（市）", "township": "乡镇（街道）", "village": "村（社区）"}
 TEN_THOUSAND_YUAN_FROM = 100_000  # amounts from here on read more easily in 万元 (how the plan's documents write them)
 RATE_DIGITS = 1  # one decimal for every percentage shown to users
@@ -84,7 +85,8 @@ COLUMN_KINDS: dict[str, tuple[str, int]] = {
         "行数", "新增", "更新", "覆盖区划数", "覆盖区县数")},
     "建会率（%）": (NUMBER, 1), "会员占比（%）": (NUMBER, MEMBER_RATIO_DIGITS), "综合缺口（0–1）": (NUMBER, 3),
     **{name: (MONEY, 2) for name in ("累计筹款（元）", "累计支出（元）")},
-    "成人会员占比": (RATE, MEMBER_RATIO_DIGITS), "目标": (RATE, RATE_DIGITS), "队伍党组织覆盖率": (RATE, RATE_DIGITS),
+    "成人会员占比": (RATE, MEMBER_RATIO_DIGITS),
+    "及时率": (RATE, RATE_DIGITS), "完整率": (RATE, RATE_DIGITS), "目标": (RATE, RATE_DIGITS), "队伍党组织覆盖率": (RATE, RATE_DIGITS),
 }
 
 IDENTIFIER_COLUMNS = frozenset({"编号", "代码"})  # numbers that name something (import 1024), never "1,024"

@@ -16,11 +16,14 @@ from rcdash.charts.style import (
     base_layout,
     date_axis,
 )
-from rcdash.labels import fmt_number, fmt_rate
+from rcdash.labels import UNREPORTED, fmt_number, fmt_rate
 from rcdash.metrics.rules import STATUS_LABELS
 
-_STATUS_CODE = {STATUS_LABELS["fail"]: 0, STATUS_LABELS["no_data"]: 1, STATUS_LABELS["pass"]: 2}
-_STATUS_MARK = {STATUS_LABELS["fail"]: "✗", STATUS_LABELS["no_data"]: "—", STATUS_LABELS["pass"]: "✓"}
+_STATUS_CODE = {STATUS_LABELS["fail"]: 0, STATUS_LABELS["no_data"]: 1, STATUS_LABELS["pass"]: 2, UNREPORTED: 3}
+# 未报送 (DESIGN §9) is written out: the county has not sent the data, so the rule is not judged on older rows.
+_STATUS_MARK = {STATUS_LABELS["fail"]: "✗", STATUS_LABELS["no_data"]: "—", STATUS_LABELS["pass"]: "✓",
+                UNREPORTED: UNREPORTED}
+UNREPORTED_COLOUR = "#ef6c00"
 
 
 def compliance_heatmap(statuses: pd.DataFrame, reasons: pd.DataFrame) -> go.Figure:
@@ -30,9 +33,9 @@ def compliance_heatmap(statuses: pd.DataFrame, reasons: pd.DataFrame) -> go.Figu
     fig = go.Figure(go.Heatmap(
         z=z, x=list(statuses.columns), y=list(statuses.index), text=text, texttemplate="%{text}",
         customdata=reasons.values, hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>",
-        colorscale=[[0, FAIL_COLOUR], [0.33, FAIL_COLOUR], [0.34, NO_DATA_COLOUR], [0.66, NO_DATA_COLOUR],
-                    [0.67, PASS_COLOUR], [1, PASS_COLOUR]],
-        zmin=0, zmax=2, showscale=False, xgap=3, ygap=3, textfont={"size": 18, "color": "white"},
+        colorscale=[[0, FAIL_COLOUR], [0.16, FAIL_COLOUR], [0.17, NO_DATA_COLOUR], [0.5, NO_DATA_COLOUR],
+                    [0.51, PASS_COLOUR], [0.83, PASS_COLOUR], [0.84, UNREPORTED_COLOUR], [1, UNREPORTED_COLOUR]],
+        zmin=0, zmax=3, showscale=False, xgap=3, ygap=3, textfont={"size": 18, "color": "white"},
     ))
     fig = base_layout(fig, height=70 + 48 * max(len(statuses), 1))
     fig.update_yaxes(autorange="reversed", showgrid=False)

@@ -235,6 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
     map_cli.register(sub)
     from rcdash.cli import plans as plans_cli  # `plans list|show|check|import`: the plans figures are measured against
     plans_cli.register(sub)
+    from rcdash.cli import reporting as reporting_cli  # `reporting --period`: on time / late / missing per county
+    reporting_cli.register(sub)
     from rcdash.cli import users as auth_cli  # `users add|list|remove`: who may sign in
 
     auth_cli.register(sub)

@@ -267,6 +267,8 @@ def _load(con: duckdb.DuckDBPyConnection, kind: Kind, name: str, digest: str, ch
         con.execute(sql["delete_replaced"])
         unchanged = int(first_row(con.execute(sql["count_unchanged"]))[0])
         con.execute(sql["insert_staged"], [import_id])
+        if kind.division_field is not None:  # what the import reports, for the reporting calendar (DESIGN §9)
+            con.execute(sql["insert_coverage"], [import_id, kind.name])
         inserted = checked.accepted - updated - unchanged
         con.execute("UPDATE imports SET inserted = ?, updated = ?, unchanged = ? WHERE import_id = ?",
                     [inserted, updated, unchanged, import_id])
@@ -298,6 +300,7 @@ def undo_import(con: duckdb.DuckDBPyConnection, import_id: int, user: str = "cli
         removed = first_row(con.execute(sql["delete_import"], [import_id]))[0]
         restored = first_row(con.execute(sql["restore_replaced"], [import_id]))[0]
         con.execute(sql["forget_replaced"], [import_id])
+        con.execute(sql["delete_coverage"], [import_id])
         con.execute(
             "UPDATE imports SET status = 'undone', undone_at = ?, undone_by = ? WHERE import_id = ?",
             [datetime.now().replace(microsecond=0), user, import_id],

@@ -13,6 +13,7 @@ from pathlib import Path
 from rcdash.config import CITY_CODE, REPO_ROOT
 from rcdash.metrics.definitions import METRIC_BY_NAME
 from rcdash.metrics.rules import RULES
+from rcdash.records.kinds import KINDS
 
 PLANS_DIR = REPO_ROOT / "plans"
 SEED_PLAN_PATH = PLANS_DIR / "shaoxing-2020-2022.toml"
@@ -21,6 +22,10 @@ TOP_KEYS = frozenset({"id", "name", "start", "end", "source", "region", "targets
 RULE_KEYS = frozenset({"levels"})
 LEVELS = ("city", "county", "township")
 RULE_METRICS = frozenset(r.metric for r in RULES)  # the metrics whose rule a plan may override
+# [reporting] (DESIGN §9): per import kind, how often counties report it and how many days after a cycle it is due.
+REPORTING_CYCLES = ("month", "half_year", "none")  # "none": the kind is not owed (drops a default duty)
+REPORTING_KEYS = frozenset({"cycle", "due_days"})
+MAX_DUE_DAYS = 90  # a report due more than a quarter after its cycle would overlap the next cycles' reports
 
 
 class PlanUnreadable(Exception):
@@ -94,6 +99,23 @@ def _day(data: dict, key: str, problems: list[str]) -> date | None:
         problems.append(f"“{key}”应为日期（例如 {key} = 2023-01-01），而不是“{value}”")
         return None
     return value
+
+
+def _reporting_problems(kind: str, duty: object) -> list[str]:
+    """Why one entry of [reporting] is refused (empty when it is fine)."""
+    key = f"reporting.{kind}"
+    if kind not in KINDS:
+        return [f"“{key}”：没有名为“{kind}”的数据类型（可用：{'、'.join(KINDS)}）"]
+    if not isinstance(duty, dict) or set(duty) - REPORTING_KEYS:
+        return [f"“{key}”应为表，可设的键：{'、'.join(sorted(REPORTING_KEYS))}，"
+                f"例如 {kind} = {{ cycle = \"month\", due_days = 5 }}"]
+    problems = []
+    if duty.get("cycle", "month") not in REPORTING_CYCLES:
+        problems.append(f"“{key}.cycle”应为 {'、'.join(REPORTING_CYCLES)} 之一，而不是“{duty.get('cycle')}”")
+    days = duty.get("due_days", 0)
+    if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_DUE_DAYS:
+        problems.append(f"“{key}.due_days”应为 0 到 {MAX_DUE_DAYS} 之间的整数（周期结束后第几天截止），而不是“{days}”")
+    return problems
 
 
 def parse(text: str) -> Plan:
@@ -173,6 +195,8 @@ def parse(text: str) -> Plan:
     reporting = data.get("reporting", {})
     if not isinstance(reporting, dict):
         problems.append("“reporting”应为表（[reporting]）")
+        reporting = {}
+    problems += [p for kind, duty in reporting.items() for p in _reporting_problems(kind, duty)]
 
     if problems:
         raise PlanRefused(problems)

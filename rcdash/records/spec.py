@@ -113,6 +113,9 @@ class Kind:
     description: str = ""
     # (lon, lat, crs) field names: coordinates are converted to WGS-84 and must fall inside the city.
     coordinates: tuple[str, str, str] | None = None
+    # The DATE/MONTH field naming the moment a row reports on (a snapshot's date, an activity's day), which says the
+    # month it reports for (DESIGN §9). None when rows carry no such date: a branch's founding day is no report date.
+    report_date: str | None = None
 
     def field(self, name: str) -> Field:
         """The field called `name`."""

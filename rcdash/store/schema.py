@@ -32,6 +32,8 @@ def kind_sql(kind: Kind) -> dict[str, str]:
         "changed": " OR ".join(f"t.{quote_ident(c)} IS DISTINCT FROM s.{quote_ident(c)}" for c in kind.columns),
         "date_col": quote_ident(kind.date_field or kind.key[0]),
         "div_col": quote_ident(kind.division_field or kind.key[0]),
+        "report_month": (f"date_trunc('month', s.{quote_ident(kind.report_date)})::DATE" if kind.report_date
+                         else "NULL::DATE"),
     }
     return {k: v.format(**names) for k, v in sql_blocks("kind_rows").items()}
 
@@ -71,12 +73,15 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the schema and load the reference data if missing (idempotent, one transaction)."""
     if has_schema(con):  # every write passes here: skip a dozen statements when they would change nothing
         return
+    had_coverage = "import_coverage" in table_names(con)
     con.execute("BEGIN")
     try:
         con.execute(load_sql("schema"))
         for kind in KINDS.values():
             con.execute(kind_sql(kind)["create_table"])
             con.execute(kind_sql(kind)["create_prior"])
+            if not had_coverage and kind.division_field is not None:  # imports older than the coverage table
+                con.execute(kind_sql(kind)["backfill_coverage"], [kind.name])
         if first_row(con.execute("SELECT count(*) FROM divisions"))[0] == 0:
             divisions = reference_divisions_frame()
             con.register("reference_divisions", divisions)

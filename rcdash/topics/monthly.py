@@ -7,7 +7,7 @@ over the months of a half-year, the voiced weeks and themed months equal the eng
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -15,7 +15,10 @@ import duckdb
 import pandas as pd
 
 from rcdash.config import CITY_CODE, CITY_NAME
-from rcdash.labels import NO_DATA, fmt_count
+from rcdash.labels import NO_DATA, UNREPORTED, fmt_count
+from rcdash.plans import default_plan
+from rcdash.reporting import mark_unreported, unreported_counties
+from rcdash.reporting.calendar import MONTH, cycle_of
 from rcdash.store.sql import first_row, load_sql
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -139,6 +142,12 @@ class MonthlyView:
     activities: pd.DataFrame  # the month's activities (English columns, see ACTIVITY_COLUMNS)
     comparison: pd.DataFrame  # key, code, name, total, this/previous month figures
     previous: MonthWindow
+    # Counties whose activities for the month are due and not received (DESIGN §9): their rows read 未报送.
+    unreported: dict[str, list[str]] = field(default_factory=dict)
+
+    def unreported_names(self) -> set[str]:
+        """The grid rows (by name) of counties that have not reported the month's activities."""
+        return set(self.grid.loc[self.grid["code"].isin(list(self.unreported)) & ~self.grid["total"], "name"])
 
     @property
     def total(self) -> pd.Series:
@@ -246,11 +255,14 @@ def month_view(con: duckdb.DuckDBPyConnection, month: date, as_of: date, county:
     grid = _grid(rows, total, weeks, counts)
     prev_grid = _grid(rows, total, prev_weeks, prev_counts)
     now, before = _month_figures(grid, acts, county), _month_figures(prev_grid, prev_acts, county)
+    # Rows are counties only in the city's view; a month after all activity data reads 无数据 (数据截至…) as a whole.
+    unreported = {} if county is not None or window.no_data else unreported_counties(
+        con, default_plan(con, window.start), cycle_of(window.start, MONTH), ("activities",))
     return MonthlyView(
         window=window, area=total[0], area_name=total[1],
         row_label="区、县（市）" if county is None else "乡镇（街道）",
         weeks=weeks, grid=grid, themes=_themes(counties, acts, window), activities=acts,
-        comparison=_comparison(grid, now, before), previous=previous,
+        comparison=_comparison(grid, now, before), previous=previous, unreported=unreported,
     )
 
 
@@ -258,7 +270,7 @@ def month_view(con: duckdb.DuckDBPyConnection, month: date, as_of: date, county:
 
 def silent_weeks(view: MonthlyView) -> dict[str, list[date]]:
     """Per area row (not the total), the weeks without any activity."""
-    rows = view.grid[~view.grid["total"]]
+    rows = view.grid[~view.grid["total"] & ~view.grid["code"].isin(list(view.unreported))]  # not silent: unreported
     return {r["name"]: [m for m in view.weeks if r[m] == 0] for _, r in rows.iterrows() if any(r[m] == 0 for m in view.weeks)}
 
 
@@ -272,6 +284,8 @@ def grid_table(view: MonthlyView) -> pd.DataFrame:
     if view.window.no_data:  # no week of the month could be counted
         frame["有活动周数"] = frame["无活动的周"] = view.window.no_data_text()
     frame = frame.drop(columns=["key", "total", "voiced_weeks", "weeks"])
+    frame = mark_unreported(frame, frame["code"], dict.fromkeys(("有活动周数", "无活动的周"), ("activities",)),
+                            view.unreported)
     return frame.rename(columns={"code": "代码", "name": view.row_label})
 
 
@@ -280,6 +294,8 @@ def themes_table(view: MonthlyView) -> pd.DataFrame:
     themes = view.themes.drop(columns=["themed"])
     if view.window.no_data:  # not 0 theme activities: none could be counted
         themes["count"] = NO_DATA
+    themes = mark_unreported(themes, themes["code"], dict.fromkeys(("status", "count"), ("activities",)),
+                             view.unreported)
     return themes.rename(columns={
         "code": "代码", "name": "区、县（市）", "status": "月度主题", "count": "主题活动数", "themes": "主题",
         "dates": "日期", "titles": "活动名称",
@@ -319,7 +335,8 @@ def comparison_table(view: MonthlyView, short: bool = False) -> pd.DataFrame:
     for window, label in ((view.window, now), (view.previous, before)):
         if window.no_data:
             frame[f"有活动周（{label}）"] = NO_DATA
-    return frame
+    this_month = [f"活动数（{now}）", "活动数增减", f"参与人次（{now}）", f"有活动周（{now}）", f"月度主题（{now}）"]
+    return mark_unreported(frame, frame["代码"], dict.fromkeys(this_month, ("activities",)), view.unreported)
 
 
 def filter_activities(acts: pd.DataFrame, categories: list[str] | None = None, areas: list[str] | None = None,
@@ -359,17 +376,24 @@ def headline(view: MonthlyView) -> list[str]:
                  for name, weeks in list(silent.items())[:MAX_SILENT_NAMED]]
         more = "等" if len(silent) > MAX_SILENT_NAMED else ""
         lines.append(f"有无活动周的{view.row_label} {len(silent)} 个：" + "；".join(parts) + more + "。")
-    elif view.weeks:
+    elif view.weeks and not view.unreported:
         lines.append(f"每个{view.row_label}每周都有活动。")
+    elif view.weeks:
+        lines.append(f"其余{view.row_label}每周都有活动。")
+    unreported = sorted(view.unreported_names())
+    if unreported:  # not silent and not without a theme: their month has not been reported (DESIGN §9)
+        lines.append(f"{UNREPORTED}：{'、'.join(unreported)}本月的活动数据已过截止日仍未收到，以上不计其有无活动。")
     themes = view.themes
-    missing = themes[~themes["themed"]]
+    missing = themes[~themes["themed"] & ~themes["code"].isin(list(view.unreported))]
     verb = "尚未开展" if view.window.in_progress else "未开展"
     if len(themes) == 1:
         row = themes.iloc[0]
         lines.append(f"月月有主题：{row['name']}本月已开展月度主题活动（{row['themes']}，{row['dates']}）。" if row["themed"]
                      else f"月月有主题：{row['name']}本月{verb}月度主题活动。")
         return lines
-    held = f"月月有主题：{len(themes) - len(missing)} / {len(themes)} 个区县开展了月度主题活动"
+    reported = len(themes) - len(view.unreported)
+    held = f"月月有主题：{reported - len(missing)} / {reported} 个区县开展了月度主题活动" + (
+        f"（{len(view.unreported)} 个区县{UNREPORTED}，不计）" if view.unreported else "")
     if len(missing):
         held += f"，{verb}：{'、'.join(missing['name'])}"
     lines.append(held + "。")

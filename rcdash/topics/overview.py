@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import duckdb
 import pandas as pd
 
 from rcdash.config import CITY_CODE, PLAN_START
-from rcdash.labels import fmt_count, fmt_rate, is_missing
+from rcdash.labels import UNREPORTED, fmt_count, fmt_rate, is_missing
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
-from rcdash.metrics.period import half_year_of, previous_half_year
-from rcdash.metrics.rules import STATUS_LABELS
+from rcdash.metrics.period import Period, half_year_of, previous_half_year
+from rcdash.metrics.rules import RULES, STATUS_LABELS
 from rcdash.metrics.targets import PER_COUNTY_TARGETS, TargetBook
+from rcdash.plans import Plan
+from rcdash.reporting import mark_unreported, span, unreported_counties, unreported_words
+from rcdash.reporting.status import METRIC_KINDS
 
 CARD_METRICS = (
     "village_branch_rate", "member_ratio", "sites_center", "sites_base", "rescue_teams_with_party",
@@ -129,22 +134,43 @@ def progress_status(pct_of_target: float | None) -> str:
     return STATUS_LABELS["pass"] if pct_of_target >= 1 - 1e-9 else STATUS_LABELS["fail"]  # type: ignore[operator]
 
 
-def compliance_matrix(report: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Counties × plan rules: the status labels and the reasons, worst county first."""
-    status_rows, reason_rows, labels = {}, {}, []
+def rule_kinds() -> tuple[str, ...]:
+    """The import kinds the plan's rules rest on (whose missing reports turn a rule's cell into 未报送)."""
+    return tuple(dict.fromkeys(k for r in RULES for k in METRIC_KINDS.get(r.metric, ())))
+
+
+def unreported_rules(con: duckdb.DuckDBPyConnection, plan: Plan, period: Period) -> dict[str, list[str]]:
+    """Per county, the kinds behind the plan's rules it has not reported for the period (cut at the as-of date)."""
+    return unreported_counties(con, plan, span(period.start, period.end), rule_kinds())
+
+
+def compliance_matrix(report: dict, unreported: Mapping[str, list[str]] | None = None,
+                      period: Period | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Counties × plan rules: the status labels and the reasons, worst county first; a rule resting on a kind
+    the county has not reported for the period reads 未报送 (rcdash.reporting.mark_unreported)."""
+    status_rows, reason_rows, codes, labels, metric_of = {}, {}, {}, [], {}
+    rule_metric = {r.key: r.metric for r in RULES}
     for area in report["areas"]:
         if area["level"] != "county":
             continue
         # The plan's county rules, in the order kpi evaluates them.
         labels += [r["short"] for r in area["rules"] if r["short"] not in labels]
+        metric_of |= {r["short"]: rule_metric[r["rule"]] for r in area["rules"]}
         status_rows[area["name"]] = {r["short"]: STATUS_LABELS[r["status"]] for r in area["rules"]}
         reason_rows[area["name"]] = {r["short"]: r["reason"] for r in area["rules"]}
+        codes[area["name"]] = area["code"]
     statuses = pd.DataFrame.from_dict(status_rows, orient="index").reindex(columns=labels)
     reasons = pd.DataFrame.from_dict(reason_rows, orient="index").reindex(columns=labels)
     if statuses.empty:
         return statuses, reasons
+    if unreported:
+        rows = pd.Series(statuses.index.map(codes), index=statuses.index)
+        kinds = {label: METRIC_KINDS.get(metric_of[label], ()) for label in labels}
+        statuses = mark_unreported(statuses, rows, kinds, unreported)
+        label = period.label if period is not None else "本期"
+        reasons = mark_unreported(reasons, rows, kinds, unreported, lambda missing: unreported_words(missing, label))
     fails = (statuses == STATUS_LABELS["fail"]).sum(axis=1)
-    unknown = (statuses == STATUS_LABELS["no_data"]).sum(axis=1)
+    unknown = statuses.isin([STATUS_LABELS["no_data"], UNREPORTED]).sum(axis=1)
     order = sorted(statuses.index, key=lambda name: (-fails[name], -unknown[name], name))
     return statuses.loc[order], reasons.loc[order]
 

@@ -9,6 +9,7 @@ import streamlit as st
 
 from rcdash.charts.style import CHART_CONFIG
 from rcdash.charts.week_grid import week_heatmap
+from rcdash.labels import UNREPORTED
 from rcdash.reports import monthly_brief
 from rcdash.topics import monthly, status
 from rcdash.ui.data import shared_cursor
@@ -90,24 +91,33 @@ def week_grid(view: monthly.MonthlyView) -> None:
         st.info("本月还没有已开始的周（周一在本月且不晚于统计日）。", icon=":material/event_busy:")
         return
     labels = [monthly.week_label(m) for m in view.weeks]
-    st.plotly_chart(week_heatmap(view.grid, view.weeks, labels), width="stretch", config=CHART_CONFIG)
+    unreported = view.unreported_names()
+    st.plotly_chart(week_heatmap(view.grid, view.weeks, labels, unreported), width="stretch", config=CHART_CONFIG)
+    if unreported:
+        st.caption(f"灰色“未报送”：{'、'.join(sorted(unreported))}本月的活动数据已过截止日仍未收到（见“报送情况”页），"
+                   "不是无活动。")
     silent = monthly.silent_weeks(view)
     if silent:
         st.caption(f"红色格子为无活动的周：{len(silent)} 个{view.row_label}有无活动的周。每周从周一到周日计，"
                    "周一在本月的周才计入本月（末周可跨入下月）。")
     else:
-        st.caption(f"本月每个{view.row_label}每周都有活动。每周从周一到周日计，周一在本月的周才计入本月。")
+        every = "其余" if unreported else "每个"
+        st.caption(f"本月{every}{view.row_label}每周都有活动。每周从周一到周日计，周一在本月的周才计入本月。")
 
 
 def themes(view: monthly.MonthlyView) -> None:
     """Each county's monthly theme; counties without one flagged."""
     table = monthly.themes_table(view)
-    missing = table[table["月度主题"] != monthly.THEMED]
+    unreported = table[table["月度主题"] == UNREPORTED]
+    missing = table[~table["月度主题"].isin([monthly.THEMED, UNREPORTED])]
     if view.window.no_data:
         st.info(f"{view.window.label}月度主题：{view.window.no_data_text()}。", icon=":material/event_busy:")
     elif len(missing):
         verb = "尚未开展" if view.window.in_progress else "未开展"
         st.warning(f"{view.window.label}{verb}月度主题活动：{'、'.join(missing['区、县（市）'])}", icon=":material/flag:")
+    if len(unreported):
+        st.info(f"{'、'.join(unreported['区、县（市）'])}{view.window.label}的活动数据未报送，无法判断是否开展了月度主题活动。",
+                icon=":material/pending_actions:")
     styled = table.style.map(lambda v: MISSED_STYLE if v in (monthly.MISSED, monthly.NOT_YET) else "", subset=["月度主题"])
     st.dataframe(styled, hide_index=True, width="stretch")
 

@@ -16,6 +16,23 @@ SELECT count(*) FROM staged_rows s SEMI JOIN {table} t ON {key_match};
 -- name: insert_staged
 INSERT INTO {table} ({cols}, import_id) SELECT {cols}, ? FROM staged_rows s ANTI JOIN {table} t ON {key_match};
 
+-- name: insert_coverage
+-- The counties (and, with a report date, the months) the staged rows report for (DESIGN §9); rows placed above
+-- the counties (the city, "*") report for none.
+INSERT INTO import_coverage (import_id, kind, county, month)
+SELECT DISTINCT ?, ?, left(s.{div_col}, 6), {report_month} FROM staged_rows s WHERE length(s.{div_col}) >= 6;
+
+-- name: backfill_coverage
+-- A database written before import_coverage existed: what its imports reported, from the rows they still own
+-- (stored or replaced since). Rows with no import (the shipped census) report nothing.
+INSERT INTO import_coverage (import_id, kind, county, month)
+SELECT DISTINCT s.import_id, ?, left(s.{div_col}, 6), {report_month}
+FROM (SELECT {cols}, import_id FROM {table} UNION ALL SELECT {cols}, import_id FROM {prior}) s
+WHERE s.import_id IS NOT NULL AND length(s.{div_col}) >= 6;
+
+-- name: delete_coverage
+DELETE FROM import_coverage WHERE import_id = ?;
+
 -- name: later_imports
 -- Loaded imports that replaced rows of this import: they must be undone first.
 SELECT DISTINCT p.superseded_by FROM {prior} p JOIN imports i ON i.import_id = p.superseded_by

@@ -61,3 +61,14 @@ CREATE TABLE IF NOT EXISTS plans (
     toml        VARCHAR NOT NULL,
     imported_at TIMESTAMP NOT NULL
 );
+
+-- What each loaded import reports (DESIGN §9), written in the import's own transaction and removed by its undo:
+-- the counties its rows lie in and, for kinds whose rows carry a report date (records.spec Kind.report_date), the
+-- months they are dated in. `month` is NULL for the other kinds (branches, teams, sites…): such a register reports
+-- the cycles that ended before it was received and had no earlier register (rcdash.reporting.status).
+CREATE TABLE IF NOT EXISTS import_coverage (
+    import_id INTEGER NOT NULL,
+    kind      VARCHAR NOT NULL,
+    county    VARCHAR NOT NULL,   -- 6-digit county code
+    month     DATE                -- first day of a month the rows are dated in; NULL: rows carry no report date
+);

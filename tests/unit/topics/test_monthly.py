@@ -58,7 +58,10 @@ def test_city_grid_counts_activities_per_county_and_week(fixture) -> None:
     assert row(view, "新昌县")["voiced_weeks"] == 0
     assert len(view.grid) == 7 and view.grid.iloc[0]["total"]
     silent = monthly.silent_weeks(view)
-    assert silent["柯桥区"] == MARCH[1:4] and len(silent["嵊州市"]) == 5
+    assert silent["柯桥区"] == MARCH[1:4]
+    # 嵊州市 sent no activity for March (due 2021-04-05): 未报送, not five silent weeks (DESIGN §9).
+    assert "嵊州市" not in silent and view.unreported["330683"] == ["activities"]
+    assert monthly.grid_table(view).set_index("区、县（市）").loc["嵊州市", "无活动的周"] == "未报送"
 
 
 def test_themes_flag_counties_without_one(fixture) -> None:
@@ -98,9 +101,11 @@ def test_comparison_with_the_previous_month(fixture) -> None:
     assert c.loc["越城区", "activities_change"] == 1
     table = monthly.comparison_table(view)
     assert list(table.columns[:3]) == ["代码", "区、县（市）", "活动数（2021 年 3 月）"]
+    shengzhou = table.set_index("区、县（市）").loc["嵊州市"]  # sent no March activity: not 0, 未报送
+    assert (shengzhou["活动数（2021 年 3 月）"], shengzhou["活动数增减"]) == ("未报送", "未报送")
     lines = monthly.headline(view)
     assert lines[0].startswith("2021 年 3 月，绍兴市共开展活动 3 次") and "（+1）" in lines[0]
-    assert "1 / 6 个区县开展了月度主题活动" in lines[-1] and "越城区" in lines[-1]
+    assert "1 / 2 个区县开展了月度主题活动（4 个区县未报送，不计）" in lines[-1] and "越城区" in lines[-1]
 
 
 def test_county_view_has_townships_and_the_county_itself(fixture) -> None:
