@@ -14,6 +14,7 @@ from tests.unit.cli.test_main import run
 from tests.unit.plans.test_plans import MINIMAL
 
 SEED_ID, NEW_ID = "shaoxing-2020-2022", "shaoxing-2023-2025"
+DEMO_ID = "demo-2023-2025"  # the fictional plan every demo database carries (rcdash/demo/plan-2023-2025.toml)
 
 
 @pytest.fixture
@@ -39,7 +40,9 @@ def plan_file(tmp_path: Path, text: str, name: str = "plan.toml") -> Path:
 def test_list_and_show_the_seed_plan(db: Path) -> None:
     listed = json.loads(run("plans", "list", "--format", "json", db=db).stdout)
     assert listed == [{"id": SEED_ID, "name": "新时代红十字基层组织建设三年行动计划（2020—2022）", "start": "2020-01-01",
-                       "end": "2022-12-31", "source": None, "stored": False}]
+                       "end": "2022-12-31", "source": None, "stored": False},
+                      {"id": DEMO_ID, "name": "示例：2023—2025 年延续计划（虚构）", "start": "2023-01-01",
+                       "end": "2025-12-31", "source": "虚构计划，仅用于示例数据", "stored": True}]
     shown = run("plans", "show", SEED_ID, "--format", "json", db=db)
     detail = json.loads(shown.stdout)
     assert detail["targets"]["village_branch_rate"] == 0.4 and detail["weights"]["member_ratio"] == 20
@@ -66,7 +69,7 @@ def test_a_refused_plan_exits_1_names_the_key_and_stores_nothing(db: Path, tmp_p
         result = run("plans", action, str(path), db=db)
         assert result.returncode == 1, (action, result.stdout, result.stderr)
         assert f"“{key}”" in result.stderr, result.stderr
-    assert stored_ids(db) == []
+    assert stored_ids(db) == [DEMO_ID]  # the demo's own plan, nothing more
 
 
 def test_not_toml_or_unreadable_exits_2(db: Path, tmp_path: Path) -> None:
@@ -75,7 +78,7 @@ def test_not_toml_or_unreadable_exits_2(db: Path, tmp_path: Path) -> None:
         result = run("plans", action, str(broken), db=db)
         assert result.returncode == 2 and "TOML" in result.stderr, result.stderr
     assert run("plans", "check", str(tmp_path / "missing.toml"), db=db).returncode == 2
-    assert stored_ids(db) == []
+    assert stored_ids(db) == [DEMO_ID]  # the demo's own plan, nothing more
 
 
 def test_a_hand_written_plan_imports_and_changes_kpi_and_report(db: Path, tmp_path: Path) -> None:
@@ -84,7 +87,7 @@ def test_a_hand_written_plan_imports_and_changes_kpi_and_report(db: Path, tmp_pa
     imported = run("plans", "import", str(path), db=db)
     assert imported.returncode == 0, imported.stderr
     assert run("plans", "import", str(path), db=db).returncode == 0  # the same file again: fine, unchanged
-    assert stored_ids(db) == [NEW_ID]
+    assert stored_ids(db) == [DEMO_ID, NEW_ID]
 
     seed = json.loads(run("kpi", "--as-of", "2022-12-31", "--format", "json", db=db).stdout)
     new = json.loads(run("kpi", "--as-of", "2022-12-31", "--format", "json", "--plan", NEW_ID, db=db).stdout)
@@ -127,6 +130,6 @@ def test_a_database_keeps_its_plans_after_init(db: Path, tmp_path: Path) -> None
     assert run("init", db=db).returncode == 0
     con = connect(db, read_only=True)
     try:
-        assert con.execute("SELECT id FROM plans").fetchall() == [(NEW_ID,)]
+        assert con.execute("SELECT id FROM plans ORDER BY id").fetchall() == [(DEMO_ID,), (NEW_ID,)]
     finally:
         con.close()
