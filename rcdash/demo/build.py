@@ -96,7 +96,7 @@ def write_photos(world: World) -> dict[tuple[str, str], str]:
     """One placeholder PNG per real brand project (synthetic counties reuse their template's): key → path."""
     photos: dict[tuple[str, str], str] = {}
     for county in world.real_counties:
-        for brand in county.story.brands:
+        for brand in county.story.all_brands:
             name = photo_name(county.code, brand.name)
             write_file(MEDIA_DIR / name, placeholder_png(brand.name, county.name, brand.category))
             # Relative to the repository root, like every path the app resolves.

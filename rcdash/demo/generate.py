@@ -38,22 +38,30 @@ def random_date(rng: random.Random, first: date, last: date) -> date:
     return first + timedelta(days=rng.randint(0, (last - first).days))
 
 
-def founding_date(rng: random.Random, year: int, after: date = story.START) -> date:
-    """A day in the year, busy months weighted (story.FOUNDING_MONTH_WEIGHTS), strictly after `after`."""
+def founding_date(rng: random.Random, year: int, after: date = story.START, end: date = story.END) -> date:
+    """A day in the year, busy months weighted (story.FOUNDING_MONTH_WEIGHTS), strictly after `after`, ≤ end."""
     for _ in range(20):
         month = rng.choices(range(1, 13), weights=story.FOUNDING_MONTH_WEIGHTS)[0]
         first = date(year, month, 1)
         last = (date(year + (month == 12), month % 12 + 1, 1)) - timedelta(days=1)
-        day = random_date(rng, first, min(last, story.END))
-        if after < day <= story.END:
+        day = random_date(rng, first, min(last, end))
+        if after < day <= end:
             return day
-    return min(story.END, after + timedelta(days=1))
+    return min(end, after + timedelta(days=1))
 
 
-def plan_dates(rng: random.Random, count: int, after: date = story.START) -> list[date]:
-    """`count` founding dates spread over the plan years by story.NEW_BRANCH_YEAR_SHARES, sorted."""
-    per_year = split_total(count, list(story.NEW_BRANCH_YEAR_SHARES))
-    return sorted(founding_date(rng, y, after) for y, n in zip(story.YEARS, per_year, strict=True) for _ in range(n))
+def plan_dates(rng: random.Random, count: int, after: date = story.START, *, later: bool = False) -> list[date]:
+    """`count` founding dates spread over the seed plan's years (or, later, the demo plan's) by their shares, sorted."""
+    years, shares = (story.LATER_YEARS, story.LATER_BRANCH_YEAR_SHARES) if later else (
+        story.YEARS, story.NEW_BRANCH_YEAR_SHARES)
+    end = story.DATA_END if later else story.END
+    per_year = split_total(count, list(shares))
+    return sorted(founding_date(rng, y, after, end) for y, n in zip(years, per_year, strict=True) for _ in range(n))
+
+
+def later_date(rng: random.Random) -> date:
+    """A founding day in one of the demo plan's years (2023–2025)."""
+    return founding_date(rng, rng.choice(story.LATER_YEARS), story.END, story.DATA_END)
 
 
 def weighted_sample(rng: random.Random, items: Sequence[T], weights: Sequence[float], k: int) -> list[T]:
@@ -73,9 +81,9 @@ def poisson(rng: random.Random, mean: float) -> int:
         k += 1
 
 
-def month_starts() -> list[date]:
-    """The first day of every month of the plan."""
-    return [date(y, m, 1) for y in story.YEARS for m in range(1, 13)]
+def month_starts(years: Sequence[int] = story.DATA_YEARS) -> list[date]:
+    """The first day of every month of the years (by default every year the demo has data for)."""
+    return [date(y, m, 1) for y in years for m in range(1, 13)]
 
 
 def _township_named(county: County, name: str, real_names: dict[str, str]) -> Township:
@@ -102,8 +110,18 @@ class Branch:
         return (self.name, self.division, self.level, self.established_on, self.closed_on, self.has_party_org)
 
 
-def _village_branches(county: County, seed: int) -> tuple[list[Branch], list[Village]]:
-    """Village branches of a county, and the villages with an open branch at the end of the plan."""
+@dataclass(frozen=True)
+class CountyBranches:
+    """A county's branches, and the villages with an open branch at the end of each plan."""
+
+    branches: list[Branch]
+    with_branch: list[Village]  # at 2022-12-31
+    with_branch_later: list[Village]  # at 2025-12-31
+    new_villages: list[Village]  # founded their first branch in 2023–2025
+
+
+def _village_branches(county: County, seed: int) -> tuple[list[Branch], list[Village], list[Village]]:
+    """Village branches of a county to 2022, the villages with an open branch then, and those still without one."""
     rng = stream(seed, "village-branches", county.code)
     villages = list(county.villages)
     n = len(villages)
@@ -136,7 +154,21 @@ def _village_branches(county: County, seed: int) -> tuple[list[Branch], list[Vil
         # A second branch in the same village (a volunteer sub-branch): the village still counts once.
         second = min(story.END, founded[v.code] + timedelta(days=rng.randint(*story.SECOND_BRANCH_DELAY_DAYS)))
         out.append(Branch(f"{v.name}红十字志愿服务分会", v.code, VILLAGE_LEVEL, max(second, story.START), None, False))
-    return out, sorted(with_branch, key=lambda v: v.code)
+    # Villages that never had a branch, in the stream's random order: the next ones to found one.
+    return out, sorted(with_branch, key=lambda v: v.code), order[n_end + n_closed:]
+
+
+def _later_village_branches(county: County, seed: int, without: list[Village]) -> tuple[list[Branch], list[Village]]:
+    """Village branches founded in 2023–2025, up to the county's 2025 rate; and their villages."""
+    rng = stream(seed, "village-branches-later", county.code)
+    n = len(county.villages)
+    n_new = max(0, round(county.story.later.branch_rate_end * n) - round(county.story.branch_rate_end * n))
+    new = sorted(without[:n_new], key=lambda v: v.code)
+    days = plan_dates(rng, len(new), story.END, later=True)
+    order = rng.sample(range(len(new)), len(new))  # which village gets which day
+    out = [Branch(f"{v.name}红十字会", v.code, VILLAGE_LEVEL, days[i], None, rng.random() < story.VILLAGE_PARTY_ORG_SHARE)
+           for v, i in zip(new, order, strict=True)]
+    return out, new
 
 
 def _founded(rng: random.Random, before_plan: float) -> date:
@@ -170,6 +202,29 @@ def _other_branches(county: County, seed: int) -> list[Branch]:
     return out
 
 
+def _later_other_branches(county: County, seed: int, existing: list[Branch]) -> list[Branch]:
+    """Branches of other levels founded in 2023–2025: some townships close their gap, new schools and firms join."""
+    rng = stream(seed, "other-branches-later", county.code)
+    with_branch = {b.division for b in existing if b.level == TOWNSHIP_LEVEL}
+    out: list[Branch] = []
+    for t in county.townships:
+        if t.code not in with_branch and rng.random() < story.LATER_TOWNSHIP_BRANCH_SHARE:
+            out.append(Branch(f"{t.name}红十字会", t.code, TOWNSHIP_LEVEL, later_date(rng), None,
+                              rng.random() < story.PARTY_ORG_SHARE))
+    names = {"学校": story.SCHOOL_NAMES, "企业": tuple(f"{x}企业" for x in story.ENTERPRISE_NAMES),
+             "两新": story.NEW_ORG_NAMES}
+    taken = {(b.name, b.division) for b in existing}
+    for level, per10 in story.LATER_OTHER_BRANCHES_PER_10_TOWNSHIPS.items():
+        for _ in range(max(1, round(per10 * len(county.townships) / 10))):
+            t = rng.choice(county.townships)
+            name = f"{t.name}{rng.choice(names[level])}红十字会"
+            if (name, t.code) in taken:
+                continue
+            taken.add((name, t.code))
+            out.append(Branch(name, t.code, level, later_date(rng), None, rng.random() < story.OTHER_PARTY_ORG_SHARE))
+    return out
+
+
 # ---- the generator ----------------------------------------------------------------------------------------
 
 
@@ -185,27 +240,32 @@ class DemoData:
         self.real_names = {t.code: t.name for c in world.real_counties for t in c.townships}
 
     @cached_property
-    def _branches(self) -> dict[str, tuple[list[Branch], list[Village]]]:
-        """Per county: all branches, and the villages with a branch at the end."""
+    def _branches(self) -> dict[str, CountyBranches]:
+        """Per county: all branches, and the villages with a branch at the end of each plan."""
         out = {}
         for c in self.world.counties:
-            village, with_branch = _village_branches(c, self.seed)
-            out[c.code] = (village + _other_branches(c, self.seed), with_branch)
+            village, with_branch, without = _village_branches(c, self.seed)
+            other = _other_branches(c, self.seed)
+            later, new = _later_village_branches(c, self.seed, without)
+            later_other = _later_other_branches(c, self.seed, other)
+            out[c.code] = CountyBranches(village + other + later + later_other, with_branch,
+                                         sorted(with_branch + new, key=lambda v: v.code), new)
         return out
 
     # population -------------------------------------------------------------------------------------
 
     def population(self) -> Iterator[Row]:
-        """County rows (2021–22; 2020 too for synthetic ones), township rows 2020–22, city rows."""
+        """County rows (2021–25; 2020 too for synthetic ones), township rows 2020–25, city rows."""
         # At larger scales the census city row (5.27 M) no longer covers the counties under it: replaced.
-        city_years = story.YEARS[1:] if self.world.scale == "city" else story.YEARS
+        years = story.DATA_YEARS
+        city_years = years[1:] if self.world.scale == "city" else years
         for y in city_years:
             yield (CITY_CODE, y, self.world.city_population(y))
         for c in self.world.counties:
-            for y in story.YEARS if c.synthetic else story.YEARS[1:]:
+            for y in years if c.synthetic else years[1:]:
                 yield (c.code, y, c.population_in(y))
         for c in self.world.counties:
-            for y in story.YEARS:
+            for y in years:
                 for t, pop in zip(c.townships, c.township_populations(y), strict=True):
                     yield (t.code, y, pop)
 
@@ -214,37 +274,46 @@ class DemoData:
     def branches(self) -> Iterator[Row]:
         """Every branch of every county."""
         for c in self.world.counties:
-            for b in self._branches[c.code][0]:
+            for b in self._branches[c.code].branches:
                 yield b.row()
 
     def villages_with_branch(self, county: County) -> list[Village]:
-        """Villages of the county with an open branch at the end of the plan."""
-        return self._branches[county.code][1]
+        """Villages of the county with an open branch at the end of the seed plan (2022-12-31)."""
+        return self._branches[county.code].with_branch
 
     # members ----------------------------------------------------------------------------------------------
 
+    @staticmethod
+    def _member_path(tale: story.CountyStory, day: date) -> tuple[float, float]:
+        """(adult member ratio, youth growth factor) on a snapshot day: each plan's path from its start to its end."""
+        if day <= story.END:
+            x = (day - story.START).days / (story.END - story.START).days
+            ratio = tale.member_ratio_start + (tale.member_ratio_end - tale.member_ratio_start) * (
+                x ** story.MEMBER_GROWTH_EXPONENT)
+            return ratio, story.YOUTH_GROWTH[0] + (story.YOUTH_GROWTH[1] - story.YOUTH_GROWTH[0]) * x
+        x = (day - story.END).days / (story.DATA_END - story.END).days
+        ratio = tale.member_ratio_end + (tale.later.member_ratio_end - tale.member_ratio_end) * (
+            x ** story.LATER_MEMBER_GROWTH_EXPONENT)
+        return ratio, story.YOUTH_GROWTH[1] + (story.LATER_YOUTH_GROWTH - story.YOUTH_GROWTH[1]) * x
+
     def members(self) -> Iterator[Row]:
-        """Township snapshots: quarterly (half-yearly for some counties), from the plan's first day."""
-        span = (story.END - story.START).days
+        """Township snapshots: quarterly (half-yearly for some counties), from the seed plan's first day to 2025."""
+        pinned = (story.START, story.END, story.DATA_END)  # these snapshots pin the story; those between wobble
         for c in self.world.counties:
             rng = stream(self.seed, "members", c.code)
             tale = c.story
             ends = story.HALF_YEAR_ENDS if tale.half_yearly_members else story.QUARTER_ENDS
-            dates = [story.START] + [date(y, m, d) for y in story.YEARS for m, d in ends]
+            dates = [story.START] + [date(y, m, d) for y in story.DATA_YEARS for m, d in ends]
             pops = c.township_populations(story.YEARS[0])
             activity = [p * rng.lognormvariate(0, story.TOWNSHIP_MEMBER_SIGMA) for p in pops]
             youth = [rng.uniform(*story.YOUTH_PER_ADULT) for _ in c.townships]
             for d in dates:
-                x = (d - story.START).days / span
-                ratio = tale.member_ratio_start + (tale.member_ratio_end - tale.member_ratio_start) * (
-                    x ** story.MEMBER_GROWTH_EXPONENT)
-                # The first and last snapshots pin the story; those between wobble.
-                noise = 0.0 if d in (story.START, story.END) else rng.uniform(-1, 1) * story.MEMBER_DATE_NOISE
+                ratio, youth_growth = self._member_path(tale, d)
+                noise = 0.0 if d in pinned else rng.uniform(-1, 1) * story.MEMBER_DATE_NOISE
                 total = round(ratio * c.population_in(d.year) * (1 + noise))
                 weights = [a * rng.uniform(1 - story.TOWNSHIP_MEMBER_WOBBLE, 1 + story.TOWNSHIP_MEMBER_WOBBLE)
                            for a in activity]
                 for t, adults, yf in zip(c.townships, split_total(total, weights), youth, strict=True):
-                    youth_growth = story.YOUTH_GROWTH[0] + (story.YOUTH_GROWTH[1] - story.YOUTH_GROWTH[0]) * x
                     yield (t.code, d, adults, round(adults * yf * youth_growth))
 
     # sites --------------------------------------------------------------------------------------------------
@@ -309,12 +378,37 @@ class DemoData:
                    rng.choice(story.BASE_HOSTS), self._functions(rng, story.BASE_FUNCTIONS))
             n_stations = round(story.STATION_SHARE * len(c.townships))
             weights = [1.0 if t.kind == URBAN_KIND else story.STATION_TOWN_WEIGHT for t in c.townships]
-            for t in weighted_sample(rng, c.townships, weights, n_stations):
+            stations = weighted_sample(rng, c.townships, weights, n_stations)
+            for t in stations:
                 crs = self._crs(rng)
                 lon, lat = self._place(rng, t, crs)
                 yield (f"{t.name}红十字服务站", "station", t.code, lon, lat, crs, self._opened(rng), None,
                        rng.choice(story.STATION_HOSTS), self._functions(rng, story.STATION_FUNCTIONS))
-            yield from self._points(c, rng)
+            points = list(self._points(c, rng))
+            yield from points
+            yield from self._later_sites(c, {t.code for t in stations}, {str(p[2]) for p in points})
+
+    def _later_sites(self, county: County, stations: set[str], points: set[str]) -> Iterator[Row]:
+        """Stations and points opened in 2023–2025: in townships without a station, mostly at the new branches."""
+        rng = stream(self.seed, "sites-later", county.code)
+        township_of = {v.code: t for t in county.townships for v in t.villages}
+        without = [t for t in county.townships if t.code not in stations]
+        weights = [1.0 if t.kind == URBAN_KIND else story.STATION_TOWN_WEIGHT for t in without]
+        for t in weighted_sample(rng, without, weights, round(story.LATER_STATION_SHARE * len(without))):
+            crs = self._crs(rng)
+            lon, lat = self._place(rng, t, crs)
+            yield (f"{t.name}红十字服务站", "station", t.code, lon, lat, crs, later_date(rng), None,
+                   rng.choice(story.STATION_HOSTS), self._functions(rng, story.STATION_FUNCTIONS))
+        new = [v for v in self._branches[county.code].new_villages if v.code not in points]
+        others = [v for v in county.villages if v.code not in points and v not in new]
+        k = round(story.LATER_POINT_SHARE * len(county.villages))
+        k_branch = min(len(new), round(k * story.POINT_AT_BRANCH_SHARE))
+        chosen = rng.sample(new, k_branch) + rng.sample(others, min(len(others), k - k_branch))
+        for v in sorted(chosen, key=lambda v: v.code):
+            crs = self._crs(rng)
+            lon, lat = self._place(rng, township_of[v.code], crs)
+            yield (f"{v.name}红十字服务点", "point", v.code, lon, lat, crs, later_date(rng), None,
+                   rng.choice(story.POINT_HOSTS), self._functions(rng))
 
     def _points(self, county: County, rng: random.Random) -> Iterator[Row]:
         """Village service points, mostly where a branch works."""
@@ -345,6 +439,7 @@ class DemoData:
             yield (f"{c.name}红十字应急救援队", RESCUE, tale.rescue_specialty, c.code, tale.rescue_founded, None,
                    rng.randint(*story.RESCUE_VOLUNTEERS), tale.rescue_has_party)
             n = tale.volunteer_teams
+            used: set[str] = set()
             small = set(rng.sample(range(n), round(story.SMALL_TEAM_SHARE * n)))
             for i, specialty in enumerate(rng.sample(story.VOLUNTEER_SPECIALTIES, n)):
                 if rng.random() < story.TOWNSHIP_TEAM_SHARE:
@@ -359,6 +454,21 @@ class DemoData:
                     disbanded = random_date(rng, founded + timedelta(days=90), story.END - timedelta(days=1))
                 yield (name, VOLUNTEER, specialty, division, founded, disbanded, volunteers,
                        rng.random() < story.VOLUNTEER_TEAM_PARTY_SHARE)
+                used.add(specialty)
+            yield from self._later_teams(c, used)
+
+    def _later_teams(self, county: County, used: set[str]) -> Iterator[Row]:
+        """Volunteer teams of 20+ founded in 2023–2025, in specialties the county had no team for."""
+        rng = stream(self.seed, "teams-later", county.code)
+        free = [s for s in story.VOLUNTEER_SPECIALTIES if s not in used]
+        for specialty in rng.sample(free, min(len(free), county.story.later.new_volunteer_teams)):
+            if rng.random() < story.TOWNSHIP_TEAM_SHARE:
+                t = rng.choice(county.townships)
+                name, division = f"{t.name}红十字{specialty}志愿服务队", t.code
+            else:
+                name, division = f"{county.name}红十字{specialty}志愿服务队", county.code
+            yield (name, VOLUNTEER, specialty, division, random_date(rng, *story.LATER_TEAM_FOUNDED), None,
+                   rng.randint(*story.TEAM_VOLUNTEERS), rng.random() < story.VOLUNTEER_TEAM_PARTY_SHARE)
 
     # activities ---------------------------------------------------------------------------------------------
 
@@ -384,89 +494,136 @@ class DemoData:
 
     def activities(self) -> Iterator[Row]:
         """Several activities most weeks, some silent weeks, one monthly theme per county per month (a few missed)."""
-        categories = list(story.CATEGORY_WEIGHTS)
         for c in self.world.counties:
-            rng = stream(self.seed, "activities", c.code)
             tale = c.story
-            keys: set[tuple[date, str, str]] = set()
-            themes: dict[date, tuple[story.MonthlyTheme, date]] = {}
-            for m in month_starts():
-                theme = story.THEME_OVERRIDES.get((m.year, m.month), story.MONTHLY_THEMES[m.month])
-                missed = (m.year, m.month) in tale.missed_theme_months or (
-                    c.synthetic and rng.random() < story.SYNTHETIC_THEME_MISS)
-                if not missed:
-                    day = self._theme_day(m.year, m.month, theme)
-                    themes[day - timedelta(days=day.weekday())] = (theme, day)
-            monday = story.START - timedelta(days=story.START.weekday())
-            while monday <= story.END:
-                days = [d for d in (monday + timedelta(days=i) for i in range(7)) if story.START <= d <= story.END]
-                rows: list[Row] = []
-                themed = themes.get(monday)
-                if themed is not None:
-                    theme, day = themed
-                    at_county = rng.random() < story.THEME_AT_COUNTY_SHARE
-                    code, place = (c.code, c.name) if at_county else self._where(rng, c)
-                    title = theme.title.format(place=place)
-                    keys.add((day, code, title))
-                    rows.append((day, code, title, theme.category, True, theme.theme,
-                                 rng.randint(*story.THEME_PARTICIPANTS)))
-                silence = tale.silent_week_share
-                if monday in story.SPRING_FESTIVAL_WEEKS:
-                    silence += story.SPRING_FESTIVAL_SILENCE
-                if story.LOCKDOWN[0] <= monday <= story.LOCKDOWN[1]:
-                    silence += story.LOCKDOWN_SILENCE
-                if themed is None and rng.random() < silence:
-                    monday += WEEK
-                    continue
-                boost = theme.category if themed is not None else None
-                weights = [w * (2 if k == boost else 1) for k, w in story.CATEGORY_WEIGHTS.items()]
-                for _ in range(max(0 if themed else 1, poisson(rng, tale.weekly_activities))):
-                    day = rng.choice(days)
-                    category = rng.choices(categories, weights=weights)[0]
-                    code, place = self._where(rng, c)
-                    title = rng.choice(story.TITLES[category]).format(place=place)
-                    if (day, code, title) in keys:
-                        continue  # the same item reported twice: the importer's key would merge it
-                    keys.add((day, code, title))
-                    rows.append((day, code, title, category, False, None, rng.randint(*story.PARTICIPANTS)))
-                yield from sorted(rows, key=lambda r: (str(r[0]), str(r[1]), str(r[2])))  # ISO dates sort as text
+            # Each plan's years from their own stream, so the seed plan's story does not move when later years do.
+            yield from self._county_activities(c, stream(self.seed, "activities", c.code), story.START, story.END,
+                                               story.YEARS, tale.missed_theme_months, tale.weekly_activities)
+            yield from self._county_activities(
+                c, stream(self.seed, "activities-later", c.code), story.LATER_START, story.DATA_END,
+                story.LATER_YEARS, tale.later.missed_theme_months, tale.weekly_activities * story.LATER_ACTIVITY_GROWTH)
+
+    def _county_activities(self, c: County, rng: random.Random, first: date, last: date, years: Sequence[int],
+                           missed_months: tuple[tuple[int, int], ...], weekly: float) -> Iterator[Row]:
+        """One county's activities from first to last (whole years), week by week."""
+        categories = list(story.CATEGORY_WEIGHTS)
+        tale = c.story
+        keys: set[tuple[date, str, str]] = set()
+        themes: dict[date, tuple[story.MonthlyTheme, date]] = {}
+        for m in month_starts(years):
+            theme = story.THEME_OVERRIDES.get((m.year, m.month), story.MONTHLY_THEMES[m.month])
+            missed = (m.year, m.month) in missed_months or (
+                c.synthetic and rng.random() < story.SYNTHETIC_THEME_MISS)
+            if not missed:
+                day = self._theme_day(m.year, m.month, theme)
+                themes[day - timedelta(days=day.weekday())] = (theme, day)
+        monday = first - timedelta(days=first.weekday())
+        while monday <= last:
+            days = [d for d in (monday + timedelta(days=i) for i in range(7)) if first <= d <= last]
+            rows: list[Row] = []
+            themed = themes.get(monday)
+            if themed is not None:
+                theme, day = themed
+                at_county = rng.random() < story.THEME_AT_COUNTY_SHARE
+                code, place = (c.code, c.name) if at_county else self._where(rng, c)
+                title = theme.title.format(place=place)
+                keys.add((day, code, title))
+                rows.append((day, code, title, theme.category, True, theme.theme,
+                             rng.randint(*story.THEME_PARTICIPANTS)))
+            silence = tale.silent_week_share
+            if monday in story.SPRING_FESTIVAL_WEEKS:
+                silence += story.SPRING_FESTIVAL_SILENCE
+            if story.LOCKDOWN[0] <= monday <= story.LOCKDOWN[1]:
+                silence += story.LOCKDOWN_SILENCE
+            if themed is None and rng.random() < silence:
                 monday += WEEK
+                continue
+            boost = theme.category if themed is not None else None
+            weights = [w * (2 if k == boost else 1) for k, w in story.CATEGORY_WEIGHTS.items()]
+            for _ in range(max(0 if themed else 1, poisson(rng, weekly))):
+                day = rng.choice(days)
+                category = rng.choices(categories, weights=weights)[0]
+                code, place = self._where(rng, c)
+                title = rng.choice(story.TITLES[category]).format(place=place)
+                if (day, code, title) in keys:
+                    continue  # the same item reported twice: the importer's key would merge it
+                keys.add((day, code, title))
+                rows.append((day, code, title, category, False, None, rng.randint(*story.PARTICIPANTS)))
+            yield from sorted(rows, key=lambda r: (str(r[0]), str(r[1]), str(r[2])))  # ISO dates sort as text
+            monday += WEEK
 
     # brands, funds ------------------------------------------------------------------------------------------
 
     def brands(self) -> Iterator[Row]:
         """一地一品 projects with a placeholder photo each (synthetic counties replay their template's)."""
         for c in self.world.counties:
-            for b in c.story.brands:
+            for b in c.story.all_brands:
                 rng = stream(self.seed, "brands", c.code, b.name)
                 yield (b.name, c.name, b.description, b.started_on, b.category, rng.randint(*story.BENEFICIARIES),
                        self.photos.get((c.template, b.name)), b.tags)
 
     def funds(self) -> Iterator[Row]:
-        """Village 博爱基金: most disclosed within the last half-year, some stale, a few never."""
+        """Village 博爱基金 as they stand at 2025-12-31: most disclosed in its half-year, some stale, a few never."""
         for c in self.world.counties:
-            rng = stream(self.seed, "funds", c.code)
-            with_branch = self.villages_with_branch(c)
-            taken = {v.code for v in with_branch}
-            others = [v for v in c.villages if v.code not in taken]
-            k = round(story.FUND_SHARE * len(c.villages))
-            k_branch = min(len(with_branch), round(k * story.FUND_AT_BRANCH_SHARE))
-            chosen = rng.sample(with_branch, k_branch) + rng.sample(others, min(len(others), k - k_branch))
-            stale = set(rng.sample(range(len(chosen)), max(1, round(story.FUND_STALE_SHARE * len(chosen)))))
-            for i, v in enumerate(sorted(chosen, key=lambda v: v.code)):
-                disclosed: date | None
-                if i in stale:
-                    disclosed = random_date(rng, *story.FUND_STALE_DISCLOSURE)
-                    established = random_date(rng, story.FUND_FOUNDED_FROM, disclosed)
-                elif rng.random() < story.FUND_NEVER_DISCLOSED_SHARE:
-                    disclosed = None
-                    established = random_date(rng, *story.FUND_NEW_FOUNDED)
-                else:
-                    disclosed = random_date(rng, story.FUND_RECENT_DISCLOSURE_FROM, story.END)
-                    established = random_date(rng, story.FUND_FOUNDED_FROM, min(disclosed, story.FUND_NEW_FOUNDED[0]))
-                raised = story.FUND_RAISED_MEDIAN * rng.lognormvariate(0, story.FUND_RAISED_SIGMA)
-                paid = raised * rng.uniform(*story.FUND_DISBURSED)
-                yield (f"{v.name}博爱基金", v.code, established, round(raised, 2), round(paid, 2), disclosed)
+            seed_plan_funds = list(self._seed_plan_funds(c))
+            yield from self._later_funds(c, seed_plan_funds)
+
+    def _later_funds(self, c: County, funds: list[Row]) -> Iterator[Row]:
+        """The funds of 2022 carried on to 2025, and those founded since.
+
+        A fund row holds only its latest disclosure and its cumulative amounts, so a fund that kept disclosing
+        carries its 2025 disclosure (viewed at an earlier date, the database cannot tell when it disclosed before).
+        """
+        rng = stream(self.seed, "funds-later", c.code)
+        for name, division, established, raised, paid, disclosed in funds:
+            regular = disclosed is None or disclosed >= story.FUND_RECENT_DISCLOSURE_FROM  # kept up to 2022
+            if regular and rng.random() < story.LATER_FUND_STOPPED_SHARE:
+                disclosed = random_date(rng, *story.LATER_STALE_DISCLOSURE)
+            elif regular or rng.random() < story.LATER_FUND_RESUMED_SHARE:
+                disclosed = random_date(rng, story.LATER_RECENT_DISCLOSURE_FROM, story.DATA_END)
+            grown = float(raised) * rng.uniform(*story.LATER_FUND_GROWTH)  # type: ignore[arg-type]
+            spent = float(paid) + (grown - float(raised)) * rng.uniform(*story.FUND_DISBURSED)  # type: ignore[arg-type]
+            yield (name, division, established, round(grown, 2), round(spent, 2), disclosed)
+        taken = {str(f[1]) for f in funds}
+        new = [v for v in self._branches[c.code].new_villages if v.code not in taken]
+        others = [v for v in c.villages if v.code not in taken and v not in new]
+        k = round(story.LATER_FUND_SHARE * len(c.villages))
+        k_branch = min(len(new), round(k * story.FUND_AT_BRANCH_SHARE))
+        chosen = rng.sample(new, k_branch) + rng.sample(others, min(len(others), k - k_branch))
+        for v in sorted(chosen, key=lambda v: v.code):
+            if rng.random() < story.LATER_FUND_NEVER_DISCLOSED_SHARE:
+                established, last = random_date(rng, *story.LATER_FUND_NEW_FOUNDED), None
+            else:
+                established = random_date(rng, *story.LATER_FUND_FOUNDED)
+                last = random_date(rng, max(established, story.LATER_RECENT_DISCLOSURE_FROM), story.DATA_END)
+            raised = story.FUND_RAISED_MEDIAN * rng.lognormvariate(0, story.FUND_RAISED_SIGMA)
+            paid = raised * rng.uniform(*story.FUND_DISBURSED)
+            yield (f"{v.name}博爱基金", v.code, established, round(raised, 2), round(paid, 2), last)
+
+    def _seed_plan_funds(self, c: County) -> Iterator[Row]:
+        """One county's funds as they stood at 2022-12-31."""
+        rng = stream(self.seed, "funds", c.code)
+        with_branch = self.villages_with_branch(c)
+        taken = {v.code for v in with_branch}
+        others = [v for v in c.villages if v.code not in taken]
+        k = round(story.FUND_SHARE * len(c.villages))
+        k_branch = min(len(with_branch), round(k * story.FUND_AT_BRANCH_SHARE))
+        chosen = rng.sample(with_branch, k_branch) + rng.sample(others, min(len(others), k - k_branch))
+        stale = set(rng.sample(range(len(chosen)), max(1, round(story.FUND_STALE_SHARE * len(chosen)))))
+        for i, v in enumerate(sorted(chosen, key=lambda v: v.code)):
+            disclosed: date | None
+            if i in stale:
+                disclosed = random_date(rng, *story.FUND_STALE_DISCLOSURE)
+                established = random_date(rng, story.FUND_FOUNDED_FROM, disclosed)
+            elif rng.random() < story.FUND_NEVER_DISCLOSED_SHARE:
+                disclosed = None
+                established = random_date(rng, *story.FUND_NEW_FOUNDED)
+            else:
+                disclosed = random_date(rng, story.FUND_RECENT_DISCLOSURE_FROM, story.END)
+                established = random_date(rng, story.FUND_FOUNDED_FROM, min(disclosed, story.FUND_NEW_FOUNDED[0]))
+            raised = story.FUND_RAISED_MEDIAN * rng.lognormvariate(0, story.FUND_RAISED_SIGMA)
+            paid = raised * rng.uniform(*story.FUND_DISBURSED)
+            yield (f"{v.name}博爱基金", v.code, established, round(raised, 2), round(paid, 2), disclosed)
 
     # county-level figures -------------------------------------------------------------------------------
 
@@ -474,7 +631,7 @@ class DemoData:
         """三救三献 figures per county per month, scaled by population, with seasons and the 2020 epidemic."""
         for c in self.world.counties:
             rng = stream(self.seed, "rescue-stats", c.code)
-            for m in month_starts():
+            for m in month_starts(story.DATA_YEARS):
                 scale = c.population_in(m.year) / 100_000
                 covid = story.COVID_FACTORS.get((m.year, m.month), {})
                 i = m.month - 1
@@ -496,9 +653,10 @@ class DemoData:
         """Half-yearly party-building status per county: most counties get there during the plan."""
         for c in self.world.counties:
             tale = c.story
+            secretary_from = tale.secretary_from or tale.later.secretary_from
             for d in story.PARTY_DATES:
                 group = tale.party_group_from is not None and d >= tale.party_group_from
-                secretary = tale.secretary_from is not None and d >= tale.secretary_from
+                secretary = secretary_from is not None and d >= secretary_from
                 yield (c.name, d, group, secretary)
 
     @staticmethod

@@ -2,7 +2,9 @@
 
 The demo tells the plan's story over the real divisions of Shaoxing: coverage grows from 2020 to 2022 and the
 city reaches the 40 % branch rate and the 2 % member ratio just in time, while some counties fall short, so every
-page has something to show (a gap on the map, a failed plan rule, a silent week).
+page has something to show (a gap on the map, a failed plan rule, a silent week). The data then run on to
+2025-12-31 under the demo's fictional second plan (plan-2023-2025.toml, 示例, 50 % and 2.5 %): the city again
+gets just past both targets while one county stays below each, so every page can be seen under two plans.
 """
 
 from __future__ import annotations
@@ -12,11 +14,15 @@ from datetime import date
 
 # ---- time span and scales ---------------------------------------------------------------------------------
 
-START = date(2020, 1, 1)  # the plan's first day (DESIGN §1)
-END = date(2022, 12, 31)  # the plan's last day
-YEARS = (2020, 2021, 2022)  # the plan years, each with its own interim targets
+START = date(2020, 1, 1)  # the seed plan's first day (DESIGN §1)
+END = date(2022, 12, 31)  # the seed plan's last day: its story is pinned here
+YEARS = (2020, 2021, 2022)  # the seed plan's years, each with its own interim targets
+LATER_START = date(2023, 1, 1)  # the demo plan's first day (plan-2023-2025.toml, fictional)
+DATA_END = date(2025, 12, 31)  # the demo plan's last day and the demo's last data date
+LATER_YEARS = (2023, 2024, 2025)  # the demo plan's years
+DATA_YEARS = YEARS + LATER_YEARS  # every year the demo has data for
 BEFORE_PLAN = date(2008, 1, 1)  # earliest founding date of an organisation that predates the plan
-FILES_AS_OF = date(2023, 1, 1)  # the fixed timestamp written into XLSX files (a wall-clock one breaks determinism)
+FILES_AS_OF = date(2026, 1, 1)  # the fixed timestamp written into XLSX files (a wall-clock one breaks determinism)
 
 DEFAULT_SEED = 20201  # "2020, year 1": any int works, this one is what the docs and tests show
 # Copies of the real city per scale: 10 ≈ a province of 11 cities, 200 ≈ the ~430k villages of a national system.
@@ -46,6 +52,10 @@ OTHER_PARTY_ORG_SHARE = 0.17  # schools, firms and hospitals: some have one
 BRANCH_CLOSING_WINDOW = (date(2020, 3, 1), date(2022, 11, 30))  # merged villages close their branch during the plan
 SECOND_BRANCH_DELAY_DAYS = (30, 700)  # a village's second branch follows its first by a month to two years
 SYNTHETIC_RATE_JITTER = 0.02  # a synthetic county's branch and member rates are its template's ±2 points
+# 2023–2025: the push goes on at an even pace (no deadline rush after the seed plan's), a little busier each year.
+LATER_BRANCH_YEAR_SHARES = (0.31, 0.33, 0.36)
+LATER_TOWNSHIP_BRANCH_SHARE = 0.3  # of the townships still without a branch in 2022: the gap list shrinks
+LATER_OTHER_BRANCHES_PER_10_TOWNSHIPS = {"学校": 1, "企业": 1, "两新": 1}  # new schools, firms, 两新 organisations
 # Branches of other levels per 10 townships: schools are the most common, hospitals the fewest.
 OTHER_BRANCHES_PER_10_TOWNSHIPS = {"学校": 4, "企业": 2, "两新": 1, "医疗机构": 2, "其他": 1}
 SCHOOL_NAMES = ("中心小学", "初级中学", "中学", "实验小学", "职业技术学校", "中心幼儿园")
@@ -64,6 +74,8 @@ TOWNSHIP_MEMBER_SIGMA = 0.45  # townships differ a lot in how actively they recr
 YOUTH_PER_ADULT = (0.5, 1.1)  # youth members per adult member: school branches recruit many
 YOUTH_GROWTH = (0.8, 1.2)  # the youth share grows over the plan as school branches are founded
 TOWNSHIP_MEMBER_WOBBLE = 0.05  # a township's share of its county's members moves ±5 % between snapshots
+LATER_MEMBER_GROWTH_EXPONENT = 1.0  # after 2022 members grow steadily towards the demo plan's end
+LATER_YOUTH_GROWTH = 1.3  # the youth share keeps growing a little (YOUTH_GROWTH's 1.2 at 2022 → 1.3 at 2025)
 
 # ---- sites ----------------------------------------------------------------------------------------------------
 
@@ -78,6 +90,8 @@ POINT_SHARE = 0.15  # ~325 of 2,168 villages get a service point ("人口集聚�
 POINT_AT_BRANCH_SHARE = 0.85  # points are mostly where a branch already works
 OPENED_BEFORE_PLAN = 0.12  # sites that already existed in 2019
 CLOSED_POINT_SHARE = 0.03  # a few points close (the host building is repurposed)
+LATER_STATION_SHARE = 0.25  # of the townships without a station in 2022, about a quarter build one by 2025
+LATER_POINT_SHARE = 0.05  # ~110 more village points by 2025, mostly at the new branches
 GCJ02_SHARE = 0.15  # coordinates copied from Amap/Tencent, written in GCJ-02
 BD09_SHARE = 0.05  # coordinates copied from Baidu Maps, written in BD-09
 COORD_DECIMALS = 6  # ~0.1 m: what people copy from a map
@@ -103,11 +117,13 @@ LAST_DISBANDED_FOUNDING = date(2022, 6, 1)  # a team that disbands has existed f
 TOWNSHIP_TEAM_SHARE = 0.3  # volunteer teams organised by a township rather than the county
 VOLUNTEER_TEAM_PARTY_SHARE = 0.3  # "有条件的志愿服务团队建立党组织"
 DISBANDED_TEAM_SHARE = 0.05  # a rare team disbands
+LATER_TEAM_FOUNDED = (date(2023, 3, 1), date(2025, 10, 31))  # teams founded for the demo plan's rule of three
 
 # ---- activities ---------------------------------------------------------------------------------------------
 
 # Extra chance of a silent week around Spring Festival, and in the first COVID-19 lockdown (Feb 2020).
-SPRING_FESTIVAL_WEEKS = (date(2020, 1, 20), date(2021, 2, 8), date(2022, 1, 31))
+SPRING_FESTIVAL_WEEKS = (date(2020, 1, 20), date(2021, 2, 8), date(2022, 1, 31), date(2023, 1, 16),
+                         date(2024, 2, 5), date(2025, 1, 27))
 SPRING_FESTIVAL_SILENCE = 0.45
 LOCKDOWN = (date(2020, 1, 27), date(2020, 2, 23))
 LOCKDOWN_SILENCE = 0.5
@@ -164,6 +180,7 @@ MONTHLY_THEMES = {
 # February 2020: the epidemic replaced the planned theme.
 THEME_OVERRIDES = {(2020, 2): MonthlyTheme("抗击疫情", "{place}红十字抗疫志愿服务", "志愿服务", 20)}
 SYNTHETIC_THEME_MISS = 0.02  # a synthetic county misses a month's theme now and then
+LATER_ACTIVITY_GROWTH = 1.1  # a tenth more activities a week after 2022, as more branches report
 
 # ---- brands, funds ------------------------------------------------------------------------------------------
 
@@ -197,6 +214,16 @@ FUND_FOUNDED_FROM = date(2016, 1, 1)  # village funds spread after the 2016 博�
 FUND_STALE_DISCLOSURE = (date(2020, 6, 30), date(2021, 11, 30))  # over a year before the plan's end
 FUND_RECENT_DISCLOSURE_FROM = date(2022, 7, 1)  # the regular half-yearly disclosure
 FUND_NEW_FOUNDED = (date(2022, 9, 30), date(2022, 12, 15))  # funds too new to have disclosed yet
+# 2023–2025. A fund row holds only its latest disclosure, so older funds carry the one of 2025 (see DemoData.funds).
+LATER_FUND_SHARE = 0.012  # ~25 more village funds, mostly where a branch was founded after 2022
+LATER_FUND_FOUNDED = (date(2023, 1, 1), date(2025, 6, 30))
+LATER_FUND_NEW_FOUNDED = (date(2025, 9, 30), date(2025, 12, 15))  # too new to have disclosed by 2025-12-31
+LATER_FUND_NEVER_DISCLOSED_SHARE = 0.06  # of the new funds: a young cohort has more not yet due to disclose
+LATER_RECENT_DISCLOSURE_FROM = date(2025, 7, 1)  # the regular half-yearly disclosure of 2025H2
+LATER_STALE_DISCLOSURE = (date(2023, 6, 30), date(2024, 11, 30))  # stopped disclosing: over a year before 2025's end
+LATER_FUND_STOPPED_SHARE = 0.09  # funds that disclosed in 2022 and then stopped: the transparency gap of 2025
+LATER_FUND_RESUMED_SHARE = 0.4  # funds stale in 2022 that were chased up and disclosed again
+LATER_FUND_GROWTH = (1.2, 1.9)  # cumulative raised amounts grow over three more years
 
 # ---- 三救三献 ------------------------------------------------------------------------------------------------
 
@@ -217,12 +244,15 @@ COVID_FACTORS = {
     (2020, 2): {"blood": 0.45, "training": 0.05, "relief": 2.0},
     (2020, 3): {"blood": 0.7, "training": 0.3, "relief": 1.5},
     (2020, 4): {"blood": 0.9, "training": 0.7, "relief": 1.2},
+    # The wave after the end of zero-COVID (December 2022 – January 2023): donors and trainees stayed home.
+    (2023, 1): {"blood": 0.7, "training": 0.6, "relief": 1.1},
 }
 
 # ---- party building -------------------------------------------------------------------------------------
 
 PARTY_DATES = (date(2020, 1, 1), date(2020, 6, 30), date(2020, 12, 31), date(2021, 6, 30), date(2021, 12, 31),
-               date(2022, 6, 30), date(2022, 12, 31))
+               date(2022, 6, 30), date(2022, 12, 31), date(2023, 6, 30), date(2023, 12, 31), date(2024, 6, 30),
+               date(2024, 12, 31), date(2025, 6, 30), date(2025, 12, 31))
 
 # ---- targets: the plan's interim yearly targets, decomposed per year ("将三年计划分解到每一年度") ----------
 
@@ -230,10 +260,26 @@ TARGETS = (
     ("village_branch_rate", "*", 2020, "20%"), ("village_branch_rate", "*", 2021, "30%"),
     ("village_branch_rate", "*", 2022, "40%"),
     ("member_ratio", "*", 2020, "1.2%"), ("member_ratio", "*", 2021, "1.6%"), ("member_ratio", "*", 2022, "2%"),
+    # The demo plan's years (fictional, 示例): 2024 and 2025 equal the plan file's interim and end targets.
+    ("village_branch_rate", "*", 2023, "42.5%"), ("village_branch_rate", "*", 2024, "45%"),
+    ("village_branch_rate", "*", 2025, "50%"),
+    ("member_ratio", "*", 2023, "2.1%"), ("member_ratio", "*", 2024, "2.25%"), ("member_ratio", "*", 2025, "2.5%"),
 )
 
 
 # ---- per county -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LaterStory:
+    """How a county fares from 2023 to 2025, under the demo's fictional second plan."""
+
+    branch_rate_end: float  # at 2025-12-31
+    member_ratio_end: float  # at 2025-12-31
+    new_volunteer_teams: int  # teams of 20+ founded to meet the plan's rule of three
+    missed_theme_months: tuple[tuple[int, int], ...] = ()
+    secretary_from: date | None = None  # for a county that had no secretary by 2022
+    brands: tuple[BrandStory, ...] = ()  # projects started after 2022
 
 
 @dataclass(frozen=True)
@@ -258,6 +304,12 @@ class CountyStory:
     party_group_from: date | None
     secretary_from: date | None
     brands: tuple[BrandStory, ...]
+    later: LaterStory
+
+    @property
+    def all_brands(self) -> tuple[BrandStory, ...]:
+        """Every brand project, the seed plan's and the later ones."""
+        return self.brands + self.later.brands
 
 
 COUNTY_STORIES: dict[str, CountyStory] = {
@@ -269,6 +321,7 @@ COUNTY_STORIES: dict[str, CountyStory] = {
                     "应急救护；AED；博爱家园"),
          BrandStory("古城博爱家园", "人道救助", date(2021, 9, 1), "在历史街区为独居老人提供结对帮扶、博爱超市和上门救护。",
                     "博爱家园；人道救助；结对帮扶")),
+        LaterStory(0.57, 0.0285, 0),
     ),
     # 柯桥区: water towns and the textile city; strong volunteer scene.
     "330603": CountyStory(
@@ -280,6 +333,7 @@ COUNTY_STORIES: dict[str, CountyStory] = {
                     "志愿服务；两新组织；新居民"),
          BrandStory("水上救援先锋", "应急救援", date(2022, 5, 12), "以应急救援队为骨干，承担河网水域搜救和汛期值守。",
                     "应急救援；水上救援")),
+        LaterStory(0.55, 0.0270, 0, ((2024, 2),)),
     ),
     # 上虞区: steady, on target.
     "330604": CountyStory(
@@ -289,6 +343,7 @@ COUNTY_STORIES: dict[str, CountyStory] = {
                     "应急救援；防汛防台"),
          BrandStory("孝德博爱·生命关爱", "遗体和人体器官捐献", date(2021, 11, 1), "结合孝德文化开展遗体器官捐献宣传和捐献者家属关怀。",
                     "生命关爱；器官捐献；人道传播")),
+        LaterStory(0.52, 0.0258, 1, ((2025, 1),)),
     ),
     # 新昌县: mountainous and small, behind on branches and members; the demo's laggard.
     "330624": CountyStory(
@@ -298,6 +353,9 @@ COUNTY_STORIES: dict[str, CountyStory] = {
                     "山地救援；应急救援"),
          BrandStory("茶乡博爱驿站", "人道救助", date(2022, 3, 15), "在茶叶市场和茶园设立博爱驿站，为茶农提供救护和人道救助。",
                     "博爱驿站；人道救助")),
+        LaterStory(0.43, 0.0215, 1, ((2023, 1), (2024, 2)), date(2023, 6, 30),
+                   (BrandStory("茶乡救护进村", "应急救护", date(2024, 4, 1),
+                               "在茶园和茶叶加工点开展救护培训，村村配备急救箱和持证救护员。", "应急救护；茶乡；博爱家园"),)),
     ),
     # 诸暨市: the largest county; good numbers but many villages to cover.
     "330681": CountyStory(
@@ -309,6 +367,10 @@ COUNTY_STORIES: dict[str, CountyStory] = {
                     "在山下湖珍珠市场等人流密集处开展造血干细胞捐献宣传和采样。", "造血干细胞；人道传播"),
          BrandStory("西施故里救护培训", "应急救护", date(2021, 5, 8), "面向景区从业人员和游客的救护培训，景区配置 AED。",
                     "应急救护；AED；景区")),
+        LaterStory(0.505, 0.0252, 0, (),
+                   brands=(BrandStory("枫桥博爱助学", "人道救助", date(2023, 9, 1),
+                                      "以博爱基金和企业捐赠资助困难家庭学生，志愿者结对开展学业和心理陪伴。",
+                                      "博爱助学；博爱基金；志愿服务"),)),
     ),
     # 嵊州市: members lag; its rescue team has no party organisation yet.
     "330683": CountyStory(
@@ -318,5 +380,6 @@ COUNTY_STORIES: dict[str, CountyStory] = {
                     "人道传播；文化礼堂；越剧"),
          BrandStory("领带之都博爱超市", "人道救助", date(2022, 1, 10), "领带企业捐赠设立博爱超市，困难家庭凭积分兑换生活用品。",
                     "博爱超市；企业；人道救助")),
+        LaterStory(0.505, 0.0238, 1, ((2023, 8),)),
     ),
 }

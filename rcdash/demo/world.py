@@ -123,8 +123,15 @@ def _jitter_story(base: story.CountyStory, rng: random.Random) -> story.CountySt
     end = max(start + 0.1, shift(base.branch_rate_end, story.SYNTHETIC_RATE_JITTER))
     m_start = base.member_ratio_start * rng.uniform(0.9, 1.1)
     m_end = max(m_start * 1.3, base.member_ratio_end * rng.uniform(0.93, 1.07))
+    # After 2022 the copy grows by its template's increments, moved a little in turn.
+    later = replace(
+        base.later,
+        branch_rate_end=min(1.0, end + max(0.02, base.later.branch_rate_end - base.branch_rate_end
+                                           + rng.uniform(-story.SYNTHETIC_RATE_JITTER / 2, story.SYNTHETIC_RATE_JITTER / 2))),
+        member_ratio_end=m_end * base.later.member_ratio_end / base.member_ratio_end * rng.uniform(0.97, 1.03),
+    )
     return replace(base, branch_rate_start=start, branch_rate_end=end, member_ratio_start=m_start,
-                   member_ratio_end=m_end)
+                   member_ratio_end=m_end, later=later)
 
 
 def _real_counties(seed: int, ref: pd.DataFrame) -> list[County]:

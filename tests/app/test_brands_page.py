@@ -40,7 +40,7 @@ def test_empty_database_explains_what_to_import(monkeypatch: pytest.MonkeyPatch,
 
 
 def test_default_gallery(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
-    at = run_page(monkeypatch, "brands", demo_db)
+    at = run_page(monkeypatch, "brands", demo_db, as_of=END)  # the seed plan's end: 14 projects
     con = connect(demo_db, read_only=True)
     metric = engine.at(con, END, "county").set_index("level").loc["city", "brand_projects"]
     con.close()
@@ -54,7 +54,7 @@ def test_default_gallery(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None
 
 
 def test_county_filter_and_search(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
-    at = run_page(monkeypatch, "brands", demo_db)
+    at = run_page(monkeypatch, "brands", demo_db, as_of=END)
     at.selectbox(key="filter_county").set_value("330603").run()
     assert len(detail_buttons(at)) == 3 and not at.get("pagination")
     assert any("柯桥区 · 截至 2022-12-31 已启动的项目共 3 个" in c.value for c in at.caption)

@@ -14,7 +14,7 @@ from rcdash.topics import monthly
 from tests.app.pages import run_page
 from tests.conftest import write
 
-END = date(2022, 12, 31)
+END = date(2025, 12, 31)  # the demo's latest data date: the page's default
 
 
 
@@ -49,16 +49,16 @@ def test_empty_database_explains_what_to_import(monkeypatch: pytest.MonkeyPatch,
 
 def test_default_filters_show_the_latest_month(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
     at = run_page(monkeypatch, "monthly", demo_db)
-    view = expected(demo_db, date(2022, 12, 1))
+    view = expected(demo_db, date(2025, 12, 1))
     total = view.comparison[view.comparison["total"]].iloc[0]
-    assert at.selectbox(key="monthly_month").value == date(2022, 12, 1)
+    assert at.selectbox(key="monthly_month").value == date(2025, 12, 1)
     shown = metrics(at)
     assert shown["活动数"] == f"{int(total['activities_now']):,}"
     assert shown["有活动的周"] == f"{int(total['voiced_weeks_now'])} / {int(total['weeks_now'])}"
     assert shown["开展月度主题的区县"] == f"{int(view.themes['themed'].sum())} / 6"
     assert "示例数据" in at.warning[0].value
     assert [s.value for s in at.subheader] == ["周周有声音：每周活动数", "月月有主题：各区县月度主题活动",
-                                               "与上月（2022 年 11 月）比较", "本月活动清单"]
+                                               "与上月（2025 年 11 月）比较", "本月活动清单"]
     assert len(at.get("plotly_chart")) == 1
     labels = [b.label for b in at.get("download_button")]
     assert labels[:2] == ["下载简报（Word）", "下载简报（Excel）"] and len(labels) == 8
@@ -71,7 +71,7 @@ def test_county_filter_shows_its_townships(monkeypatch: pytest.MonkeyPatch, demo
     at = run_page(monkeypatch, "monthly", demo_db)
     at.selectbox(key="filter_county").set_value("330603").run()
     assert not at.exception, at.exception
-    view = expected(demo_db, date(2022, 12, 1), "330603")
+    view = expected(demo_db, date(2025, 12, 1), "330603")
     grid = at.dataframe[0].value
     assert list(grid["乡镇（街道）"])[:3] == ["柯桥区", "柯桥街道", "柯岩街道"] and len(grid) == len(view.grid)
     assert metrics(at)["开展月度主题的区县"] == "1 / 1"
@@ -116,17 +116,17 @@ def test_activity_filters_narrow_the_list(monkeypatch: pytest.MonkeyPatch, demo_
 
 
 def test_a_month_after_the_data_is_no_data_not_silent(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
-    # As of 2023-06-30, June 2023 can be picked; the demo's activities end on 2022-12-31.
+    # As of 2026-06-30, June 2026 can be picked; the demo's activities end on 2025-12-31.
     from tests.app.pages import run_page, texts
 
-    at = run_page(monkeypatch, "monthly", demo_db, as_of=date(2023, 6, 30))
-    at.selectbox(key="monthly_month").set_value(date(2023, 6, 1)).run()
+    at = run_page(monkeypatch, "monthly", demo_db, as_of=date(2026, 6, 30))
+    at.selectbox(key="monthly_month").set_value(date(2026, 6, 1)).run()
     assert not at.exception, at.exception
     shown = texts(at)
-    assert "数据截至 2022-12-31" in shown and "无数据（数据截至 2022-12-31）" in shown
+    assert "数据截至 2025-12-31" in shown and "无数据（数据截至 2025-12-31）" in shown
     themes = table_with(at, "月度主题")
-    assert (themes["月度主题"] == "无数据（数据截至 2022-12-31）").all() and len(themes) == 6
+    assert (themes["月度主题"] == "无数据（数据截至 2025-12-31）").all() and len(themes) == 6
     assert not any("未开展" in w.value for w in at.warning) and not at.metric  # no counts of 0
     comparison = table_with(at, "活动数增减")
-    assert (comparison["活动数（2023 年 6 月）"] == "无数据").all()
+    assert (comparison["活动数（2026 年 6 月）"] == "无数据").all()
     assert "没有活动记录" not in shown

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def test_funds_money_formatted(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -
 
 
 def test_members_counts_and_rates_formatted(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
-    page = run_page(monkeypatch, "members", demo_db)
+    page = run_page(monkeypatch, "members", demo_db, as_of=date(2022, 12, 31))  # the seed plan's end
     counties = page.dataframe[0]
     formats = grid_formats(counties)
     assert formats["常住人口"] == "%,d" and formats["成人会员"] == "%,d"  # 1,038,480 beside 108,234

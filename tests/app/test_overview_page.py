@@ -48,13 +48,13 @@ def _chart_specs(at) -> list[dict]:
 
 
 def test_date_after_the_data_reads_no_data(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
-    # The demo's data ends on 2022-12-31: 2023H1 holds no countable week or month.
-    at = run_page(monkeypatch, "overview", demo_db, as_of=date(2023, 6, 30))
+    # The demo's data ends on 2025-12-31: 2026H1 holds no countable week or month.
+    at = run_page(monkeypatch, "overview", demo_db, as_of=date(2026, 6, 30))
     cards = {m.label: m for m in at.metric}
     for label in ("周周有声音", "月月有主题"):
         assert cards[label].value == "无数据", label
     assert "0.0%" not in [m.value for m in at.metric]
-    assert "数据截至 2022-12-31" in texts(at)
+    assert "数据截至 2025-12-31" in texts(at)
     ranking = at.dataframe[-1].value
     assert ranking["未计入得分（无数据）"].str.contains("周周有声音").all() and ranking["周周有声音"].isna().all()
     assert ranking["得分"].max() == 100  # the counties that met every target with data are not pulled down to 80

@@ -39,7 +39,7 @@ def test_members_figures_match_metrics(monkeypatch: pytest.MonkeyPatch, demo_db:
     from rcdash.metrics.engine import at as metrics_at
     from rcdash.store.connections import connect
 
-    page = run_page(monkeypatch, "members", demo_db)
+    page = run_page(monkeypatch, "members", demo_db, as_of=date(2022, 12, 31))  # the seed plan's end
     table = page.dataframe[0].value.set_index("区域")
     con = connect(demo_db, read_only=True)
     try:
@@ -57,7 +57,9 @@ def test_teams_rule_column(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> No
 
 
 def test_funds_overdue_flagged(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
-    page = run_page(monkeypatch, "organisation", demo_db)
+    from datetime import date
+
+    page = run_page(monkeypatch, "organisation", demo_db, as_of=date(2022, 12, 31))
     funds = page.dataframe[-1].value
     assert len(funds) and (funds["公开情况"] == OVERDUE).all()  # the toggle starts on "only overdue"
     # Set up 2022-10-29 and not yet disclosed at 2022-12-31: not due yet, so neither listed nor counted.

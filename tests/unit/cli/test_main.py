@@ -180,8 +180,8 @@ def test_kpi_with_db_after_the_command(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_kpi_after_the_data_gives_null_activity_rates(demo_db: Path) -> None:
-    # The demo's activities end on 2022-12-31: no week or month of 2023H1 can be counted (null, not 0.0).
-    done = run("kpi", "--as-of", "2023-06-30", "--format", "json", db=demo_db)
+    # The demo's activities end on 2025-12-31: no week or month of 2026H1 can be counted (null, not 0.0).
+    done = run("kpi", "--as-of", "2026-06-30", "--format", "json", db=demo_db)
     assert done.returncode == 0, done.stderr
     for area in json.loads(done.stdout)["areas"]:
         assert area["weekly_voice_rate"] is None and area["monthly_theme_rate"] is None, area["name"]

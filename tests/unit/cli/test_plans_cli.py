@@ -14,7 +14,7 @@ from tests.unit.cli.test_main import run
 from tests.unit.plans.test_plans import MINIMAL
 
 SEED_ID, NEW_ID = "shaoxing-2020-2022", "shaoxing-2023-2025"
-DEMO_ID = "demo-2023-2025"  # the fictional second plan every demo database stores
+DEMO_ID = "demo-2023-2025"  # the fictional plan every demo database carries (rcdash/demo/plan-2023-2025.toml)
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def test_a_refused_plan_exits_1_names_the_key_and_stores_nothing(db: Path, tmp_p
         result = run("plans", action, str(path), db=db)
         assert result.returncode == 1, (action, result.stdout, result.stderr)
         assert f"“{key}”" in result.stderr, result.stderr
-    assert stored_ids(db) == [DEMO_ID]
+    assert stored_ids(db) == [DEMO_ID]  # the demo's own plan, nothing more
 
 
 def test_not_toml_or_unreadable_exits_2(db: Path, tmp_path: Path) -> None:
@@ -78,7 +78,7 @@ def test_not_toml_or_unreadable_exits_2(db: Path, tmp_path: Path) -> None:
         result = run("plans", action, str(broken), db=db)
         assert result.returncode == 2 and "TOML" in result.stderr, result.stderr
     assert run("plans", "check", str(tmp_path / "missing.toml"), db=db).returncode == 2
-    assert stored_ids(db) == [DEMO_ID]
+    assert stored_ids(db) == [DEMO_ID]  # the demo's own plan, nothing more
 
 
 def test_a_hand_written_plan_imports_and_changes_kpi_and_report(db: Path, tmp_path: Path) -> None:

@@ -11,9 +11,9 @@ import pytest
 import shapely
 
 from rcdash import config
-from rcdash.demo import DemoBuildError, StoryFigures, build_demo, story_figures
+from rcdash.demo import DemoBuildError, StoryFigures, build_demo, story_figures, story_plans, story_problems
 from rcdash.demo import build as demo_build
-from rcdash.demo.story import DEFAULT_SEED, END, START
+from rcdash.demo.story import DATA_END, DEFAULT_SEED, END, LATER_START, START
 from rcdash.demo.world import build_world
 from rcdash.geo.boundaries import township_shapes
 from rcdash.importing.load import ImportResult, import_file
@@ -25,7 +25,8 @@ from tests.conftest import data_snapshot, write
 COUNTIES = ("330602", "330603", "330604", "330624", "330681", "330683")
 OTHER_SEED = 7
 Demo = tuple[Path, Path, dict[str, Any]]  # database, import files folder, build summary
-Figures = tuple[StoryFigures, StoryFigures]  # at the plan's first and last day
+Figures = tuple[StoryFigures, StoryFigures]  # at the seed plan's first and last day
+LATER_WEEKS = 158  # ISO weeks touching 2023–2025 (2022-12-26 … 2025-12-29)
 
 
 def _build(root: Path, seed: int = DEFAULT_SEED, name: str = "demo.duckdb") -> Demo:
@@ -64,10 +65,20 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
 
 @pytest.fixture(scope="module")
 def figures(demo: Demo) -> Figures:
-    """The story's figures at the plan's first and last day."""
+    """The story's figures at the seed plan's first and last day."""
     con = connect(demo[0], read_only=True)
     try:
         return story_figures(con, START), story_figures(con, END)
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def later(demo: Demo) -> StoryFigures:
+    """The story's figures at the demo plan's last day (themed months and voiced weeks counted from 2023)."""
+    con = connect(demo[0], read_only=True)
+    try:
+        return story_figures(con, DATA_END, since=LATER_START)
     finally:
         con.close()
 
@@ -82,6 +93,35 @@ def test_village_branch_rate_rises_past_40_percent_with_a_county_behind(figures:
     assert min(end.village_branch_rate[c] for c in COUNTIES) < 0.40
     assert all(end.village_branch_rate[c] > start.village_branch_rate[c] for c in COUNTIES)
     assert end.double_branch_villages >= 3  # villages with two branches, counted once in the rate
+
+
+def test_village_branch_rate_runs_on_past_50_percent_by_2025_with_a_county_behind(figures: Figures,
+                                                                                 later: StoryFigures) -> None:
+    _, end = figures
+    assert 0.50 <= later.village_branch_rate["3306"] <= 0.55
+    assert min(later.village_branch_rate[c] for c in COUNTIES) < 0.50
+    assert all(later.village_branch_rate[c] > end.village_branch_rate[c] for c in COUNTIES)
+
+
+def test_member_ratio_runs_on_past_2_5_percent_by_2025_with_a_county_behind(figures: Figures,
+                                                                            later: StoryFigures) -> None:
+    _, end = figures
+    assert 0.025 <= later.member_ratio["3306"] <= 0.028
+    assert min(later.member_ratio[c] for c in COUNTIES) < 0.025
+    assert all(later.member_ratio[c] > end.member_ratio[c] for c in COUNTIES)
+
+
+def test_story_holds_at_each_plans_end_against_its_targets(demo: Demo) -> None:
+    seed, fictional = story_plans()
+    assert (seed.end, fictional.end) == (END, DATA_END)
+    assert fictional.targets["village_branch_rate"] == pytest.approx(0.50)
+    con = connect(demo[0], read_only=True)
+    try:
+        assert story_problems(con) == []
+        ids = {r[0] for r in con.execute("SELECT id FROM plans").fetchall()}
+    finally:
+        con.close()
+    assert fictional.id in ids  # the demo database carries its fictional plan
 
 
 def test_some_branches_close_and_other_levels_exist(demo: Demo) -> None:
@@ -108,11 +148,13 @@ def test_members_are_township_snapshots_with_youth(demo: Demo) -> None:
     levels = con.execute("SELECT DISTINCT d.level FROM members m JOIN divisions d ON d.code = m.division"
                          ).fetchall()
     youth = con.execute("SELECT sum(youth_members) FROM members WHERE date = ?", [END]).fetchall()[0][0]
-    dates = con.execute("SELECT count(DISTINCT date) FROM members").fetchall()[0][0]
+    dates = con.execute("SELECT count(DISTINCT date) FILTER (WHERE date <= ?), count(DISTINCT date) FROM members",
+                        [END]).fetchall()[0]
     con.close()
     assert levels == [("township",)]
     assert youth > 0
-    assert dates == 13  # the first day and every quarter end (half-yearly counties report on a subset)
+    # The first day and every quarter end (half-yearly counties report on a subset), to 2022 and to 2025.
+    assert dates == (13, 25)
 
 
 def test_township_populations_sum_to_the_county(demo: Demo) -> None:
@@ -124,7 +166,7 @@ def test_township_populations_sum_to_the_county(demo: Demo) -> None:
         GROUP BY ALL
     """).fetchall()
     con.close()
-    assert len(rows) == 3 * len(COUNTIES)
+    assert len(rows) == 6 * len(COUNTIES)  # 2020–2025
     assert all(townships == county for _, _, townships, county in rows)
 
 
@@ -135,6 +177,22 @@ def test_service_positions_one_centre_six_bases(figures: Figures) -> None:
     assert 50 <= end.sites.get("station", 0) <= 70
     assert 200 <= end.sites.get("point", 0) <= 500
     assert start.sites.get("center", 0) == 0  # opened during the plan
+
+
+def test_sites_and_teams_keep_growing_to_2025(figures: Figures, later: StoryFigures, demo: Demo) -> None:
+    _, end = figures
+    assert (later.sites["center"], later.sites["base"]) == (1, 6)
+    assert end.sites["station"] < later.sites["station"] <= 103
+    assert end.sites["point"] + 50 <= later.sites["point"]
+    con = connect(demo[0], read_only=True)
+    new_teams = con.execute("SELECT count(*) FROM teams WHERE founded_on > ? AND registered_volunteers >= 20",
+                            [END]).fetchall()[0][0]
+    secretaries = con.execute("SELECT count(*) FILTER (WHERE secretary_appointed) FROM party WHERE date = ?",
+                              [DATA_END]).fetchall()[0][0]
+    con.close()
+    assert 2 <= new_teams <= 5
+    assert secretaries == 6  # the last county appointed its secretary in 2023
+    assert later.brands > end.brands  # one or two new 一地一品 projects
 
 
 def test_sites_lie_in_their_own_township_and_crs_vary(demo: Demo) -> None:
@@ -181,6 +239,12 @@ def test_activities_weekly_voice_and_monthly_themes_with_gaps(figures: Figures, 
     assert themes == 0
 
 
+def test_activities_run_on_to_2025_with_a_few_gaps(later: StoryFigures) -> None:
+    assert min(later.themed_months[c] for c in COUNTIES) < 36  # themes missed under the demo plan too
+    assert max(later.themed_months[c] for c in COUNTIES) == 36
+    assert all(0.8 * LATER_WEEKS < later.voiced_weeks[c] < LATER_WEEKS for c in COUNTIES)
+
+
 def test_brands_have_placeholder_photos(figures: Figures, demo: Demo) -> None:
     _, end = figures
     assert 12 <= end.brands <= 20
@@ -193,27 +257,35 @@ def test_brands_have_placeholder_photos(figures: Figures, demo: Demo) -> None:
         assert (config.REPO_ROOT / photo).read_bytes().startswith(b"\x89PNG")
 
 
-def test_funds_some_undisclosed_for_over_a_year(figures: Figures) -> None:
+def test_funds_some_undisclosed_for_over_a_year(figures: Figures, later: StoryFigures) -> None:
     _, end = figures
     assert 130 <= end.funds <= 170
-    assert 5 <= end.funds_undisclosed <= 0.3 * end.funds
+    # A fund row holds only its latest disclosure, so the transparency gap is the one of the data's last date.
+    assert end.funds < later.funds <= end.funds + 40
+    assert 5 <= later.funds_undisclosed <= 0.3 * later.funds
 
 
 def test_rescue_stats_party_and_targets(demo: Demo) -> None:
     con = connect(demo[0], read_only=True)
-    months, blood = con.execute("SELECT count(DISTINCT month), sum(blood_donations) / 36 FROM rescue_stats"
-                                ).fetchall()[0]
+    months, blood = con.execute("SELECT count(DISTINCT month), sum(blood_donations) / 36 FROM rescue_stats "
+                                "WHERE month <= ?", [END]).fetchall()[0]
+    later_months = con.execute("SELECT count(DISTINCT month) FROM rescue_stats WHERE month > ?", [END]).fetchall()[0][0]
     party_end = con.execute("SELECT count(*) FILTER (WHERE party_group_established), count(*) FROM party "
                             "WHERE date = ?", [END]).fetchall()[0]
     party_start = con.execute("SELECT count(*) FILTER (WHERE party_group_established) FROM party WHERE date = ?",
                               [START]).fetchall()[0][0]
     targets = dict(con.execute("SELECT metric || year, value FROM targets WHERE area = '*'").fetchall())
     con.close()
-    assert months == 36
+    assert (months, later_months) == (36, 36)
     assert 3000 <= blood <= 5000  # ~4,000 donations a month city-wide
     assert party_start < party_end[0] <= party_end[1] == 6
     assert targets["village_branch_rate2022"] == pytest.approx(0.40)
     assert targets["member_ratio2020"] == pytest.approx(0.012)
+    # The demo plan's years: 2024 and 2025 agree with the fictional plan file's interim and end targets.
+    _, fictional = story_plans()
+    assert targets["village_branch_rate2024"] == pytest.approx(fictional.interim[2024]["village_branch_rate"])
+    assert targets["member_ratio2025"] == pytest.approx(fictional.targets["member_ratio"])
+    assert targets["village_branch_rate2023"] == pytest.approx(0.425)
 
 
 # ---- through the importer, marked as demo ------------------------------------------------------------------
@@ -274,9 +346,11 @@ def test_same_seed_same_files_and_contents_other_seed_differs(demo: Demo, tmp_pa
     # The story does not depend on the seed's luck.
     con = connect(other_db, read_only=True)
     end = story_figures(con, END)
+    problems = story_problems(con)  # at 2022-12-31 under the seed plan and at 2025-12-31 under the demo plan
     con.close()
     assert 0.40 <= end.village_branch_rate["3306"] <= 0.45
     assert 0.020 <= end.member_ratio["3306"] <= 0.023
+    assert problems == []
 
 
 # ---- never clobbers, never half-written --------------------------------------------------------------------

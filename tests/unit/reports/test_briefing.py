@@ -113,8 +113,8 @@ def test_periods_titles_and_as_of(demo_db: Path) -> None:
         assert (half.label, as_of) == ("2022H2", date(2022, 12, 31))
         # The as-of date is the period's last day, but never after the latest data date (nor today).
         assert content.resolve_period(con, "2022", today=date(2022, 9, 15))[1] == date(2022, 9, 15)
-        with pytest.raises(content.ReportProblem, match="晚于最新数据日期 2022-12-31"):
-            content.resolve_period(con, "2023H1")
+        with pytest.raises(content.ReportProblem, match="晚于最新数据日期 2025-12-31"):
+            content.resolve_period(con, "2026H1")
         with pytest.raises(ValueError, match="无法识别的报告期"):
             content.resolve_period(con, "2022H3")
     finally:
