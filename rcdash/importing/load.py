@@ -312,7 +312,8 @@ def undo_import(con: duckdb.DuckDBPyConnection, import_id: int, user: str = "cli
 def list_imports(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> pd.DataFrame:
     """The import log, newest first."""
     sql = ("SELECT import_id, kind, file_name, rows, accepted, rejected, inserted, updated, unchanged, status, created_at, "
-           "created_by, undone_at, undone_by, sha256 FROM imports ORDER BY import_id DESC")
+           "created_by, undone_at, undone_by, sha256, received_at, submission_id, submitted_by, approved_by "
+           "FROM imports ORDER BY import_id DESC")
     if limit is not None:
         return con.execute(sql + " LIMIT ?", [limit]).df()
     return con.execute(sql).df()
