@@ -158,9 +158,9 @@ def _store_file(folder: Path, name: str, data: bytes) -> bool:
     return True
 
 
-def submit(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path, actor: Actor, *, data: bytes | None = None,
-           file_name: str | None = None, at: datetime | None = None, folder: Path | None = None) -> Submitted:
-    """File a county user's upload as a pending submission, or return the rejection (nothing filed)."""
+def _check_as(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path, actor: Actor, data: bytes | None,
+              file_name: str | None) -> tuple[CheckedFile, bytes | None, Preview | None]:
+    """A county user's file validated like any import, every division scoped to their county."""
     if actor.role != "county" or not actor.county:
         raise SubmissionRefused(f"{actor.name} 是{_role(actor)}，不是区县报送员：报送只能由绑定区县的账号提交"
                                 "（管理员请直接导入）")
@@ -173,21 +173,38 @@ def submit(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path, actor: Ac
     if data is None:
         with contextlib.suppress(FileProblem):  # check_file reports it as it reports any unusable file
             data = read_file(Path(path))
-    name = file_name or Path(path).name
-    checked = check_file(con, kind_name, Path(path), data=data, file_name=name,
+    checked = check_file(con, kind_name, Path(path), data=data, file_name=file_name or Path(path).name,
                          divisions=CountyScope(DivisionSource(con), actor.county, names))
-    result = checked.result
-    if result.exit_code != EXIT_OK:
-        return Submitted(result)
-    assert data is not None
+    if checked.result.exit_code != EXIT_OK:
+        return checked, data, None
     seen = preview(con, checked)
-    result.inserted, result.updated, result.unchanged = seen.inserted, seen.updated, seen.unchanged
-    stored = _stored_name(checked.digest, name)
+    checked.result.inserted, checked.result.updated, checked.result.unchanged = (
+        seen.inserted, seen.updated, seen.unchanged)
+    return checked, data, seen
+
+
+def check_as(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path, actor: Actor, *, data: bytes | None = None,
+             file_name: str | None = None) -> ImportResult:
+    """A county user's dry run: what submitting would file (its new / changed / unchanged rows), nothing written."""
+    checked, _, _ = _check_as(con, kind_name, path, actor, data, file_name)
+    checked.result.dry_run = True
+    return checked.result
+
+
+def submit(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path, actor: Actor, *, data: bytes | None = None,
+           file_name: str | None = None, at: datetime | None = None, folder: Path | None = None) -> Submitted:
+    """File a county user's upload as a pending submission, or return the rejection (nothing filed)."""
+    checked, data, seen = _check_as(con, kind_name, path, actor, data, file_name)
+    result = checked.result
+    if seen is None:
+        return Submitted(result)
+    assert data is not None and actor.county is not None
+    stored = _stored_name(checked.digest, result.file)
     folder = folder or config.submissions_dir()
     created = _store_file(folder, stored, data)
     try:
         row = first_row(con.execute(_sql()["insert"], [
-            kind_name, actor.county, name, checked.digest, stored, result.rows, seen.inserted, seen.updated,
+            kind_name, actor.county, result.file, checked.digest, stored, result.rows, seen.inserted, seen.updated,
             seen.unchanged, seen.digest, actor.name, at or datetime.now().replace(microsecond=0)]))
     except BaseException:
         if created:
