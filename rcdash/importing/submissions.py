@@ -26,7 +26,7 @@ from rcdash.importing.read import FileProblem, read_file
 from rcdash.importing.resolve import DivisionSource
 from rcdash.labels import ROLE_LABELS, SUBMISSION_STATUS_LABELS, fmt_count
 from rcdash.records.kinds import KINDS
-from rcdash.reference.divisions import Resolution
+from rcdash.reference.divisions import DivisionIndex, Resolution
 from rcdash.store.publish import Refresh, StagedCopy, writing
 from rcdash.store.schema import kind_sql
 from rcdash.store.sql import first_row, sql_blocks
@@ -44,6 +44,15 @@ class Actor(Protocol):
     name: str
     role: str
     county: str | None
+
+
+@dataclass(frozen=True)
+class Account:
+    """An actor named without signing in (the demo's history; rcdash.admin.users.User is the signed-in one)."""
+
+    name: str
+    role: str
+    county: str | None = None
 
 
 class SubmissionRefused(Exception):
@@ -159,7 +168,7 @@ def _store_file(folder: Path, name: str, data: bytes) -> bool:
 
 
 def _check_as(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path, actor: Actor, data: bytes | None,
-              file_name: str | None) -> tuple[CheckedFile, bytes | None, Preview | None]:
+              file_name: str | None, index: DivisionIndex | None = None) -> tuple[CheckedFile, bytes | None, Preview | None]:
     """A county user's file validated like any import, every division scoped to their county."""
     if actor.role != "county" or not actor.county:
         raise SubmissionRefused(f"{actor.name} 是{_role(actor)}，不是区县报送员：报送只能由绑定区县的账号提交"
@@ -174,7 +183,7 @@ def _check_as(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path, actor:
         with contextlib.suppress(FileProblem):  # check_file reports it as it reports any unusable file
             data = read_file(Path(path))
     checked = check_file(con, kind_name, Path(path), data=data, file_name=file_name or Path(path).name,
-                         divisions=CountyScope(DivisionSource(con), actor.county, names))
+                         divisions=CountyScope(DivisionSource(con, index), actor.county, names))
     if checked.result.exit_code != EXIT_OK:
         return checked, data, None
     seen = preview(con, checked)
@@ -192,9 +201,13 @@ def check_as(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path, actor: 
 
 
 def submit(con: duckdb.DuckDBPyConnection, kind_name: str, path: Path, actor: Actor, *, data: bytes | None = None,
-           file_name: str | None = None, at: datetime | None = None, folder: Path | None = None) -> Submitted:
-    """File a county user's upload as a pending submission, or return the rejection (nothing filed)."""
-    checked, data, seen = _check_as(con, kind_name, path, actor, data, file_name)
+           file_name: str | None = None, at: datetime | None = None, folder: Path | None = None,
+           index: DivisionIndex | None = None) -> Submitted:
+    """File a county user's upload as a pending submission, or return the rejection (nothing filed).
+
+    at: when it was submitted (default now; the demo's history gives its own); index: the division index of many
+    submissions into one database (rcdash.importing.load.division_index)."""
+    checked, data, seen = _check_as(con, kind_name, path, actor, data, file_name, index)
     result = checked.result
     if seen is None:
         return Submitted(result)
@@ -273,11 +286,12 @@ def stored_file(sub: Submission, folder: Path | None = None) -> bytes:
     return data
 
 
-def recheck(con: duckdb.DuckDBPyConnection, sub: Submission, folder: Path | None = None) -> CheckedFile:
+def recheck(con: duckdb.DuckDBPyConnection, sub: Submission, folder: Path | None = None,
+            index: DivisionIndex | None = None) -> CheckedFile:
     """The submitted file validated again against the current data, scoped to its county."""
     data = stored_file(sub, folder)
     checked = check_file(con, sub.kind, Path(sub.file_name), data=data, file_name=sub.file_name,
-                         divisions=CountyScope(DivisionSource(con), sub.county_code, county_names(con)))
+                         divisions=CountyScope(DivisionSource(con, index), sub.county_code, county_names(con)))
     if checked.result.exit_code != EXIT_OK:
         quoted = "；".join(f"第 {e.row} 行“{e.column}”：{e.message}" for e in checked.result.errors[:ERRORS_QUOTED])
         raise SubmissionRefused(f"报送 #{sub.submission_id} 按现在的数据已不能通过校验，无法批准（{quoted}）；请退回")
@@ -295,14 +309,14 @@ def changed_since(con: duckdb.DuckDBPyConnection, sub: Submission, now: Preview)
 
 
 def approve(con: duckdb.DuckDBPyConnection, submission_id: int, actor: Actor, *, confirm: bool = False,
-            at: datetime | None = None, folder: Path | None = None) -> ImportResult:
+            at: datetime | None = None, folder: Path | None = None, index: DivisionIndex | None = None) -> ImportResult:
     """Import a pending submission (received when it was submitted; the log names submitter and approver).
 
     Refused for anyone but an admin, for an unknown or decided id, and — unless confirmed — when the rows it meets
     were changed by another import since it was submitted. Run it inside rcdash.store.publish.writing."""
     _require_admin(actor, "批准报送")
     sub = _pending(con, submission_id)
-    checked = recheck(con, sub, folder)
+    checked = recheck(con, sub, folder, index)
     why = changed_since(con, sub, preview(con, checked))
     if why is not None and not confirm:
         raise SubmissionChanged(why + "请核对后再确认批准（命令行加 --confirm；页面点“仍然批准”）")
