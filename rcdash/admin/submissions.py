@@ -27,10 +27,12 @@ from rcdash.store.connections import connect, open_snapshot
 KEY_FIGURES = ("village_branch_rate", "villages_with_branch", "adult_members", "member_ratio", "sites_station",
                "sites_point", "rescue_teams", "volunteer_teams_20plus", "brand_projects", "funds",
                "weekly_voice_rate", "monthly_theme_rate")
+# What a status needs first (status, the reason of a return), then the file's counts, then who and when.
 SUBMISSION_COLUMNS = {"submission_id": "编号", "county_name": "区县", "kind": "数据类型", "file_name": "文件",
-                      "rows": "行数", "inserted": "新增", "updated": "更新", "unchanged": "未变", "status": "状态",
-                      "submitted_by": "报送人", "submitted_at": "报送时间", "decided_by": "处理人",
-                      "decided_at": "处理时间", "reason": "退回原因", "import_id": "导入编号"}
+                      "status": "状态", "reason": "退回原因", "submitted_at": "报送时间", "rows": "行数",
+                      "inserted": "新增", "updated": "更新", "unchanged": "未变", "submitted_by": "报送人",
+                      "decided_by": "处理人", "decided_at": "处理时间", "import_id": "导入编号"}
+NOT_YET = ""  # a decision not taken yet is blank, not 无数据 (nothing is missing)
 
 
 def county_dry_run(con: duckdb.DuckDBPyConnection, kind: str, file_name: str, data: bytes, user: User) -> ImportResult:
@@ -56,11 +58,28 @@ def return_with_reason(db: Path, submission_id: int, user: User, reason: str) ->
 
 
 def listed(con: duckdb.DuckDBPyConnection, user: User, status: str | None = None) -> pd.DataFrame:
-    """The submissions a user may see (an admin all, a county user their county's), with Chinese headers."""
+    """The submissions a user may see (an admin all, a county user their county's, without the county column),
+    newest first, with Chinese headers."""
     frame = subs.visible(con, user, status)
-    frame = frame.assign(kind=frame["kind"].map(lambda k: KINDS[k].zh if k in KINDS else k),
-                         status=frame["status"].map(SUBMISSION_STATUS_LABELS))
-    return frame[list(SUBMISSION_COLUMNS)].rename(columns=SUBMISSION_COLUMNS)
+    frame = frame.assign(
+        kind=frame["kind"].map(lambda k: KINDS[k].zh if k in KINDS else k),
+        status=frame["status"].map(SUBMISSION_STATUS_LABELS),
+        decided_by=frame["decided_by"].fillna(NOT_YET).astype(str), reason=frame["reason"].fillna(NOT_YET).astype(str),
+        decided_at=[NOT_YET if pd.isna(t) else f"{t:%Y-%m-%d %H:%M}" for t in frame["decided_at"]],
+        submitted_at=[f"{t:%Y-%m-%d %H:%M}" for t in frame["submitted_at"]],
+        import_id=[NOT_YET if pd.isna(i) else f"#{int(i)}" for i in frame["import_id"]],
+    )
+    columns = [c for c in SUBMISSION_COLUMNS if c != "county_name" or user.is_admin]
+    return frame[columns].rename(columns=SUBMISSION_COLUMNS)
+
+
+def open_returns(con: duckdb.DuckDBPyConnection, user: User) -> pd.DataFrame:
+    """A county's returned submissions not yet followed by another of the same kind: what it still has to fix."""
+    frame = subs.visible(con, user)
+    later = frame.groupby("kind")["submission_id"].max()
+    returned = frame[frame["status"] == "returned"]
+    still_open = returned[returned["submission_id"] == returned["kind"].map(later)]
+    return still_open.assign(kind=still_open["kind"].map(lambda k: KINDS[k].zh if k in KINDS else k))
 
 
 @dataclass(frozen=True)

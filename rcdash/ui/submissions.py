@@ -89,10 +89,10 @@ def submissions_panel(user: User | None) -> None:
         pending_review(user)
         st.markdown("**全部报送**")
     else:
-        returned = actions.listed(shared_cursor(), user, "returned")
-        for _, row in returned.head(3).iterrows():
-            st.warning(f"报送 #{row['编号']}（{row['数据类型']} · {row['文件']}）已退回：{row['退回原因']}。请修改后重新报送。",
-                       icon=":material/undo:")
+        for _, row in actions.open_returns(shared_cursor(), user).iterrows():
+            st.warning(f"报送 #{row['submission_id']}（{row['kind']} · {row['file_name']}）已被 {row['decided_by']} 退回，"
+                       f"原因：{row['reason']}", icon=":material/undo:")
+        st.caption("修改后在“导入数据”中重新上传即为新的报送；退回的报送不会计入任何数字。")
     frame = actions.listed(shared_cursor(), user)
     if frame.empty:
         st.info("还没有报送。" + ("区县账号在“导入数据”中上传文件即为报送。" if user.is_admin else
@@ -108,7 +108,7 @@ def pending_review(user: User) -> None:
         st.info("没有待审核的报送。", icon=":material/done_all:")
         return
     st.markdown(f"**待审核的报送（{len(pending)} 份）**")
-    labels = {int(r["编号"]): f"#{r['编号']} {r['区县']} · {r['数据类型']} · {r['文件']}（{r['报送人']}，{r['报送时间']:%Y-%m-%d %H:%M}）"
+    labels = {int(r["编号"]): f"#{r['编号']} {r['区县']} · {r['数据类型']} · {r['文件']}（{r['报送人']}，{r['报送时间']}）"
               for _, r in pending.iterrows()}
     choice = st.selectbox("审核哪一份", list(labels), format_func=labels.get, key="review-choice")
     try:

@@ -41,6 +41,9 @@ def test_county_submits_admin_approves(browser: object, db_file: Path, tmp_path:
         outside: list[str] = []
         county = open_page(browser, f"{app.url}/data_admin", outside)
         sign_in(county, "xinchang")
+        county.locator("[data-testid=stSelectbox]").first.click()
+        county.get_by_role("option").filter(has_text="（members）").click()
+        settle(county)
         county.locator("input[type=file]").set_input_files(str(good))
         county.get_by_text("校验通过").wait_for(timeout=TIMEOUT_MS)
         settle(county)
