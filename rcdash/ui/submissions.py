@@ -20,6 +20,7 @@ from rcdash.ui.widgets import download_table
 SUBMITTED_KEY = "submission-filed"  # session state: upload (kind, sha256, upload id) → what filing it said
 DECIDED_KEY = "submission-decided"  # session state: what the last approval or return said, shown above the list
 CONFIRM_KEY = "submission-confirm"  # session state: the submission whose changed preview the admin was shown
+DEFAULT_KIND = "activities"  # what a county sends most often: every month (DESIGN §9)
 REASON_MAX_CHARS = 500  # as rcdash.importing.submissions.MAX_REASON_CHARS
 
 
@@ -39,7 +40,7 @@ def county_upload(user: User) -> None:
     """A county user's upload: checked against their county, then filed as a submission for the city to approve."""
     county_kinds = [k for k, kind in KINDS.items() if kind.county_scoped]
     st.caption("区县账号上传的文件先校验（只能包含本区县的数据），通过后作为**报送**提交，市级管理员批准后才计入各项数字。")
-    kind = st.selectbox("数据类型", county_kinds, key="submit-kind",
+    kind = st.selectbox("数据类型", county_kinds, key="submit-kind", index=county_kinds.index(DEFAULT_KIND),
                         format_func=lambda k: f"{KINDS[k].zh}（{k}）：{KINDS[k].description}")
     upload = st.file_uploader(f"上传 CSV 或 Excel 文件（不超过 {max_upload_bytes() // 1024 // 1024} MB）",
                               type=["csv", "xlsx", "xls", "zip"], key=f"submit-upload-{kind}")
@@ -124,7 +125,9 @@ def pending_review(user: User) -> None:
         c3.metric("未变行", f"{seen.now.unchanged:,}")
         if seen.changed:
             st.warning(seen.changed, icon=":material/warning:")
-        st.caption(f"{seen.county_name}的主要指标（截至 {seen.as_of:%Y-%m-%d}），批准前后对比（在数据副本上试算，未写入）：")
+        unchanged = not seen.figures["变化"].astype(bool).any()
+        st.caption(f"{seen.county_name}的主要指标（截至 {seen.as_of:%Y-%m-%d}），批准前后对比（在数据副本上试算，未写入）"
+                   + ("：批准后这些指标都不变。" if unchanged else "："))
         download_table(seen.figures, f"报送{sub.submission_id}_指标对比", key=f"review-figures-{sub.submission_id}")
     approve_or_return(user, int(choice), changed=bool(seen and seen.changed))
 
