@@ -51,7 +51,8 @@ def test_county_submits_admin_approves(browser: object, db_file: Path, tmp_path:
         county.get_by_text("已提交报送 #2").wait_for(timeout=TIMEOUT_MS)
         settle(county)
         county.get_by_role("tab", name="区县报送").click()
-        county.get_by_text(REASON, exact=False).first.wait_for(timeout=TIMEOUT_MS)  # the return, with its reason
+        # The earlier return, with its reason, in the county's list (a canvas grid mirrors its cells into the DOM).
+        county.get_by_text(REASON, exact=False).first.wait_for(state="attached", timeout=TIMEOUT_MS)
         county.get_by_text("待审核").first.wait_for(state="attached", timeout=TIMEOUT_MS)
         settle(county)
         screenshot(county, "submissions_county")
