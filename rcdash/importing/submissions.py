@@ -29,13 +29,16 @@ from rcdash.records.kinds import KINDS
 from rcdash.reference.divisions import DivisionIndex, Resolution
 from rcdash.store.publish import Refresh, StagedCopy, writing
 from rcdash.store.schema import kind_sql
-from rcdash.store.sql import first_row, sql_blocks
+from rcdash.store.sql import first_row, sql_blocks, table_names
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 STATUSES = tuple(SUBMISSION_STATUS_LABELS)  # pending / approved / returned
 MAX_REASON_CHARS = 500  # a reason is a few sentences for the county; longer text was pasted by mistake
 STORED_SUFFIXES = (".csv", ".xlsx", ".xls", ".zip")  # what the importer reads; the stored copy keeps its suffix
 ERRORS_QUOTED = 3  # errors a refused approval quotes (the file's full check is a dry run away)
+LISTED_COLUMNS = ("submission_id", "kind", "county_code", "county_name", "file_name", "rows", "inserted", "updated",
+                  "unchanged", "status", "submitted_by", "submitted_at", "decided_by", "decided_at", "reason",
+                  "import_id", "import_status")  # what sql/submissions.sql `listed` returns
 
 
 class Actor(Protocol):
@@ -355,6 +358,8 @@ def visible(con: duckdb.DuckDBPyConnection, actor: Actor, status: str | None = N
         county = actor.county
     else:
         raise SubmissionRefused(f"{actor.name} 是{_role(actor)}，不能查看报送")
+    if "submissions" not in table_names(con):  # a database the next write brings up to date: none yet
+        return pd.DataFrame(columns=list(LISTED_COLUMNS))
     return con.execute(_sql()["listed"], {"status": status, "county": county}).df()
 
 
