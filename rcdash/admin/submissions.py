@@ -129,7 +129,9 @@ def preview(db: Path, submission_id: int, folder: Path | None = None) -> Submiss
         shutil.copyfile(db, copy)  # the published file is replaced by rename, never changed in place: a consistent copy
         trial = connect(copy)
         try:
-            apply_checked(trial, subs.recheck(trial, sub, folder), user="preview")
+            checked = subs.recheck(trial, sub, folder)
+            checked.photos = None  # a trial: the rows only, no photo is written to the media folder
+            apply_checked(trial, checked, user="preview")
             refresh(trial, defer=True)  # the pre-aggregations the engine reads; the stored latest metrics dropped
             after = _county_figures(trial, sub.county_code, as_of)
         finally:
