@@ -69,6 +69,17 @@ def media_dir() -> Path:
     return Path(env) if env else DEFAULT_MEDIA_DIR
 
 
+SUBMISSIONS_ENV_VAR = "RCDASH_SUBMISSIONS"
+DEFAULT_SUBMISSIONS_DIR = DATA_DIR / "submissions"
+
+
+def submissions_dir() -> Path:
+    """Where the files of county submissions are kept until (and after) they are decided: $RCDASH_SUBMISSIONS,
+    else data/submissions (DESIGN §9)."""
+    env = os.environ.get(SUBMISSIONS_ENV_VAR)
+    return Path(env) if env else DEFAULT_SUBMISSIONS_DIR
+
+
 USERS_ENV_VAR = "RCDASH_USERS"
 
 

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 
 NO_DATA = "无数据"
 UNREPORTED = "未报送"  # a county owed this data for the period and has not sent it (DESIGN §9): not 0, not 无数据
+# The roles of DESIGN §9: admin = the city (everything); county = one county (submits and sees its own submissions).
+ROLE_LABELS = {"admin": "管理员", "county": "区县报送员", "viewer": "查看者"}
+SUBMISSION_STATUS_LABELS = {"pending": "待审核", "approved": "已批准", "returned": "已退回"}
 LEVEL_LABELS = {"city": "市", "county": "区、县（市）", "township": "乡镇（街道）", "village": "村（社区）"}
 TEN_THOUSAND_YUAN_FROM = 100_000  # amounts from here on read more easily in 万元 (how the plan's documents write them)
 RATE_DIGITS = 1  # one decimal for every percentage shown to users

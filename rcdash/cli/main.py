@@ -76,6 +76,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise UsageProblem(f"找不到文件：{path}")
+    if args.submit_as:  # a county submission: pending until an admin approves it (DESIGN §9)
+        from rcdash.cli.submissions import submit_file
+
+        return submit_file(args, path)
     db = config.db_path(args.db)
     if args.dry_run and db.exists():
         con = open_reader(args)  # a dry run changes nothing, so it does not publish a new snapshot either
@@ -202,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="CSV（UTF-8 或 GBK）或 XLSX 文件")
     p.add_argument("--dry-run", action="store_true", help="只校验，不写入")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--submit-as", metavar="NAME", help="以区县账号 NAME 报送：校验后待管理员批准，批准前不计入任何数字")
     p.set_defaults(run=cmd_import)
 
     p = sub.add_parser("imports", help="列出导入记录")
@@ -237,6 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
     plans_cli.register(sub)
     from rcdash.cli import reporting as reporting_cli  # `reporting --period`: on time / late / missing per county
     reporting_cli.register(sub)
+    from rcdash.cli import submissions as submissions_cli  # `submissions`: county submissions, approve / return
+    submissions_cli.register(sub)
     from rcdash.cli import users as auth_cli  # `users add|list|remove`: who may sign in
 
     auth_cli.register(sub)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from rcdash import config
-from rcdash.admin.users import ROLES, AuthError, add_user, list_users, remove_user
+from rcdash.admin.users import ROLES, AuthError, add_user, list_accounts, remove_user
 
 
 def _path(args: argparse.Namespace) -> Path:
@@ -34,18 +34,18 @@ def cmd_users(args: argparse.Namespace) -> int:
     path = _path(args)
     try:
         if args.action == "add":
-            user = add_user(path, args.name, args.role, _read_password(args.password_stdin))
-            print(f"已保存用户 {user.name}（{ROLES[user.role]}）；用户库：{path}")
+            user = add_user(path, args.name, args.role, _read_password(args.password_stdin), county=args.county)
+            print(f"已保存用户 {user.label}；用户库：{path}")
         elif args.action == "remove":
             if not remove_user(path, args.name):
                 raise AuthError(f"没有用户 {args.name}")
             print(f"已删除用户 {args.name}")
         else:
-            rows = list_users(path)
+            rows = list_accounts(path)
             if not rows:
                 print("还没有用户。用 `python -m rcdash users add NAME --role admin` 添加管理员。")
-            for name, role, locked in rows:
-                print(f"{name}\t{ROLES[role]}" + ("\t（已锁定）" if locked else ""))
+            for user, locked in rows:
+                print(user.label + ("\t（已锁定）" if locked else ""))
     except AuthError as exc:
         raise UsageProblem(str(exc)) from None
     return 0
@@ -53,11 +53,13 @@ def cmd_users(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the `users` subcommand."""
-    p = sub.add_parser("users", help="管理可登录的用户（管理员 / 查看者）")
+    p = sub.add_parser("users", help="管理可登录的用户（管理员 / 区县报送员 / 查看者）")
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = actions.add_parser("add", help="添加用户或重设密码")
     add.add_argument("name", metavar="NAME")
-    add.add_argument("--role", choices=tuple(ROLES), required=True)
+    add.add_argument("--role", choices=tuple(ROLES), required=True,
+                     help="admin 市级管理员；county 区县报送员（须 --county）；viewer 查看者")
+    add.add_argument("--county", metavar="CODE", help="区县用户所属区县：代码（如 330624）或名称（如 新昌县）")
     add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（用于脚本）")
     rm = actions.add_parser("remove", help="删除用户")
     rm.add_argument("name", metavar="NAME")

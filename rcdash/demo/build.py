@@ -14,6 +14,7 @@ from rcdash.demo import story
 from rcdash.demo.files import csv_bytes, write_csv_chunks, write_file, xlsx_bytes
 from rcdash.demo.generate import DemoData, Row
 from rcdash.demo.images import photo_name, placeholder_png
+from rcdash.demo.submissions import SUBMITTED_KINDS, History, replay
 from rcdash.demo.world import World, build_world
 from rcdash.importing.load import EXIT_OK, division_index, import_file
 from rcdash.metrics.derived import refresh
@@ -104,14 +105,16 @@ def write_photos(world: World) -> dict[tuple[str, str], str]:
     return photos
 
 
-def write_import_files(data: DemoData, folder: Path) -> list[tuple[str, Path, int]]:
-    """Every import file of the demo, in import order: (kind, path, rows)."""
+def write_import_files(data: DemoData, folder: Path,
+                       rows_of: dict[str, list[Row]] | None = None) -> list[tuple[str, Path, int]]:
+    """Every import file of the demo, in import order: (kind, path, rows); `rows_of`: the rows of some kinds when
+    not all generated rows are imported centrally (the county submissions of rcdash.demo.submissions)."""
     folder.mkdir(parents=True, exist_ok=True)
     write_file(folder / README_NAME, README_TEXT.encode("utf-8"))
     out: list[tuple[str, Path, int]] = []
     for number, plan in enumerate(FILE_PLANS, start=1):
         kind = KINDS[plan.kind]
-        rows: Iterable[Row] = getattr(data, plan.kind)()
+        rows: Iterable[Row] = rows_of[plan.kind] if rows_of and plan.kind in rows_of else getattr(data, plan.kind)()
         stem = f"{number:02d}_{plan.kind}"
         if plan.format == "csv":
             out += [(plan.kind, path, n) for path, n in write_csv_chunks(kind, rows, folder, stem)]
@@ -175,19 +178,26 @@ def build_demo(
     villages = sum(len(c.villages) for c in world.counties)
     say(f"示例数据：规模 {scale}，seed {seed}，{len(world.counties)} 个区县、{villages} 个村（社区）")
     data = DemoData(world, write_photos(world))
-    files = write_import_files(data, folder)
+    # The city demo's last half-year comes in as county submissions (DESIGN §9); larger scales import it all centrally.
+    history = History({k: list(getattr(data, k)()) for k in SUBMITTED_KINDS}, seed) if scale == "city" else None
+    files = write_import_files(data, folder, history.central if history else None)
     generated = time.perf_counter()
     say(f"已生成 {len(files)} 个导入文件：{folder}（{generated - started:.1f} 秒）")
 
     warnings: list[str] = []  # importer remarks on generated files: none expected
     # Built as a new snapshot and published only when complete: never a half-written database (rcdash.store.publish.writing).
+    submitted: list[str] = []
     with writing(db_path, fresh=True, refresh=refresh) as con:
         loaded = _load(con, world, files, say, warnings)
+        if history is not None:
+            for name, kind, new_rows in replay(con, history, folder, say):
+                submitted.append(name)
+                loaded[kind] = loaded.get(kind, 0) + new_rows
     finished = time.perf_counter()
     say(f"示例数据库已生成：{db_path}（共 {finished - started:.1f} 秒）")
     return {
         "path": str(db_path), "scale": scale, "seed": seed, "files_dir": str(folder),
         "counties": len(world.counties), "villages": villages, "rows": loaded,
-        "files": [p.name for _, p, _ in files], "warnings": warnings,
+        "files": [p.name for _, p, _ in files] + submitted, "warnings": warnings,
         "seconds": {"generate": round(generated - started, 1), "import": round(finished - generated, 1)},
     }

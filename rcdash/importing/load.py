@@ -312,10 +312,14 @@ def undo_import(con: duckdb.DuckDBPyConnection, import_id: int, user: str = "cli
     return {"import_id": import_id, "kind": kind_name, "removed": int(removed), "restored": int(restored)}
 
 
+LOG_COLUMNS = ("import_id", "kind", "file_name", "rows", "accepted", "rejected", "inserted", "updated", "unchanged",
+               "status", "created_at", "created_by", "undone_at", "undone_by", "sha256", "received_at", "submission_id",
+               "submitted_by", "approved_by")
+
+
 def list_imports(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> pd.DataFrame:
-    """The import log, newest first."""
-    sql = ("SELECT import_id, kind, file_name, rows, accepted, rejected, inserted, updated, unchanged, status, created_at, "
-           "created_by, undone_at, undone_by, sha256 FROM imports ORDER BY import_id DESC")
-    if limit is not None:
-        return con.execute(sql + " LIMIT ?", [limit]).df()
-    return con.execute(sql).df()
+    """The import log, newest first (a database not yet brought up to date by a write lacks the newest columns:
+    they read as empty)."""
+    sql = "SELECT * FROM imports ORDER BY import_id DESC"
+    log = con.execute(sql + " LIMIT ?", [limit]).df() if limit is not None else con.execute(sql).df()
+    return log.reindex(columns=list(LOG_COLUMNS))

@@ -135,6 +135,13 @@ class Kind:
         return any(f.type is FieldType.DIVISION for f in self.fields)
 
     @property
+    def county_scoped(self) -> bool:
+        """Whether every row lies in one division, so a county user may submit it (DESIGN §9): some division field,
+        and none with a city-wide wildcard (a target for `*` would change every county's figures)."""
+        divisions = [f for f in self.fields if f.type is FieldType.DIVISION]
+        return bool(divisions) and all(f.wildcard is None for f in divisions)
+
+    @property
     def date_field(self) -> str | None:
         """The field that dates a record (the first date, month or year field)."""
         dated = (FieldType.DATE, FieldType.MONTH, FieldType.YEAR)

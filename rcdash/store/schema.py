@@ -27,6 +27,7 @@ def kind_sql(kind: Kind) -> dict[str, str]:
         "table": quote_ident(kind.table),
         "prior": quote_ident(kind.table + PRIOR_SUFFIX),
         "cols": ", ".join(quote_ident(c) for c in kind.columns),
+        "cols_t": ", ".join(f"t.{quote_ident(c)}" for c in kind.columns),
         "col_defs": ", ".join(f"{quote_ident(f.name)} {f.type.column_definition}" for f in kind.fields),
         "key_match": " AND ".join(f"t.{quote_ident(k)} = s.{quote_ident(k)}" for k in kind.key),
         "changed": " OR ".join(f"t.{quote_ident(c)} IS DISTINCT FROM s.{quote_ident(c)}" for c in kind.columns),

@@ -46,10 +46,15 @@ def recent_imports(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pd.DataFr
         kind=log["kind"].map(lambda k: KINDS[k].zh if k in KINDS else k),
         status=log["status"].map(lambda s: STATUS_LABELS.get(s, s)),
     )
+    # An approved county submission names its submitter (DESIGN §9); the operator is then its approver.
+    submitted = log["submission_id"].astype("Int64")
+    log["submitted"] = [f"{by}（报送 #{sid}）" if isinstance(by, str) else "" for by, sid in zip(
+        log["submitted_by"], submitted, strict=True)]
     return log[["import_id", "kind", "file_name", "rows", "inserted", "updated", "unchanged", "status", "created_at",
-                "created_by"]].rename(
+                "created_by", "submitted"]].rename(
         columns={"import_id": "编号", "kind": "数据类型", "file_name": "文件", "rows": "行数", "inserted": "新增",
-                 "updated": "更新", "unchanged": "未变", "status": "状态", "created_at": "时间", "created_by": "操作人"}
+                 "updated": "更新", "unchanged": "未变", "status": "状态", "created_at": "时间", "created_by": "操作人",
+                 "submitted": "区县报送"}
     )
 
 

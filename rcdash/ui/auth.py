@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from rcdash import config
-from rcdash.admin.users import ROLES, AuthError, User, has_users, sign_in
+from rcdash.admin.users import AuthError, User, has_users, sign_in
 
 SESSION_KEY = "rcdash_user"
 
@@ -51,7 +51,7 @@ def account_sidebar() -> None:
     if user is None:
         return
     with st.sidebar:
-        st.caption(f"已登录：{user.name}（{ROLES[user.role]}）")
+        st.caption(f"已登录：{user.label}")
         if st.button("退出登录", key="sign_out"):
             del st.session_state[SESSION_KEY]
             st.rerun()
@@ -71,7 +71,7 @@ def require_admin(purpose: str) -> User | None:
     if user is not None and user.is_admin:
         return user
     if user is not None:
-        st.info(f"当前用户 {user.name} 是查看者，只有管理员可以{purpose}。", icon=":material/lock:")
+        st.info(f"当前用户 {user.label} 不是管理员，只有管理员可以{purpose}。", icon=":material/lock:")
         return None
     sign_in_form(purpose)
     return None

@@ -13,6 +13,11 @@ DELETE FROM {table} t USING staged_rows s WHERE {key_match} AND ({changed});
 -- Staged rows still matching a stored row once the changed ones are deleted: the unchanged ones.
 SELECT count(*) FROM staged_rows s SEMI JOIN {table} t ON {key_match};
 
+-- name: matched_rows
+-- The stored rows whose natural key a staged row has (keys are unique on both sides), each with whether the staged
+-- row differs: a submission's preview, and whether a later import changed them before it was approved.
+SELECT {cols_t}, t.import_id, ({changed}) AS changed FROM {table} t JOIN staged_rows s ON {key_match};
+
 -- name: insert_staged
 INSERT INTO {table} ({cols}, import_id) SELECT {cols}, ? FROM staged_rows s ANTI JOIN {table} t ON {key_match};
 

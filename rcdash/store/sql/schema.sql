@@ -72,3 +72,29 @@ CREATE TABLE IF NOT EXISTS import_coverage (
     county    VARCHAR NOT NULL,   -- 6-digit county code
     month     DATE                -- first day of a month the rows are dated in; NULL: rows carry no report date
 );
+
+CREATE SEQUENCE IF NOT EXISTS submission_id_seq START 1;
+
+-- County submissions (DESIGN §9): a county user's file, validated and waiting for a city admin. It counts in no
+-- figure until approved (then it is an import, imports.submission_id names it). The file itself is kept under the
+-- submissions folder (rcdash.config.submissions_dir) by its sha256; the counts are its dry run at submission.
+CREATE TABLE IF NOT EXISTS submissions (
+    submission_id INTEGER PRIMARY KEY,
+    kind          VARCHAR NOT NULL,
+    county_code   VARCHAR NOT NULL,
+    file_name     VARCHAR NOT NULL,
+    sha256        VARCHAR NOT NULL,
+    stored_name   VARCHAR NOT NULL,      -- the file's name inside the submissions folder
+    rows          INTEGER NOT NULL,
+    inserted      INTEGER NOT NULL,      -- rows with a new natural key, at submission
+    updated       INTEGER NOT NULL,      -- rows that would replace a stored row with other values
+    unchanged     INTEGER NOT NULL,      -- rows equal to the stored one
+    diff_sha256   VARCHAR NOT NULL,      -- the stored rows the file's keys matched at submission (changed since?)
+    status        VARCHAR NOT NULL,      -- pending / approved / returned
+    submitted_by  VARCHAR NOT NULL,
+    submitted_at  TIMESTAMP NOT NULL,
+    decided_by    VARCHAR,
+    decided_at    TIMESTAMP,
+    reason        VARCHAR,               -- why it was returned (shown to the county)
+    import_id     INTEGER                -- the import an approval made
+);

@@ -10,8 +10,20 @@ import time
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
-from rcdash.admin.users import LOCK_SECONDS, MAX_FAILED_ATTEMPTS, AuthError, add_user, has_users, list_users, sign_in
+from rcdash.admin.users import (
+    LOCK_SECONDS,
+    MAX_FAILED_ATTEMPTS,
+    AuthError,
+    User,
+    add_user,
+    find_user,
+    has_users,
+    list_accounts,
+    list_users,
+    sign_in,
+)
 from rcdash.config import REPO_ROOT
 
 PASSWORD = "correct horse 42"
@@ -93,3 +105,36 @@ def test_cli_users_add_from_stdin(tmp_path: Path) -> None:
     bad = subprocess.run([*run, "add", "x", "--role", "admin", "--password-stdin"], input="123\n",
                          capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=60)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_county_users_are_bound_to_a_reference_county(tmp_path: Path) -> None:
+    store = tmp_path / "users.sqlite"
+    assert add_user(store, "xinchang", "county", PASSWORD, county="新昌县").county == "330624"
+    assert add_user(store, "yuecheng", "county", PASSWORD, county="330602").county == "330602"
+    signed_in = sign_in(store, "xinchang", PASSWORD)
+    assert (signed_in.role, signed_in.county, signed_in.is_admin) == ("county", "330624", False)
+    assert signed_in.label == "xinchang（区县报送员 · 新昌县）"
+    assert find_user(store, "yuecheng").county == "330602"
+    with pytest.raises(AuthError, match="必须用 --county"):
+        add_user(store, "c", "county", PASSWORD)
+    with pytest.raises(AuthError, match="不是绍兴市的区县"):
+        add_user(store, "c", "county", PASSWORD, county="330100")
+    with pytest.raises(AuthError, match="只有区县用户"):
+        add_user(store, "c", "admin", PASSWORD, county="330624")
+    with pytest.raises(AuthError, match="没有用户"):
+        find_user(store, "nobody")
+
+
+def test_a_users_file_of_the_earlier_version_gains_the_county_column(tmp_path: Path) -> None:
+    store = tmp_path / "users.sqlite"
+    old = sqlite3.connect(store)
+    old.execute("CREATE TABLE users (name TEXT PRIMARY KEY, role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')), "
+                "password_hash TEXT NOT NULL, created_at REAL NOT NULL, failed INTEGER NOT NULL DEFAULT 0, "
+                "locked_until REAL NOT NULL DEFAULT 0)")
+    old.execute("INSERT INTO users VALUES ('张三', 'admin', ?, 0, 0, 0)", (PasswordHasher().hash(PASSWORD),))
+    old.commit()
+    old.close()
+    assert sign_in(store, "张三", PASSWORD) == User("张三", "admin", None)  # the old account still signs in
+    add_user(store, "xinchang", "county", PASSWORD, county="330624")  # the old role CHECK is gone
+    assert [(u.name, u.role, u.county) for u, _ in list_accounts(store)] == [
+        ("xinchang", "county", "330624"), ("张三", "admin", None)]
