@@ -12,6 +12,7 @@ from rcdash.geo.townships import TownshipAreas, township_areas
 from rcdash.maps import classes, layers
 from rcdash.maps.basemaps import NO_BASEMAP, Basemap, SettingsError, basemaps, projector_for
 from rcdash.maps.profile import township_profile
+from rcdash.plans import get
 from rcdash.topics import gaps
 from rcdash.topics.map_view import MapView, load_view
 from rcdash.ui.cached import metrics_at
@@ -35,17 +36,19 @@ def geography(key: str) -> tuple[TownshipAreas, layers.DisplayShapes]:
 
 
 @st.cache_data(show_spinner="正在读取地图数据…", max_entries=32)
-def map_view(key: str, as_of: date, county: str | None) -> MapView:
-    """Townships with metrics, targets and gaps, open sites and organisation counts of an area on a date."""
+def map_view(key: str, as_of: date, county: str | None, plan_id: str) -> MapView:
+    """Townships with metrics, targets (of the chosen plan) and gaps, open sites and organisation counts of an area
+    on a date."""
     areas, _ = geography(key)
-    return load_view(shared_cursor(), as_of, county, areas, metrics_at(key, as_of, "township"))
+    con = shared_cursor(key)
+    return load_view(con, as_of, county, areas, metrics_at(key, as_of, "township"), plan=get(con, plan_id))
 
 
 def map_data(filters: Filters) -> tuple[MapView, TownshipAreas, layers.DisplayShapes]:
     """The view for the sidebar filters, with the geography."""
     key = db_key()
     areas, shapes = geography(key)
-    return map_view(key, filters.as_of, filters.county), areas, shapes
+    return map_view(key, filters.as_of, filters.county, filters.plan.id), areas, shapes
 
 
 def _basemap_choices() -> list[Basemap]:
