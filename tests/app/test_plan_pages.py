@@ -16,10 +16,12 @@ from rcdash import plans
 from rcdash.config import CITY_CODE, REPO_ROOT
 from rcdash.labels import fmt_target
 from rcdash.metrics.engine import latest_data_date
+from rcdash.metrics.period import parse_period
 from rcdash.metrics.targets import TargetBook
 from rcdash.plans import browse
 from rcdash.store.connections import open_snapshot
 from rcdash.topics import teams
+from rcdash.ui.filters import MODE_DATE, SHADOW_PREFIX
 from tests.app.pages import PAGE_TIMEOUT_S, run_page, texts
 
 DEMO_PLANS = ("shaoxing-2020-2022", "demo-2023-2025")  # the seed plan and the demo's fictional second plan
@@ -88,7 +90,7 @@ def _gaps(at: AppTest, p: Plan, as_of: date) -> None:
 def _report(at: AppTest, p: Plan, as_of: date) -> None:
     chosen = at.selectbox(key=next(s.key for s in at.selectbox if s.key.startswith("report_period_"))).value
     assert chosen == f"{as_of.year}H{1 if as_of.month <= 6 else 2}"  # the sidebar's period, inside the plan
-    if p.plan.start > p.latest:  # a plan the data has not reached yet: the page says so instead of figures
+    if parse_period(chosen).start > p.latest:  # a period the data have not reached yet: the page says so
         assert any("晚于最新数据日期" in w.value for w in at.warning)
     else:
         assert f"对照计划：《{p.plan.name}》" in texts(at)
@@ -125,10 +127,23 @@ def test_page_under_each_plan(monkeypatch: pytest.MonkeyPatch, demo_db: Path, de
     CHECKS[page](at, p, browse.half_year_as_of(period.value, p.latest))
 
 
-def test_a_date_in_another_plan_is_said_on_the_page(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
-    at = run_page(monkeypatch, "rescue", demo_db, as_of=date(2023, 6, 30), plan="shaoxing-2020-2022")
+@pytest.mark.parametrize("page", ["overview", "members", "teams", "map", "gaps", "rescue"])
+def test_the_chosen_plan_wins_over_the_plan_of_the_date(monkeypatch: pytest.MonkeyPatch, demo_db: Path,
+                                                        demo_plans: dict[str, Plan], page: str) -> None:
+    """The seed plan chosen for a date in the demo plan's period: the page measures against the seed plan (not
+    the plan the date falls in) and says in one line that the date lies outside it."""
+    seed, day = demo_plans["shaoxing-2020-2022"], date(2023, 6, 30)
+    monkeypatch.setenv("RCDASH_DB", str(demo_db))
+    at = AppTest.from_file(str(REPO_ROOT / "pages" / f"{page}.py"), default_timeout=PAGE_TIMEOUT_S)
+    # As kept from an earlier page: one run, already on the date.
+    for key, value in (("filter_plan", seed.plan.id), ("filter_mode", MODE_DATE), ("filter_date", day)):
+        at.session_state[SHADOW_PREFIX + key] = value
+    at.run()
+    assert not at.exception, at.exception
+    assert at.date_input(key="filter_date").value == day
     notes = [i.value for i in at.info if "不在所选计划" in i.value]
-    assert len(notes) == 1 and "属于《示例：2023—2025 年延续计划（虚构）》" in notes[0]
+    assert len(notes) == 1 and "属于《示例：2023—2025 年延续计划（虚构）》" in notes[0], notes
+    CHECKS[page](at, seed, day)
 
 
 def test_the_chosen_plan_survives_page_switches(monkeypatch: pytest.MonkeyPatch, demo_db: Path,
@@ -147,3 +162,14 @@ def test_the_chosen_plan_survives_page_switches(monkeypatch: pytest.MonkeyPatch,
     at.switch_page("pages/teams.py").run()
     assert not at.exception and at.title[0].value == "队伍与志愿者"
     assert at.selectbox(key="filter_plan").value == other.id and at.selectbox(key="filter_period").value == opening
+
+
+def test_the_briefing_cache_keys_on_the_plan(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
+    """The same period and weights under two plans are two briefings (the 报告 page caches by plan too)."""
+    from rcdash.ui import report
+    from rcdash.ui.data import db_key
+
+    monkeypatch.setenv("RCDASH_DB", str(demo_db))
+    briefings = {plan_id: report.briefing_of(db_key(), "2022H2", (), plan_id) for plan_id in DEMO_PLANS}
+    assert [b.plan_title for b in briefings.values()] == ["新时代红十字基层组织建设三年行动计划（2020—2022）",
+                                                          "示例：2023—2025 年延续计划（虚构）"]
