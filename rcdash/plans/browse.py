@@ -11,8 +11,9 @@ from rcdash.plans.model import Plan
 
 
 def plan_label(plan: Plan) -> str:
-    """The plan as the picker lists it: its name and period."""
-    return f"{plan.name} · {plan.start:%Y-%m-%d} 至 {plan.end:%Y-%m-%d}"
+    """The plan as the picker lists it: its years first (a narrow sidebar cuts the end off), then its name."""
+    years = f"{plan.start.year}" if plan.start.year == plan.end.year else f"{plan.start.year}—{plan.end.year}"
+    return f"{years} · {plan.name}"
 
 
 def plan_title(plan: Plan) -> str:

@@ -133,7 +133,8 @@ def _plan_picker(con: duckdb.DuckDBPyConnection, latest: date) -> Plan:
     chosen = st.selectbox("计划", list(plans), format_func=lambda i: browse.plan_label(plans[i]), key="filter_plan",
                           on_change=_plan_changed, args=(plans, latest),
                           help="各页的目标、达标规则、到计划末的推算和剩余月数都对照所选计划。"
-                               "默认为包含最新数据日期的计划；新计划用 `rcdash plans import` 导入。")
+                               "默认为包含最新数据日期的计划；新计划由数据管理员导入。")
+    st.caption(browse.plan_title(plans[chosen]))  # the whole name and the exact period, which the box cuts off
     return plans[chosen]
 
 

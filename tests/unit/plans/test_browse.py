@@ -26,7 +26,7 @@ volunteer_teams_20plus = 4
 
 
 def test_picker_lists_name_and_period() -> None:
-    assert browse.plan_label(LATER) == "延续计划 · 2023-01-01 至 2025-12-31"
+    assert browse.plan_label(LATER) == "2023—2025 · 延续计划"
     assert browse.plan_title(SEED).startswith("《新时代红十字基层组织建设三年行动计划（2020—2022）》（2020-01-01 至")
 
 
