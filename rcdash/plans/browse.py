@@ -54,7 +54,8 @@ def outside_note(plans: Sequence[Plan], chosen: Plan, as_of: date) -> str | None
         return None
     holding = [p for p in plans if p.covers(as_of)]
     if not holding:
-        return (f"所选日期 {as_of:%Y-%m-%d} 不在任何计划期内，按侧栏所选计划{plan_title(chosen)}的目标对照。")
+        return (f"所选日期 {as_of:%Y-%m-%d} 不在任何计划期内，按计划{plan_title(chosen)}的目标对照"
+                "（可在侧栏“计划”中改选）。")
     return (f"所选日期 {as_of:%Y-%m-%d} 不在所选计划{plan_title(chosen)}期内（属于《{holding[0].name}》），"
             "仍按所选计划的目标对照；可在侧栏“计划”中改选。")
 

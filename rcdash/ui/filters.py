@@ -124,16 +124,32 @@ def _plan_changed(plans: dict[str, Plan], latest: date) -> None:
         st.session_state[key] = st.session_state[SHADOW_PREFIX + key] = value
 
 
+def _kept(key: str) -> object:
+    """A filter's value from this run's widget state, else the copy kept from an earlier page (None if neither)."""
+    return st.session_state.get(key, st.session_state.get(SHADOW_PREFIX + key))
+
+
+def _kept_as_of(latest: date) -> date:
+    """The as-of date the kept filters point at (the latest data date on a first visit): the default plan's date."""
+    day, period = _kept("filter_date"), _kept("filter_period")
+    if _kept("filter_mode") == MODE_DATE and isinstance(day, date):
+        return day
+    return browse.half_year_as_of(period, latest) if isinstance(period, Period) else latest
+
+
 def _plan_picker(con: duckdb.DuckDBPyConnection, latest: date) -> Plan:
-    """The 计划 selectbox: every plan, newest first; by default the plan of the latest data date."""
+    """The 计划 selectbox: every plan, newest first. Until the user picks one, the plan follows the chosen date
+    (the plan whose period holds it, else the latest plan); a plan picked by hand stays."""
     plans = {p.id: p for p in reversed(all_plans(con))}
     _restore({"filter_plan": list(plans)}, ("filter_plan",))
-    if st.session_state.get("filter_plan") not in plans:
-        st.session_state["filter_plan"] = default_plan(con, latest).id
+    picked = st.session_state.get(SHADOW_PREFIX + "filter_plan") in plans
+    if not picked or st.session_state.get("filter_plan") not in plans:
+        st.session_state["filter_plan"] = default_plan(con, _kept_as_of(latest)).id
     chosen = st.selectbox("计划", list(plans), format_func=lambda i: browse.plan_label(plans[i]), key="filter_plan",
                           on_change=_plan_changed, args=(plans, latest),
                           help="各页的目标、达标规则、到计划末的推算和剩余月数都对照所选计划。"
-                               "默认为包含最新数据日期的计划；新计划由数据管理员导入。")
+                               "未手动选择时，按所选日期自动对应其所在的计划（不在任何计划期内时为最近的计划）；"
+                               "新计划由数据管理员导入。")
     st.caption(browse.plan_title(plans[chosen]))  # the whole name and the exact period, which the box cuts off
     return plans[chosen]
 
