@@ -172,7 +172,8 @@ def sidebar_filters(con: duckdb.DuckDBPyConnection, db_key: str) -> Filters:
     with st.sidebar:
         mode = st.radio("统计口径", (MODE_HALF_YEAR, MODE_DATE), horizontal=True, key="filter_mode",
                         on_change=_remember, args=("filter_mode",),
-                        help="半年度：统计日为该半年最后一天（不晚于最新数据日期）；指定日期：任意一天。")
+                        help="半年度：统计日为该半年最后一天（不晚于最新数据日期；整个半年都在最新数据之后时仍取该半年最后一天，"
+                             "页面注明数据截至哪一天）；指定日期：任意一天。")
         if mode == MODE_HALF_YEAR:
             chosen = st.selectbox("报告期", periods, format_func=_half_year_label, key="filter_period",
                                   on_change=_remember, args=("filter_period",))
