@@ -7,7 +7,7 @@ from rcdash.charts.overview import rate_trend
 from rcdash.charts.style import CHART_CONFIG
 from rcdash.charts.topics import member_count_lines, ratio_bars
 from rcdash.config import CITY_CODE, CITY_NAME
-from rcdash.labels import fmt_count, fmt_rate
+from rcdash.labels import fmt_count, fmt_target
 from rcdash.metrics.targets import TargetBook
 from rcdash.topics import members, overview
 from rcdash.ui.cached import metrics_at, metrics_series
@@ -31,7 +31,7 @@ shown = members.display_table(counties)
 area_row = shown[counties["代码"] == filters.area].iloc[0]
 right.metric(f"{filters.county_name}成人会员", fmt_count(area_row["成人会员"]), help="各区划最近一次会员快照之和")
 right.metric(f"{filters.county_name}还需发展会员", fmt_count(area_row["还需发展会员"], " 人"),
-             help=f"达到常住人口 {fmt_rate(target)} 还差的人数" if target is not None else "所选计划没有会员占比目标")
+             help=f"达到常住人口 {fmt_target(target)} 还差的人数" if target is not None else "所选计划没有会员占比目标")
 right.metric(f"{filters.county_name}青少年会员", fmt_count(area_row["青少年会员"]))
 download_table(shown, "会员_区县")
 
