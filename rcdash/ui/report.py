@@ -9,7 +9,7 @@ import streamlit as st
 from rcdash.config import configured_weights
 from rcdash.metrics.engine import default_as_of, first_data_date
 from rcdash.metrics.period import Period, parse_period
-from rcdash.plans import browse, get
+from rcdash.plans import all_plans, browse, get
 from rcdash.reports import content, model
 from rcdash.reports.documents import FORMAT_LABELS, FORMATS, MIME_TYPES, file_name, render
 from rcdash.reports.fonts import FontMissing
@@ -70,6 +70,13 @@ def pick_period(filters: Filters) -> Period:
                              format_func=lambda label: _period_label(parse_period(label)),
                              key=f"report_period_{kind}_{wanted}")
     return parse_period(chosen)
+
+
+def plan_note(filters: Filters, briefing: model.Briefing) -> None:
+    """Say so when the report's own period ends outside the chosen plan (the sidebar's date has its own line)."""
+    note = browse.outside_note(all_plans(shared_cursor()), filters.plan, briefing.as_of)
+    if note and briefing.as_of != filters.as_of:
+        st.info(note.replace("所选日期", "报告统计截至日"), icon=":material/event_note:")
 
 
 def preview(briefing: model.Briefing, charted: model.Briefing | None) -> None:

@@ -198,3 +198,15 @@ def test_the_briefing_cache_keys_on_the_plan(monkeypatch: pytest.MonkeyPatch, de
     briefings = {plan_id: report.briefing_of(db_key(), "2022H2", (), plan_id) for plan_id in DEMO_PLANS}
     assert [b.plan_title for b in briefings.values()] == ["新时代红十字基层组织建设三年行动计划（2020—2022）",
                                                           "示例：2023—2025 年延续计划（虚构）"]
+
+
+def test_a_report_period_outside_the_plan_is_said(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
+    kept = {"filter_plan": "demo-2023-2025", "filter_period": parse_period("2022H2")}
+    at = _run_kept(monkeypatch, demo_db, "report", kept)
+    said = [i.value for i in at.info if "不在" in i.value]
+    assert len(said) == 1 and said[0].startswith("所选日期 2022-12-31")  # the sidebar's line, not twice
+    period = next(s for s in at.selectbox if s.key.startswith("report_period_"))
+    period.set_value("2021H2").run()
+    said = [i.value for i in at.info if "报告统计截至日" in i.value]
+    assert len(said) == 1 and "2021-12-31 不在所选计划《示例：2023—2025 年延续计划（虚构）》" in said[0], said
+    assert "对照计划：《示例：2023—2025 年延续计划（虚构）》" in texts(at)
