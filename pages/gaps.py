@@ -12,7 +12,7 @@ con, filters = page_start(
 )
 require_data(con, ("sites", "branches"), "服务阵地或基层组织")
 view, areas, shapes = maps.map_data(filters)
-st.caption(filters.describe())
+st.caption(f"{filters.describe()} · 目标对照{filters.plan_title}")
 
 st.subheader("各乡镇（街道）缺口排名")
 maps.gap_ranking(view, filters)

@@ -12,12 +12,12 @@ con, filters = page_start(
 )
 require_data(con, ("sites", "branches"), "服务阵地或基层组织")
 view, areas, shapes = maps.map_data(filters)
-st.caption(filters.describe())
+st.caption(f"{filters.describe()} · 目标对照{filters.plan_title}")
 options = maps.map_controls()
 left, right = st.columns([5, 2])
 with left:
     maps.planner_map(view, areas, shapes, options)
 with right:
     maps.township_panel(view, areas)
-maps.print_downloads(view, options.metric)
+maps.print_downloads(view, options.metric, filters.plan.id)
 maps.geography_note(view, areas, heat=True)

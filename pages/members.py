@@ -1,4 +1,5 @@
-"""会员与人口: adult member ratio by county and township against 2 %, members still needed, trend, youth members."""
+"""会员与人口: adult member ratio by county and township against the chosen plan's target, members still needed,
+trend, youth members."""
 
 import streamlit as st
 
@@ -6,22 +7,22 @@ from rcdash.charts.overview import rate_trend
 from rcdash.charts.style import CHART_CONFIG
 from rcdash.charts.topics import member_count_lines, ratio_bars
 from rcdash.config import CITY_CODE, CITY_NAME
-from rcdash.labels import fmt_count, fmt_rate
+from rcdash.labels import fmt_count, fmt_target
 from rcdash.metrics.targets import TargetBook
-from rcdash.plans import default_plan
 from rcdash.topics import members, overview
 from rcdash.ui.cached import metrics_at, metrics_series
 from rcdash.ui.data import db_key
 from rcdash.ui.page import page_start, require_data
 from rcdash.ui.widgets import download_table
 
-con, filters = page_start("会员与人口", "成人会员达到常住人口 2% 的进度：按区县、按乡镇（街道），以及还需发展的会员数。")
+con, filters = page_start("会员与人口", "成人会员占常住人口比例对照计划目标的进度：按区县、按乡镇（街道），以及还需发展的会员数。")
 require_data(con, ("members",), "会员")
-key, targets, year = db_key(), TargetBook.load(con, default_plan(con, filters.as_of)), filters.as_of.year
-st.caption(filters.describe())
+key, targets, year = db_key(), TargetBook.load(con, filters.plan), filters.as_of.year
+target = targets.value("member_ratio", filters.area, year)
+st.caption(f"{filters.describe()} · 对照{filters.plan_title}")
+st.caption(members.target_text(target, targets.source("member_ratio", filters.area, year)))
 
 counties = members.member_table(metrics_at(key, filters.as_of, "county"), targets, year)
-target = targets.value("member_ratio", filters.area, year) or 0.02
 st.subheader("各区、县（市）")
 left, right = st.columns([3, 2])
 left.plotly_chart(ratio_bars(counties[counties["层级"] == "county"], target, "成人会员占常住人口比例"),
@@ -30,7 +31,7 @@ shown = members.display_table(counties)
 area_row = shown[counties["代码"] == filters.area].iloc[0]
 right.metric(f"{filters.county_name}成人会员", fmt_count(area_row["成人会员"]), help="各区划最近一次会员快照之和")
 right.metric(f"{filters.county_name}还需发展会员", fmt_count(area_row["还需发展会员"], " 人"),
-             help=f"达到常住人口 {fmt_rate(target)} 还差的人数")
+             help=f"达到常住人口 {fmt_target(target)} 还差的人数" if target is not None else "所选计划没有会员占比目标")
 right.metric(f"{filters.county_name}青少年会员", fmt_count(area_row["青少年会员"]))
 download_table(shown, "会员_区县")
 
@@ -43,7 +44,7 @@ st.caption("乡镇（街道）没有自己的人口或会员数据时显示“�
 download_table(members.display_table(townships.sort_values("成人会员占比", na_position="first")), "会员_乡镇")
 
 st.subheader("趋势")
-monthly = metrics_series(key, tuple(overview.month_points(filters.as_of)), "county")
+monthly = metrics_series(key, tuple(overview.month_points(filters.as_of, filters.trend_start)), "county")
 if filters.county:
     monthly = monthly[monthly["code"].isin([filters.county, CITY_CODE])]
 st.plotly_chart(rate_trend(overview.trend_frame(monthly, "member_ratio"), None, target, "成人会员占比（月末）", CITY_NAME,

@@ -18,7 +18,7 @@ metrics = metrics_at(db_key(), filters.as_of, "county")
 county_names = list(metrics.loc[metrics["level"] == "county", "name"])
 
 st.subheader("基层组织（按层级）")
-points = overview.half_year_points(filters.as_of)
+points = overview.half_year_points(filters.as_of, filters.trend_start)
 by_level = organisation.branches_by_level(con, points)
 if filters.county:
     by_level = by_level[by_level["county"] == filters.county]

@@ -7,7 +7,6 @@ from rcdash.charts.style import CHART_CONFIG
 from rcdash.config import CITY_CODE, CITY_NAME, evaluation_weights
 from rcdash.metrics.definitions import METRIC_BY_NAME
 from rcdash.metrics.targets import TargetBook
-from rcdash.plans import default_plan
 from rcdash.topics import overview
 from rcdash.ui.cached import kpi_report, metrics_at, metrics_series
 from rcdash.ui.cards import kpi_card_grid
@@ -18,17 +17,17 @@ from rcdash.ui.widgets import download_table
 # Six rule columns of reasons side by side at 1400 px: the longest reason (a shortfall with its target) takes 5 lines.
 REASON_LINES, REASON_PX = 5, 135
 
-con, filters = page_start("总览", "三年行动计划各项目标的完成情况：悬停卡片上的 ⓘ 查看指标定义与统计日。")
+con, filters = page_start("总览", "侧栏所选计划各项目标的完成情况：悬停卡片上的 ⓘ 查看指标定义与统计日。")
 require_data(con, ("branches", "members", "sites", "teams", "activities", "brands"), "计划进展")
 key = db_key()
-plan = default_plan(con, filters.as_of)
+plan = filters.plan
 targets = TargetBook.load(con, plan)
 now = metrics_at(key, filters.as_of, "county")
-series = metrics_series(key, tuple(overview.half_year_points(filters.as_of)), "county")
-report = kpi_report(key, filters.as_of, "county")
+series = metrics_series(key, tuple(overview.half_year_points(filters.as_of, filters.trend_start)), "county")
+report = kpi_report(key, filters.as_of, plan.id, "county")
 
 st.subheader(f"{filters.county_name} · 计划目标")
-st.caption(filters.describe())
+st.caption(f"{filters.describe()} · 对照{filters.plan_title}")
 kpi_card_grid(overview.kpi_cards(series, filters.area, targets, now))
 
 st.subheader("区县达标情况")
@@ -39,7 +38,7 @@ st.plotly_chart(compliance_heatmap(statuses, reasons), config=CHART_CONFIG)
 download_table(reasons.reset_index(names="区县"), "区县达标情况", lines=REASON_LINES, text_px=REASON_PX)
 
 st.subheader("建会率与会员占比走势")
-monthly = metrics_series(key, tuple(overview.month_points(filters.as_of)), "county")
+monthly = metrics_series(key, tuple(overview.month_points(filters.as_of, filters.trend_start)), "county")
 if filters.county:
     monthly = monthly[monthly["code"].isin([filters.county, CITY_CODE])]
 left, right = st.columns(2)

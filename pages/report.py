@@ -16,12 +16,13 @@ require_data(con, DATA_KINDS, "计划进展")
 key = db_key()
 period = ui.pick_period(filters)
 try:
-    briefing = ui.briefing_of(key, period.label, ui.weights_key())
+    briefing = ui.briefing_of(key, period.label, ui.weights_key(), filters.plan.id)
 except ReportProblem as exc:
     st.warning(str(exc), icon=":material/event_busy:")
     st.stop()
 
-charted = ui.downloads(key, period, briefing)
+ui.plan_note(filters, briefing)
+charted = ui.downloads(key, period, filters.plan.id, briefing)
 st.caption("文档包括：总体情况、主要指标完成情况、年度工作评价排名、区县达标情况、各区县差距与还需完成的数量、图表。")
 st.divider()
 ui.preview(briefing, charted)

@@ -5,19 +5,22 @@ import streamlit as st
 from rcdash.charts.style import CHART_CONFIG
 from rcdash.charts.topics import stacked_bars
 from rcdash.config import CITY_CODE
+from rcdash.metrics.targets import TargetBook
 from rcdash.topics import teams
 from rcdash.ui.cached import metrics_at
 from rcdash.ui.data import db_key
 from rcdash.ui.page import page_start, require_data
 from rcdash.ui.widgets import download_table
 
-con, filters = page_start("队伍与志愿者", "每个区、县（市）1 支应急救援队并建立党组织、3 支以上注册志愿者 20 名以上的特色志愿队。")
+con, filters = page_start("队伍与志愿者", "各区、县（市）的应急救援队、特色志愿队与注册志愿者，对照所选计划的要求。")
 require_data(con, ("teams",), "队伍")
-st.caption(filters.describe())
+targets, year = TargetBook.load(con, filters.plan), filters.as_of.year
+st.caption(f"{filters.describe()} · 对照{filters.plan_title}")
 
 all_teams = teams.team_list(con, filters.as_of, CITY_CODE)
-per_county = teams.county_team_table(metrics_at(db_key(), filters.as_of, "county"), all_teams)
+per_county = teams.county_team_table(metrics_at(db_key(), filters.as_of, "county"), all_teams, targets, year)
 st.subheader("各区、县（市）对照计划要求")
+st.caption(teams.requirement_text(targets, year))
 download_table(per_county, "队伍_区县")
 
 left, right = st.columns(2)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import date
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -14,9 +13,6 @@ DB_ENV_VAR = "RCDASH_DB"
 
 CITY_CODE = "3306"
 CITY_NAME = "绍兴市"
-# The earliest date the pages and reports offer: the seed plan's start (plans/shaoxing-2020-2022.toml). Targets,
-# rules and the plan's end come from the chosen plan (rcdash.plans); the sidebar's plan picker is a later step.
-PLAN_START = date(2020, 1, 1)
 
 
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:

@@ -58,6 +58,14 @@ def fmt_rate(value: object, digits: int = RATE_DIGITS) -> str:
     return f"{float(value) * 100:.{digits}f}%"  # type: ignore[arg-type]
 
 
+def fmt_target(value: object) -> str:
+    """A rate target as written in a plan: one decimal, two when the plan gives two (2.25 % stays 2.25 %, not 2.2 %)."""
+    if is_missing(value):
+        return NO_DATA
+    tenths = float(value) * 1000  # type: ignore[arg-type]
+    return fmt_rate(value, RATE_DIGITS if abs(tenths - round(tenths)) < 1e-6 else RATE_DIGITS + 1)
+
+
 def fmt_points(value: object, digits: int = RATE_DIGITS) -> str:
     """A change of a fraction in percentage points with its sign: 0.012 → +1.2 个百分点."""
     if is_missing(value):

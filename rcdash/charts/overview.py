@@ -16,7 +16,7 @@ from rcdash.charts.style import (
     base_layout,
     date_axis,
 )
-from rcdash.labels import UNREPORTED, fmt_number, fmt_rate
+from rcdash.labels import UNREPORTED, fmt_number, fmt_target
 from rcdash.metrics.rules import STATUS_LABELS
 
 _STATUS_CODE = {STATUS_LABELS["fail"]: 0, STATUS_LABELS["no_data"]: 1, STATUS_LABELS["pass"]: 2, UNREPORTED: 3}
@@ -67,7 +67,7 @@ def rate_trend(trend: pd.DataFrame, projection: pd.DataFrame | None, target: flo
             ))
     if target is not None:
         fig.add_hline(y=target * 100, line={"color": TARGET_COLOUR, "dash": "dash", "width": 1.5},
-                      annotation_text=f"{target_label} {fmt_rate(target)}", annotation_position="top left")
+                      annotation_text=f"{target_label} {fmt_target(target)}", annotation_position="top left")
     if stages is not None and len(stages):
         fig.add_trace(go.Scatter(
             x=stages["as_of"], y=stages["value"] * 100, name="阶段目标", mode="markers+text",

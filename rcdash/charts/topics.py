@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from rcdash.charts.style import (
+    CITY_COLOUR,
     FAIL_COLOUR,
     NO_DATA_COLOUR,
     PASS_COLOUR,
@@ -14,17 +15,19 @@ from rcdash.charts.style import (
     base_layout,
     date_axis,
 )
-from rcdash.labels import MEMBER_RATIO_DIGITS, fmt_rate
+from rcdash.labels import MEMBER_RATIO_DIGITS, fmt_rate, fmt_target
 
 
-def ratio_bars(table: pd.DataFrame, target: float, title: str) -> go.Figure:
-    """Adult member ratio per area as bars (green at or above target, red below, grey 无数据), target line.
+def ratio_bars(table: pd.DataFrame, target: float | None, title: str) -> go.Figure:
+    """Adult member ratio per area as bars (green at or above target, red below, grey 无数据), target line (bars
+    in the city's colour and no line when the plan sets no target).
 
     The target is named in the legend, not written on the line: there it would sit on the label of a bar just below
     the target (嵊州市's 1.95 % under 2 %); for the same reason the bars' labels sit inside their tops.
     """
     ratios = table["成人会员占比"]
-    colours = [NO_DATA_COLOUR if pd.isna(v) else (PASS_COLOUR if v >= target else FAIL_COLOUR) for v in ratios]
+    colours = [NO_DATA_COLOUR if pd.isna(v) else CITY_COLOUR if target is None else PASS_COLOUR if v >= target
+               else FAIL_COLOUR for v in ratios]
     fig = go.Figure(go.Bar(
         x=table["区域"], y=[0 if pd.isna(v) else v * 100 for v in ratios], marker_color=colours,
         text=[fmt_rate(v, MEMBER_RATIO_DIGITS) for v in ratios], hovertemplate="%{x}：%{text}<extra></extra>",
@@ -32,9 +35,10 @@ def ratio_bars(table: pd.DataFrame, target: float, title: str) -> go.Figure:
         textposition=["outside" if pd.isna(v) else "inside" for v in ratios], insidetextanchor="end",
         insidetextfont={"color": "white"}, showlegend=False,
     ))
-    fig.add_hline(y=target * 100, line={"color": TARGET_COLOUR, "dash": "dash"}, layer="below")
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"目标 {fmt_rate(target)}",
-                             line={"color": TARGET_COLOUR, "dash": "dash"}, hoverinfo="skip"))
+    if target is not None:
+        fig.add_hline(y=target * 100, line={"color": TARGET_COLOUR, "dash": "dash"}, layer="below")
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"目标 {fmt_target(target)}",
+                                 line={"color": TARGET_COLOUR, "dash": "dash"}, hoverinfo="skip"))
     fig = base_layout(fig, title)
     fig.update_layout(showlegend=True)
     fig.update_yaxes(ticksuffix="%", rangemode="tozero", title="占常住人口比例（%）")

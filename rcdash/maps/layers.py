@@ -26,7 +26,7 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from rcdash.geo.townships import TownshipAreas
-from rcdash.labels import fmt_rate
+from rcdash.labels import fmt_target
 from rcdash.maps import classes, fast_render
 from rcdash.maps.assets import localize
 from rcdash.maps.basemaps import NO_BASEMAP, Basemap, Projector, projector_for
@@ -454,7 +454,7 @@ def _value_text(metric: str, row: Mapping[str, Any]) -> str:
 
 def _target_text(metric: str, row: Mapping[str, Any], year: int) -> str:
     target = row[f"{classes.METRIC_BY_KEY[metric].target_metric}_target"]
-    return "无" if target is None or pd.isna(target) else f"{year} 年目标 {fmt_rate(target)}"
+    return "无" if target is None or pd.isna(target) else f"{year} 年目标 {fmt_target(target)}"
 
 
 def choropleth(view: MapView, shapes: DisplayShapes, metric: str, approximate: bool, p: Projector) -> folium.GeoJson:

@@ -101,6 +101,12 @@ def latest_data_date(con: duckdb.DuckDBPyConnection) -> date | None:
     return row[0] if row and row[0] is not None else None
 
 
+def first_data_date(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The earliest date of the records measured over time: where browsing the history can usefully begin."""
+    row = first_row(con.execute(load_sql("first_data_date", SQL_DIR)))
+    return row[0] if row and row[0] is not None else None
+
+
 def latest_activity_date(con: duckdb.DuckDBPyConnection) -> date | None:
     """The latest activity date: weeks and months after it are no data (the engine counts none of them)."""
     row = first_row(con.execute(load_sql("latest_activity_date", SQL_DIR)))

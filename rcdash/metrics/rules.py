@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, replace
 
-from rcdash.labels import fmt_rate, is_missing
+from rcdash.labels import fmt_target, is_missing
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value, target_words
 from rcdash.metrics.targets import TargetBook
 
@@ -94,7 +94,7 @@ def _reason(rule: PlanRule, row: dict[str, object], value: float, target: float,
     metric = METRIC_BY_NAME[rule.metric]
     shown, goal = format_value(metric, value), format_value(metric, target)
     if metric.unit == "rate":
-        goal = fmt_rate(target)  # targets with the rule's one decimal (the member ratio's values have two)
+        goal = fmt_target(target)  # targets with the rule's one decimal (the member ratio's values have two)
     if short == 0:
         return f"{metric.zh} {shown}，已达到目标 {goal}（{source}）"
     if rule.metric == "village_branch_rate":

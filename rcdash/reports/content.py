@@ -12,7 +12,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from rcdash.config import CITY_CODE, CITY_NAME, PLAN_START, evaluation_weights
+from rcdash.config import CITY_CODE, CITY_NAME, evaluation_weights
 from rcdash.labels import MEMBER_RATIO_DIGITS, RATE_DIGITS, fmt_number, is_missing
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.engine import compute, default_as_of
@@ -20,7 +20,7 @@ from rcdash.metrics.kpi import kpi
 from rcdash.metrics.period import Period, half_year_of, half_years_between, parse_period, previous_half_year
 from rcdash.metrics.rules import FAIL, NO_DATA, PASS, STATUS_LABELS, plan_rules
 from rcdash.metrics.targets import PER_COUNTY_TARGETS, TargetBook
-from rcdash.plans import Plan, default_plan
+from rcdash.plans import Plan, browse, default_plan
 from rcdash.reports.model import (
     SHORT,
     AreaShortfalls,
@@ -80,11 +80,11 @@ def previous_point(period: Period) -> tuple[str, date]:
     return f"{period_name(before)}末", before.end
 
 
-def period_choices(latest: date, kind: str, first: date = PLAN_START) -> list[Period]:
-    """The half-years (or years) from the plan's start to the latest data date, newest first."""
+def period_choices(first: date, last: date, kind: str) -> list[Period]:
+    """The half-years (or years) from `first` to `last` (a plan's period widened to the data's span), newest first."""
     if kind == HALF_YEAR:
-        return half_years_between(first, latest)
-    return [parse_period(str(year)) for year in range(latest.year, first.year - 1, -1)]
+        return half_years_between(first, last)
+    return [parse_period(str(year)) for year in range(last.year, first.year - 1, -1)]
 
 
 def period_of(day: date, kind: str) -> Period:
@@ -416,7 +416,7 @@ def build_briefing(con: duckdb.DuckDBPyConnection, period: str | Period, weights
     trend_figures: list[Block] = []
     ranking_figures: list[Block] = []
     if font_ok:
-        monthly = compute(con, overview.month_points(as_of), "county")
+        monthly = compute(con, overview.month_points(as_of, browse.trend_start(plan, as_of)), "county")
         trend_figures.append(chart_module.area_rates_figure(now, targets, as_of.year))
         for metric in overview.TREND_METRICS:
             trend = overview.trend_frame(monthly, metric)

@@ -10,8 +10,8 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from rcdash.config import CITY_CODE, PLAN_START
-from rcdash.labels import UNREPORTED, fmt_count, fmt_rate, is_missing
+from rcdash.config import CITY_CODE
+from rcdash.labels import UNREPORTED, fmt_count, fmt_target, is_missing
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.period import Period, half_year_of, previous_half_year
 from rcdash.metrics.rules import RULES, STATUS_LABELS
@@ -29,8 +29,8 @@ TREND_METRICS = ("village_branch_rate", "member_ratio")
 
 
 
-def half_year_points(as_of: date, first: date = PLAN_START) -> list[date]:
-    """The last day of every half-year from `first` up to as_of's half-year, which ends at as_of itself."""
+def half_year_points(as_of: date, first: date) -> list[date]:
+    """The last day of every half-year from `first` (the plan's start) up to as_of's half-year, which ends at as_of."""
     points = []
     period = previous_half_year(half_year_of(as_of))
     while period.end >= first:
@@ -39,8 +39,8 @@ def half_year_points(as_of: date, first: date = PLAN_START) -> list[date]:
     return [*reversed(points), as_of]
 
 
-def month_points(as_of: date, first: date = PLAN_START) -> list[date]:
-    """The last day of every month from `first` up to as_of's month, which ends at as_of itself."""
+def month_points(as_of: date, first: date) -> list[date]:
+    """The last day of every month from `first` (the plan's start) up to as_of's month, which ends at as_of itself."""
     points = []
     cursor = date(first.year, first.month, 1)
     while True:
@@ -75,7 +75,7 @@ def _target_text(metric: str, target: float | None) -> str:
     if target is None:
         return "—"
     if METRIC_BY_NAME[metric].unit == "rate":
-        return fmt_rate(target)
+        return fmt_target(target)
     return fmt_count(target)
 
 
@@ -218,7 +218,7 @@ def plan_end_target(targets: TargetBook, metric: str, area: str) -> float | None
 
 def stage_marks(targets: TargetBook, metric: str, area: str) -> pd.DataFrame:
     """Each interim year's stage target at that year's end (as_of, value, label), for the trend chart."""
-    rows = [{"as_of": date(year, 12, 31), "value": value, "label": f"{year} 年阶段目标 {fmt_rate(value)}"}
+    rows = [{"as_of": date(year, 12, 31), "value": value, "label": f"{year} 年阶段目标 {fmt_target(value)}"}
             for year, value in targets.stage_targets(metric, area)]
     return pd.DataFrame(rows, columns=["as_of", "value", "label"])
 

@@ -1,4 +1,5 @@
-"""队伍与志愿者: the 1 rescue team + 3 × 20 volunteer rule per county, party coverage, team lists (pure + SQL)."""
+"""队伍与志愿者: the plan's rule per county (1 rescue team with a party organisation + 3 teams of ≥ 20 volunteers in
+the seed plan), party coverage, team lists (pure + SQL)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from rcdash.labels import is_missing
+from rcdash.metrics.targets import TargetBook
 from rcdash.store.sql import load_sql
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -25,13 +28,43 @@ def team_list(con: duckdb.DuckDBPyConnection, as_of: date, area: str) -> pd.Data
     })
 
 
-def county_team_table(frame: pd.DataFrame, teams: pd.DataFrame) -> pd.DataFrame:
-    """Per county: teams against the plan's rule, party coverage and volunteer numbers."""
+def _count(value: float | None) -> str:
+    """A per-county count target as the rule's wording writes it."""
+    return "—" if value is None else f"{value:g}"
+
+
+def _have(value: object) -> float:
+    """A count, 0 when missing."""
+    return 0.0 if is_missing(value) else float(value)  # type: ignore[arg-type]
+
+
+def rule_column(targets: TargetBook, year: int) -> str:
+    """The compliance column's header: '计划要求（1 支救援队建党组织 + 3 支 ≥ 20 人志愿队）' under the plan."""
+    rescue = targets.value("rescue_teams_with_party", "*", year)
+    volunteer = targets.value("volunteer_teams_20plus", "*", year)
+    return f"计划要求（{_count(rescue)} 支救援队建党组织 + {_count(volunteer)} 支 ≥ 20 人志愿队）"
+
+
+def requirement_text(targets: TargetBook, year: int) -> str:
+    """'每个区、县（市）1 支应急救援队并建立党组织、3 支以上注册志愿者 20 名以上的特色志愿队' under the plan."""
+    rescue = targets.value("rescue_teams_with_party", "*", year)
+    volunteer = targets.value("volunteer_teams_20plus", "*", year)
+    return (f"计划要求：每个区、县（市）{_count(rescue)} 支应急救援队并建立党组织、{_count(volunteer)} 支以上注册志愿者 20 名以上的"
+            f"特色志愿队；{targets.source('volunteer_teams_20plus', '*', year)}。")
+
+
+def county_team_table(frame: pd.DataFrame, teams: pd.DataFrame, targets: TargetBook, year: int) -> pd.DataFrame:
+    """Per county: teams against the plan's rule (its per-county targets of the year), party coverage and
+    volunteer numbers."""
     rows = []
     for r in frame[frame["level"] == "county"].to_dict("records"):
         mine = teams[teams["区县"] == r["name"]]
-        rescue_ok = (r["rescue_teams_with_party"] or 0) >= 1
-        volunteer_ok = (r["volunteer_teams_20plus"] or 0) >= 3
+        code = r.get("code", "*")
+        rescue_need = targets.value("rescue_teams_with_party", code, year)
+        volunteer_need = targets.value("volunteer_teams_20plus", code, year)
+        # A target the plan does not set is no requirement.
+        rescue_ok = rescue_need is None or _have(r["rescue_teams_with_party"]) >= rescue_need
+        volunteer_ok = volunteer_need is None or _have(r["volunteer_teams_20plus"]) >= volunteer_need
         missing = pd.isna(r["rescue_teams"])
         rows.append({
             "区县": r["name"],
@@ -39,9 +72,10 @@ def county_team_table(frame: pd.DataFrame, teams: pd.DataFrame) -> pd.DataFrame:
             "志愿服务队": r["volunteer_teams"], "其中 ≥ 20 人": r["volunteer_teams_20plus"],
             "注册志愿者合计": int(mine["注册志愿者"].sum()) if len(mine) else 0,
             "队伍党组织覆盖率": float((mine["建立党组织"] == "是").mean()) if len(mine) else None,
-            "计划要求（1 支救援队建党组织 + 3 支 ≥ 20 人志愿队）": "无数据" if missing else (
+            rule_column(targets, year): "无数据" if missing else (
                 "达标" if rescue_ok and volunteer_ok else "未达标：" + "、".join(
-                    x for x, ok in (("救援队未建党组织", rescue_ok), ("20 人以上志愿队不足 3 支", volunteer_ok)) if not ok)),
+                    x for x, ok in (("救援队未建党组织", rescue_ok),
+                                    (f"20 人以上志愿队不足 {_count(volunteer_need)} 支", volunteer_ok)) if not ok)),
         })
     return pd.DataFrame(rows)
 

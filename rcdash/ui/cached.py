@@ -9,7 +9,7 @@ import streamlit as st
 
 from rcdash.metrics import engine
 from rcdash.metrics.kpi import kpi
-from rcdash.plans import default_plan
+from rcdash.plans import get
 from rcdash.ui.data import shared_cursor
 
 
@@ -26,7 +26,7 @@ def metrics_series(db_key: str, dates: tuple[date, ...], level: str = "county") 
 
 
 @st.cache_data(show_spinner="正在评估计划目标…", max_entries=32)
-def kpi_report(db_key: str, as_of: date, level: str = "county") -> dict:
-    """The full kpi report (metrics, plan rules, outlook) as of a date, against the plan of that date."""
+def kpi_report(db_key: str, as_of: date, plan_id: str, level: str = "county") -> dict:
+    """The full kpi report (metrics, plan rules, outlook) as of a date, against the chosen plan."""
     con = shared_cursor(db_key)
-    return kpi(con, as_of, level, plan=default_plan(con, as_of))
+    return kpi(con, as_of, level, plan=get(con, plan_id))

@@ -12,7 +12,7 @@ from rcdash.geo.townships import TownshipAreas, township_areas
 from rcdash.maps import classes, layers
 from rcdash.maps.basemaps import NO_BASEMAP, Basemap, SettingsError, basemaps, projector_for
 from rcdash.maps.profile import township_profile
-from rcdash.plans import default_plan
+from rcdash.plans import get
 from rcdash.reports.fonts import INSTALL_HINT, find_cjk_font
 from rcdash.topics import gaps, status
 from rcdash.topics.map_view import MapView, load_view
@@ -39,17 +39,19 @@ def geography(key: str) -> tuple[TownshipAreas, layers.DisplayShapes]:
 
 
 @st.cache_data(show_spinner="正在读取地图数据…", max_entries=32)
-def map_view(key: str, as_of: date, county: str | None) -> MapView:
-    """Townships with metrics, targets and gaps, open sites and organisation counts of an area on a date."""
+def map_view(key: str, as_of: date, county: str | None, plan_id: str) -> MapView:
+    """Townships with metrics, targets (of the chosen plan) and gaps, open sites and organisation counts of an area
+    on a date."""
     areas, _ = geography(key)
-    return load_view(shared_cursor(), as_of, county, areas, metrics_at(key, as_of, "township"))
+    con = shared_cursor(key)
+    return load_view(con, as_of, county, areas, metrics_at(key, as_of, "township"), plan=get(con, plan_id))
 
 
 def map_data(filters: Filters) -> tuple[MapView, TownshipAreas, layers.DisplayShapes]:
     """The view for the sidebar filters, with the geography."""
     key = db_key()
     areas, shapes = geography(key)
-    return map_view(key, filters.as_of, filters.county), areas, shapes
+    return map_view(key, filters.as_of, filters.county, filters.plan.id), areas, shapes
 
 
 def _basemap_choices() -> list[Basemap]:
@@ -107,18 +109,18 @@ def planner_map(view: MapView, areas: TownshipAreas, shapes: layers.DisplayShape
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def printed_map_file(key: str, as_of: date, county: str | None, metric: str, fmt: str) -> bytes:
-    """The print-ready map of one view (metric, date, county) as PNG or PDF bytes, drawn once per view."""
+def printed_map_file(key: str, as_of: date, county: str | None, plan_id: str, metric: str, fmt: str) -> bytes:
+    """The print-ready map of one view (metric, date, county, plan) as PNG or PDF bytes, drawn once per view."""
     from rcdash.reports import printed_map  # geopandas and matplotlib load on the first click, not with the page
 
     areas, _ = geography(key)
     con = shared_cursor(key)
-    printed = printed_map.print_map(map_view(key, as_of, county), areas, metric, default_plan(con, as_of).name,
+    printed = printed_map.print_map(map_view(key, as_of, county, plan_id), areas, metric, get(con, plan_id).name,
                                     sites=True, demo=status.demo_seed(con) is not None)
     return printed_map.render(printed_map.draw(printed), fmt)
 
 
-def print_downloads(view: MapView, metric: str) -> None:
+def print_downloads(view: MapView, metric: str, plan_id: str) -> None:
     """Download the current view as an A4 map for print (PNG, PDF), drawn when a button is clicked."""
     if not view.townships["has_area"].any():
         return
@@ -133,7 +135,7 @@ def print_downloads(view: MapView, metric: str) -> None:
         # A callable is run only on the click (on a thread of its own), so the page never waits for the drawing.
         column.download_button(
             f"下载 A4 地图（{label}）", icon=":material/print:", on_click="ignore",
-            data=lambda fmt=fmt: printed_map_file(key, view.as_of, view.county, metric, fmt),
+            data=lambda fmt=fmt: printed_map_file(key, view.as_of, view.county, plan_id, metric, fmt),
             file_name=f"{stem}.{fmt}", mime=mime, key=f"map_print_{fmt}",
             help="A4 横向、300 dpi：当前指标、日期和区县的乡镇地图，含图例、比例尺、指北针和数据来源。")
     columns[-1].caption("点击后生成，约需数秒；命令行 `rcdash map` 还可输出 SVG。")

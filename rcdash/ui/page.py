@@ -8,7 +8,7 @@ import streamlit as st
 from rcdash.records.kinds import KINDS
 from rcdash.topics import status
 from rcdash.ui.data import cursor, database_path, db_key
-from rcdash.ui.filters import Filters, data_end_notice, sidebar_filters
+from rcdash.ui.filters import Filters, data_end_notice, plan_notice, sidebar_filters
 from rcdash.ui.widgets import demo_banner, no_database
 
 # Streamlit's own words that no option translates, hidden or replaced by CSS (the installed files stay untouched).
@@ -65,6 +65,7 @@ def page_start(title: str, caption: str, filters: bool = True) -> tuple[duckdb.D
     chosen = sidebar_filters(con, db_key()) if filters else None
     demo_banner(status.demo_seed(con))
     if chosen is not None:
+        plan_notice(con, chosen)
         data_end_notice(con, db_key(), chosen)
     return con, chosen
 

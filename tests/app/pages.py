@@ -9,15 +9,22 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rcdash.config import REPO_ROOT
+from rcdash.ui.filters import SHADOW_PREFIX
 
 PAGE_TIMEOUT_S = 120  # the first run computes the metrics series on a 2-core machine
 
 
 def run_page(monkeypatch: pytest.MonkeyPatch, name: str, db: Path, county: str | None = None,
-             as_of: date | None = None) -> AppTest:
-    """Run pages/<name>.py against a database; choose a county or a date through the sidebar filters."""
+             as_of: date | None = None, plan: str | None = None) -> AppTest:
+    """Run pages/<name>.py against a database; choose a plan, a county or a date through the sidebar filters.
+
+    A plan is chosen before the first run (as a user's earlier choice kept in the session), so the page runs once
+    under it rather than first under the default plan.
+    """
     monkeypatch.setenv("RCDASH_DB", str(db))
     at = AppTest.from_file(str(REPO_ROOT / "pages" / f"{name}.py"), default_timeout=PAGE_TIMEOUT_S)
+    if plan is not None:
+        at.session_state[SHADOW_PREFIX + "filter_plan"] = plan
     at.run()
     if county is not None:
         at.selectbox(key="filter_county").set_value(county).run()

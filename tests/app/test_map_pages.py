@@ -55,7 +55,8 @@ def test_map_page_with_demo_data(monkeypatch: pytest.MonkeyPatch, demo_db: Path)
 def test_print_download_draws_the_current_view(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
     """What the page's PDF button hands over on the click: the map of its metric, date and county."""
     monkeypatch.setenv("RCDASH_DB", str(demo_db))
-    data = maps.printed_map_file(db_key(), date(2021, 12, 31), KEQIAO, "villages_without_branch", "pdf")
+    data = maps.printed_map_file(db_key(), date(2021, 12, 31), KEQIAO, "shaoxing-2020-2022", "villages_without_branch",
+                                 "pdf")
     text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert "柯桥区各乡镇（街道）未建会村（社区）数" in text and "统计截至 2021-12-31" in text
     assert "福全街道" in text and "服务站（" in text  # township names of one county; sites as on the page

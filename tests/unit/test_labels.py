@@ -85,7 +85,10 @@ def test_team_party_coverage_is_a_rate() -> None:
     metrics = pd.DataFrame([{"name": "越城区", "level": "county", "rescue_teams": 1, "rescue_teams_with_party": 1,
                              "volunteer_teams": 3, "volunteer_teams_20plus": 3}])
     team_rows = pd.DataFrame({"区县": ["越城区"] * 3, "注册志愿者": [20, 30, 40], "建立党组织": ["是", "否", "否"]})
-    row = teams.county_team_table(metrics, team_rows).iloc[0]
+    from rcdash.metrics.targets import TargetBook
+    from rcdash.plans import seed_plan
+
+    row = teams.county_team_table(metrics, team_rows, TargetBook({}, seed_plan()), 2022).iloc[0]
     assert row["队伍党组织覆盖率"] == pytest.approx(1 / 3)  # shown 33.3% by the rule, not "33%"
 
 

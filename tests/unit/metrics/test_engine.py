@@ -405,3 +405,16 @@ def test_a_derived_table_defined_anew_is_rebuilt_on_the_next_write(tmp_path: Pat
         assert derived.refresh(con) == ["area_divisions"]  # its sources unchanged
     with patch.object(derived, "DERIVED", renamed), writing(path) as con:
         assert derived.refresh(con) == []
+
+
+def test_first_data_date_is_where_reporting_began(fixture_con) -> None:
+    from rcdash.metrics.engine import first_data_date
+
+    # The first members snapshot (2020-12-31), not the branches founded on 2020-01-01: history starts with reporting.
+    assert first_data_date(fixture_con) == date(2020, 12, 31)
+
+
+def test_first_data_date_of_an_empty_database(con) -> None:
+    from rcdash.metrics.engine import first_data_date
+
+    assert first_data_date(con) is None

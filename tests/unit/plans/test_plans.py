@@ -146,9 +146,3 @@ def test_reimporting_the_same_plan_is_fine_and_another_plan_of_the_same_id_is_re
     with pytest.raises(plans.PlanRefused):  # the seed plan's id is taken even when it is not stored
         plans.store(con, plans.parse(MINIMAL.replace("shaoxing-2023-2025", "shaoxing-2020-2022")))
     assert con.execute("SELECT count(*) FROM plans").fetchone() == (1,)
-
-
-def test_the_pages_earliest_date_is_the_seed_plans_start() -> None:
-    from rcdash.config import PLAN_START
-
-    assert plans.seed_plan().start == PLAN_START

@@ -123,8 +123,9 @@ def test_periods_titles_and_as_of(demo_db: Path) -> None:
     assert content.report_title(parse_period("2021")) == "2021 年度工作评价"
     assert content.previous_point(parse_period("2022H1")) == ("2021 年下半年末", date(2021, 12, 31))
     assert content.previous_point(parse_period("2022")) == ("2021 年末", date(2021, 12, 31))
-    assert [p.label for p in content.period_choices(date(2021, 3, 1), content.HALF_YEAR)] == ["2021H1", "2020H2", "2020H1"]
-    assert [p.label for p in content.period_choices(date(2021, 3, 1), content.YEAR)] == ["2021", "2020"]
+    span = (date(2020, 1, 1), date(2021, 3, 1))
+    assert [p.label for p in content.period_choices(*span, content.HALF_YEAR)] == ["2021H1", "2020H2", "2020H1"]
+    assert [p.label for p in content.period_choices(*span, content.YEAR)] == ["2021", "2020"]
 
 
 def test_empty_database_has_nothing_to_report(con: object) -> None:
