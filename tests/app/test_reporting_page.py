@@ -24,23 +24,29 @@ def _with_period(monkeypatch: pytest.MonkeyPatch, db: Path, period: str) -> AppT
 
 def test_demo_half_year_grid_rates_and_rules(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
     at = run_page(monkeypatch, "reporting", demo_db)
-    assert at.selectbox(key="reporting_period_half_year").value.label == "2022H2"  # the latest due with data
+    assert at.selectbox(key="reporting_period_half_year").value.label == "2025H2"  # the latest due with data
     grid = at.dataframe[0].value
     registers = [f"{k}（截止 01-10）" for k in ("会员", "基层组织", "队伍", "服务阵地")]
     assert list(grid.columns) == ["区县", "活动（6 个月）", *registers]
     assert len(grid) == 6
-    # The demo was imported centrally when built, long after 2022H2 was due: every report is late, none missing.
-    assert grid["会员（截止 01-10）"].str.startswith("⚠ 逾期").all() and (grid.iloc[:, 1] == "⚠ 逾期 6/6 期").all()
+    # The demo's last half-year came in as county submissions (rcdash/demo/submissions.py): most on time, some late,
+    # and one county never sent one month of activities.
+    rows = grid.set_index("区县")
+    assert rows.loc["柯桥区"].str.startswith("✓ 按时").all()
+    assert rows.loc["新昌县", "活动（6 个月）"] == "✗ 未报送：缺 10 月"
+    assert rows.loc["越城区", "队伍（截止 01-10）"].startswith("⚠ 逾期")
     rates = at.dataframe[1].value
-    assert rates.iloc[-1]["区县"] == "全市" and rates.iloc[-1]["完整率"] == 100.0 and rates.iloc[-1]["及时率"] == 0.0
-    assert any("没有已过截止日仍未报送" in s.value for s in at.success)
+    city = rates.iloc[-1]
+    assert city["区县"] == "全市" and (city["应报期数"], city["按时"], city["逾期"], city["未报送"]) == (60, 49, 10, 1)
+    overdue = at.dataframe[2].value
+    assert overdue[["区县", "数据类型", "报送期"]].values.tolist() == [["新昌县", "活动", "2025-10"]]
     assert [m.label for m in at.metric] == ["全市及时率", "全市完整率", "待催报"]
     shown = texts(at)
     assert "次月 5 日前" in shown and "示例数据" in at.warning[0].value
     assert developer_wording(shown) == [], developer_wording(shown)
     at.radio(key="reporting_unit").set_value("month").run()
-    assert at.selectbox(key="reporting_period_month").value.label == "2022-12"
-    assert "2022 年 12 月各区县报送状态" in texts(at)
+    assert at.selectbox(key="reporting_period_month").value.label == "2025-12"
+    assert "2025 年 12 月各区县报送状态" in texts(at)
 
 
 def test_empty_database_explains_and_lists_everything_to_chase(monkeypatch: pytest.MonkeyPatch, db_file: Path) -> None:
@@ -58,4 +64,4 @@ def test_period_from_the_url_and_a_bad_one(monkeypatch: pytest.MonkeyPatch, demo
     assert list(at.dataframe[0].value.columns) == ["区县", "活动（截止 12-05）"]  # November owes no half-yearly register
     bad = _with_period(monkeypatch, demo_db, "2022-13")
     assert "无法识别的报送期“2022-13”" in bad.error[0].value and "2022H2" in bad.error[0].value
-    assert bad.selectbox(key="reporting_period_half_year").value.label == "2022H2"  # the default instead
+    assert bad.selectbox(key="reporting_period_half_year").value.label == "2025H2"  # the default instead
