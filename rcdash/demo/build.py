@@ -11,6 +11,7 @@ import duckdb
 
 from rcdash import config
 from rcdash.demo import story
+from rcdash.demo.anomalies import plant
 from rcdash.demo.files import csv_bytes, write_csv_chunks, write_file, xlsx_bytes
 from rcdash.demo.generate import DemoData, Row
 from rcdash.demo.images import photo_name, placeholder_png
@@ -111,7 +112,7 @@ def write_import_files(data: DemoData, folder: Path) -> list[tuple[str, Path, in
     out: list[tuple[str, Path, int]] = []
     for number, plan in enumerate(FILE_PLANS, start=1):
         kind = KINDS[plan.kind]
-        rows: Iterable[Row] = getattr(data, plan.kind)()
+        rows: Iterable[Row] = plant(plan.kind, getattr(data, plan.kind)(), data.world)  # a few planted mistakes
         stem = f"{number:02d}_{plan.kind}"
         if plan.format == "csv":
             out += [(plan.kind, path, n) for path, n in write_csv_chunks(kind, rows, folder, stem)]

@@ -1,0 +1,123 @@
+"""Planted data-quality anomalies (DESIGN §10): a handful of the mistakes real spreadsheets carry, one or two per
+check, so the 数据质量 page has something to show. Each is placed relative to the generated rows (never at a
+fixed date) and away from the story's first and last snapshot, so the story's figures stay as they are."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from rcdash.demo.generate import Row
+from rcdash.demo.world import County, World
+from rcdash.geo.boundaries import county_shapes
+
+# Which real county (by position in code order) carries which anomaly: spread out so every county shows something.
+DUPLICATE_COUNTY, DROP_COUNTY, OVER_COUNTY, STALE_COUNTY, PARTICIPANTS_COUNTY, SITE_COUNTY = 0, 1, 2, 3, 4, 5
+DIGIT = 10  # a digit too many or too few: the commonest typo in a count
+OVER_SHARE = 0.12  # the over-population snapshot is raised at least this far (the check flags above 10 %)
+STALE_GAP_MONTHS = 18  # the stale township's snapshots stop this long before the data's last snapshot
+PARTICIPANTS_ROW = 100  # the county's n-th activity gets the inflated count (an ordinary one, mid-data)
+PARTICIPANTS_TYPO = 1_000  # "45" typed as "45000": three zeros too many
+FUTURE_YEARS = 30  # a population year typed with the wrong decade (2025 → 2055)
+DUPLICATE_SPACE = " "  # the second registration of a branch, typed with a space inside its name
+DUPLICATE_AFTER = "村"  # the space goes after the village's name (峡山村 红十字会)
+
+
+def plant(kind: str, rows: Iterable[Row], world: World) -> Iterator[Row]:
+    """The rows of one kind with this kind's anomalies planted (other kinds pass unchanged)."""
+    counties = world.real_counties
+    if len(counties) <= max(DUPLICATE_COUNTY, DROP_COUNTY, OVER_COUNTY, STALE_COUNTY, PARTICIPANTS_COUNTY,
+                            SITE_COUNTY):
+        return iter(rows)
+    planter = {"members": _members, "activities": _activities, "sites": _sites, "branches": _branches,
+               "population": _population}.get(kind)
+    return iter(rows) if planter is None else planter(rows, counties)
+
+
+def _members(rows: Iterable[Row], counties: tuple[County, ...]) -> Iterator[Row]:
+    """A snapshot a digit short (member_drop), one a digit too long (member_over_population, then a drop), and a
+    township whose snapshots stop early (stale_members)."""
+    drop_t = counties[DROP_COUNTY].townships[0]
+    over_c = counties[OVER_COUNTY]
+    stale_t = min(counties[STALE_COUNTY].townships, key=lambda t: t.population)  # the least weight on the figures
+    held: dict[str, list[Row]] = {}
+    for row in rows:
+        if row[0] in (drop_t.code, stale_t.code) or row[0][:6] == over_c.code:
+            held.setdefault(row[0], []).append(row)
+        else:
+            yield row
+    yield from _mid_changed(held.pop(drop_t.code, []), lambda r, _: (r[0], r[1], r[2] // DIGIT, r[3]))
+    over_t = min(over_c.townships, key=lambda t: t.population)
+    yield from _mid_changed(held.pop(over_t.code, []), lambda r, pop: (
+        r[0], r[1], max(r[2] * DIGIT, round(pop * OVER_SHARE) + 1), r[3]), over_c, over_t.code)
+    stale = held.pop(stale_t.code, [])
+    if stale:
+        last = max(r[1] for r in stale)
+        months = last.year * 12 + last.month - 1 - STALE_GAP_MONTHS
+        cut = date(months // 12, months % 12 + 1, 1)
+        yield from (r for r in stale if r[1] < cut)
+    for kept in held.values():
+        yield from kept
+
+
+def _mid_changed(rows: list[Row], change: object, county: County | None = None, code: str = "") -> Iterator[Row]:
+    """The rows with the middle one (by date: never the first or the last) changed."""
+    ordered = sorted(rows, key=lambda r: r[1])
+    middle = len(ordered) // 2
+    for i, row in enumerate(ordered):
+        if i == middle and 0 < i < len(ordered) - 1:
+            pop = 0
+            if county is not None:
+                index = [t.code for t in county.townships].index(code)
+                pop = county.township_populations(row[1].year)[index]
+            yield change(row, pop)  # type: ignore[operator]
+        else:
+            yield row
+
+
+def _activities(rows: Iterable[Row], counties: tuple[County, ...]) -> Iterator[Row]:
+    """One ordinary activity with three zeros too many in its participant count (participants_outlier)."""
+    county, seen = counties[PARTICIPANTS_COUNTY].code, 0
+    for row in rows:
+        if row[1][:6] == county and not row[4] and row[6] is not None:
+            seen += 1
+            if seen == PARTICIPANTS_ROW:
+                row = (*row[:6], row[6] * PARTICIPANTS_TYPO)
+        yield row
+
+
+def _sites(rows: Iterable[Row], counties: tuple[County, ...]) -> Iterator[Row]:
+    """One WGS-84 service point whose coordinates were copied from a site in another county
+    (site_outside_division)."""
+    county, other = counties[SITE_COUNTY].code, counties[DUPLICATE_COUNTY].code
+    moved = False
+    for row in rows:
+        if not moved and row[1] == "point" and row[2][:6] == county and row[5] == "WGS84":
+            point = county_shapes()[other].representative_point()
+            row = (*row[:3], f"{point.x:.6f}", f"{point.y:.6f}", *row[5:])
+            moved = True
+        yield row
+
+
+def _branches(rows: Iterable[Row], counties: tuple[County, ...]) -> Iterator[Row]:
+    """One village branch registered twice, the second time with a space in its name (duplicate_name)."""
+    county, done = counties[DUPLICATE_COUNTY].code, False
+    for row in rows:
+        yield row
+        name = str(row[0])
+        if not done and row[1][:6] == county and row[2] == "村社区" and DUPLICATE_AFTER in name:
+            cut = name.index(DUPLICATE_AFTER) + 1
+            yield (name[:cut] + DUPLICATE_SPACE + name[cut:], *row[1:])
+            done = True
+
+
+def _population(rows: Iterable[Row], counties: tuple[County, ...]) -> Iterator[Row]:
+    """A township's population filed under a year decades ahead (future_date)."""
+    township = counties[DROP_COUNTY].townships[1].code
+    last: Row | None = None
+    for row in rows:
+        if row[0] == township and (last is None or row[1] > last[1]):
+            last = row
+        yield row
+    if last is not None:
+        yield (last[0], last[1] + FUTURE_YEARS, last[2])
