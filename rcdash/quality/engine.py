@@ -135,7 +135,7 @@ def open_issues(issues: pd.DataFrame) -> pd.DataFrame:
     return issues[~issues["verified"].astype(bool)]
 
 
-def _plain(value: object) -> object:
+def plain(value: object) -> object:
     """A value as JSON carries it (dates as ISO text, numpy numbers as numbers, missing as null)."""
     if is_missing(value):
         return None
@@ -156,9 +156,9 @@ def as_json(issues: pd.DataFrame, as_of: date) -> dict[str, object]:
 def issue_json(row: Mapping[str, object]) -> dict[str, object]:
     """One flag as DESIGN §10 lists it."""
     return {"check": row["check"], "severity": row["severity"], "kind": row["kind"], "division": row["division"],
-            "date": _plain(row["date"]), "value": _plain(row["value"]),
-            "expected": {"min": _plain(row["expected_min"]), "max": _plain(row["expected_max"])},
-            "message": row["message"], "import_id": _plain(row["import_id"])}
+            "date": plain(row["date"]), "value": plain(row["value"]),
+            "expected": {"min": plain(row["expected_min"]), "max": plain(row["expected_max"])},
+            "message": row["message"], "import_id": plain(row["import_id"])}
 
 
 def counts(issues: pd.DataFrame, county_names: Mapping[str, str]) -> pd.DataFrame:
@@ -198,8 +198,7 @@ def preview(con: duckdb.DuckDBPyConnection, kind_name: str, staged: object,
     checks = {i: c for i, c in CHECKS.items() if kind_name in c.kinds}
     if not checks:
         return []
-    cur = con.cursor() if not hasattr(con, "register") else con
-    cur.register(STAGED_VIEW, staged)
+    con.register(STAGED_VIEW, staged)
     try:
         table = quote_ident(kind.table)
         match = " AND ".join(f"t.{quote_ident(k)} = s.{quote_ident(k)}" for k in kind.key)
@@ -210,7 +209,7 @@ def preview(con: duckdb.DuckDBPyConnection, kind_name: str, staged: object,
         when = as_of or _preview_as_of(con, kind_name, overlay[kind_name])
         found = find_issues(con, when, checks=checks, overlay=overlay)
     finally:
-        cur.unregister(STAGED_VIEW)
+        con.unregister(STAGED_VIEW)
     mine = found[found["import_id"].isna() & ~found["verified"]]
     return [issue_json(r) for r in mine.to_dict("records")]
 
