@@ -33,6 +33,7 @@ sections = {
     "报告与数据": [
         st.Page("pages/report.py", title="报告", icon=":material/description:"),
         st.Page("pages/data_status.py", title="数据概况", icon=":material/database:"),
+        st.Page("pages/quality.py", title="数据质量", icon=":material/fact_check:"),
         st.Page("pages/data_admin.py", title="数据管理", icon=":material/upload_file:"),
     ],
 }

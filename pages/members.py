@@ -13,6 +13,7 @@ from rcdash.topics import members, overview
 from rcdash.ui.cached import metrics_at, metrics_series
 from rcdash.ui.data import db_key
 from rcdash.ui.page import page_start, require_data
+from rcdash.ui.quality import flag_note
 from rcdash.ui.widgets import download_table
 
 con, filters = page_start("会员与人口", "成人会员达到常住人口 2% 的进度：按区县、按乡镇（街道），以及还需发展的会员数。")
@@ -32,6 +33,8 @@ right.metric(f"{filters.county_name}成人会员", fmt_count(area_row["成人会
 right.metric(f"{filters.county_name}还需发展会员", fmt_count(area_row["还需发展会员"], " 人"),
              help=f"达到常住人口 {fmt_rate(target)} 还差的人数")
 right.metric(f"{filters.county_name}青少年会员", fmt_count(area_row["青少年会员"]))
+with right:
+    flag_note(key, filters.as_of, filters.area, ("adult_members", "member_ratio"), f"{filters.county_name}的会员数")
 download_table(shown, "会员_区县")
 
 st.subheader(f"乡镇（街道）{'· ' + filters.county_name if filters.county else ''}")

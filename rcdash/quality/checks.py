@@ -113,6 +113,8 @@ CHECKS: dict[str, Check] = {
             "duplicate_name", "名称疑似重复", "warning", ("branches", "teams"), "duplicate_name",
             "{name}有名称只差空格或全角/半角字符的{kind_zh}：“{value}”与“{others}”。"
             "请核实是否为同一组织重复登记；如是，请删去多余的一条后重新导入。",
+            # A village counts once however many branches it has; a team registered twice is counted twice.
+            metrics={"branches": (), "teams": KIND_METRICS["teams"]},
         ),
     )
 }

@@ -23,8 +23,8 @@ TABLE_TOKEN = re.compile(r"\{(\w+)\}")  # {members} in a check's SQL: the rows o
 STAGED_VIEW = "quality_staged_rows"  # a file's validated rows, registered for an import preview
 OUTSIDE_CITY = "绍兴市范围以外"
 ISSUE_COLUMNS = ["check", "severity", "kind", "division", "division_name", "county_code", "date", "value",
-                 "expected_min", "expected_max", "message", "import_id", "row_key", "in_figure", "verified", "note",
-                 "verified_by", "verified_at"]
+                 "expected_min", "expected_max", "message", "import_id", "row_key", "in_figure", "feeds", "verified",
+                 "note", "verified_by", "verified_at"]
 # The extra columns a check's SQL may return, formatted for its message: counts, dates, or text as it is.
 COUNT_FIELDS = frozenset({"value", "previous", "population", "median", "expected_min", "expected_max"})
 
@@ -115,14 +115,16 @@ def find_issues(con: duckdb.DuckDBPyConnection, as_of: date, county: str | None 
             check = CHECKS[row["check"]]
             fields = message_fields(row, names)
             rows.append({**{k: row.get(k) for k in ("check", "severity", "kind", "division", "date", "value",
-                                                     "expected_min", "expected_max", "import_id", "row_key")},
+                                                     "expected_min", "expected_max", "import_id", "row_key", "feeds")},
                          "division_name": fields["name"], "message": check.message.format_map(fields)})
     out = pd.DataFrame(rows)
     out["county_code"] = [d[:6] if len(str(d)) >= 6 else None for d in out["division"]]
     if county:
         out = out[out["division"].astype(str).str.startswith(county)]
     latest = _latest_snapshots(con, as_of, overlay)
-    out["in_figure"] = [k != "members" or key in latest for k, key in zip(out["kind"], out["row_key"], strict=True)]
+    # A figure as of a date uses rows dated by then, and of the members only each division's latest snapshot.
+    out["in_figure"] = [pd.Timestamp(d) <= pd.Timestamp(as_of) and (k != "members" or key in latest)
+                        for d, k, key in zip(out["date"], out["kind"], out["row_key"], strict=True)]
     marks = _verified(con).rename(columns={"check_id": "check"})
     out = out.merge(marks, on=["check", "kind", "row_key"], how="left")
     out["verified"] = out["note"].notna()
@@ -174,8 +176,11 @@ def counts(issues: pd.DataFrame, county_names: Mapping[str, str]) -> pd.DataFram
     return table.reset_index(names="检查项")
 
 
-def feeds(check: str, kind: str, metrics: tuple[str, ...]) -> bool:
-    """Whether a flagged row of a check and kind feeds any of these metrics."""
+def feeds(check: str, kind: str, metrics: tuple[str, ...], row_feeds: object = None) -> bool:
+    """Whether a flagged row feeds any of these metrics: the one its check's SQL names (a site: its tier's count),
+    else those of its check and kind."""
+    if isinstance(row_feeds, str):
+        return row_feeds in metrics
     fed = CHECKS[check].metrics
     used = (fed if fed is not None else KIND_METRICS).get(kind, ())
     return bool(set(used) & set(metrics))
@@ -187,7 +192,8 @@ def flags_behind(issues: pd.DataFrame, area: str, metrics: tuple[str, ...]) -> i
     if area != CITY_CODE:
         shown = shown[shown["division"].astype(str).str.startswith(area)]
     shown = shown[shown["in_figure"].astype(bool)]
-    return int(sum(feeds(c, k, metrics) for c, k in zip(shown["check"], shown["kind"], strict=True)))
+    return int(sum(feeds(c, k, metrics, f)
+                   for c, k, f in zip(shown["check"], shown["kind"], shown["feeds"], strict=True)))
 
 
 def preview(con: duckdb.DuckDBPyConnection, kind_name: str, staged: object,

@@ -3,7 +3,8 @@
 SELECT 'sites' AS kind, s.division, s.opened_on AS date, NULL::DOUBLE AS value,
        NULL::DOUBLE AS expected_min, NULL::DOUBLE AS expected_max, s.import_id,
        s.name || '|' || s.division AS row_key,
-       s.name AS site_name, s.lon, s.lat, d.county_code
+       s.name AS site_name, s.lon, s.lat, d.county_code,
+       'sites_' || s.tier AS feeds  -- the one figure this site counts in: the sites of its tier
 FROM {sites} s JOIN divisions d ON d.code = s.division
 WHERE s.opened_on <= $as_of
 ORDER BY s.division, s.name
