@@ -20,7 +20,8 @@ PARTICIPANTS_ROW = 100  # the county's n-th activity gets the inflated count (an
 PARTICIPANTS_TYPO = 1_000  # "45" typed as "45000": three zeros too many
 FUTURE_YEARS = 30  # a population year typed with the wrong decade (2025 → 2055)
 DUPLICATE_SPACE = " "  # the second registration of a branch, typed with a space inside its name
-DUPLICATE_AFTER = "村"  # the space goes after the village's name (峡山村 红十字会)
+DUPLICATE_BEFORE = "红十字"  # the space goes before it (柯桥中学 红十字会)
+DUPLICATE_LEVELS = ("学校", "企业", "两新", "医疗机构")  # branches that feed no figure of the story
 
 
 def plant(kind: str, rows: Iterable[Row], world: World) -> Iterator[Row]:
@@ -50,12 +51,17 @@ def _members(rows: Iterable[Row], counties: tuple[County, ...]) -> Iterator[Row]
     over_t = min(over_c.townships, key=lambda t: t.population)
     yield from _mid_changed(held.pop(over_t.code, []), lambda r, pop: (
         r[0], r[1], max(r[2] * DIGIT, round(pop * OVER_SHARE) + 1), r[3]), over_c, over_t.code)
-    stale = held.pop(stale_t.code, [])
+    stale = sorted(held.pop(stale_t.code, []), key=lambda r: r[1])
     if stale:
-        last = max(r[1] for r in stale)
-        months = last.year * 12 + last.month - 1 - STALE_GAP_MONTHS
+        last = stale[-1]
+        months = last[1].year * 12 + last[1].month - 1 - STALE_GAP_MONTHS
         cut = date(months // 12, months % 12 + 1, 1)
-        yield from (r for r in stale if r[1] < cut)
+        kept = [r for r in stale if r[1] < cut]
+        # The last report it sent already carries its final numbers, so every figure at the data's end (the
+        # story's end among them) stays as it was; only the snapshot's date is old.
+        if len(kept) > 1:
+            kept[-1] = (*kept[-1][:2], *last[2:])
+        yield from kept
     for kept in held.values():
         yield from kept
 
@@ -100,13 +106,14 @@ def _sites(rows: Iterable[Row], counties: tuple[County, ...]) -> Iterator[Row]:
 
 
 def _branches(rows: Iterable[Row], counties: tuple[County, ...]) -> Iterator[Row]:
-    """One village branch registered twice, the second time with a space in its name (duplicate_name)."""
+    """One school or firm branch registered twice, the second time with a space in its name (duplicate_name). Not
+    a village branch: a village counts once however many it has, and the story counts villages with two."""
     county, done = counties[DUPLICATE_COUNTY].code, False
     for row in rows:
         yield row
         name = str(row[0])
-        if not done and row[1][:6] == county and row[2] == "村社区" and DUPLICATE_AFTER in name:
-            cut = name.index(DUPLICATE_AFTER) + 1
+        if not done and row[1][:6] == county and row[2] in DUPLICATE_LEVELS and DUPLICATE_BEFORE in name[1:]:
+            cut = name.index(DUPLICATE_BEFORE, 1)
             yield (name[:cut] + DUPLICATE_SPACE + name[cut:], *row[1:])
             done = True
 
