@@ -13,11 +13,12 @@ from rcdash.admin.users import User
 from rcdash.quality import CHECKS, SEVERITY_LABELS, QualityInputError, completeness, flags_behind, open_issues
 from rcdash.topics import quality as topic
 from rcdash.ui.data import database_path, shared_cursor
-from rcdash.ui.widgets import download_buttons, download_table
+from rcdash.ui.widgets import HEADER_PX, download_buttons, download_table
 
 QUALITY_PAGE = "quality"  # the page's URL path (app.py's navigation names it after pages/quality.py)
 VERIFIED_KEY = "quality-verified"  # session state: what the last 已核实 said, shown once after the rerun
 LIST_ROWS_UNSCROLLED = 12
+ROW_PX = 72  # above 64 px the grid wraps text: three lines of a flag's message
 
 
 @st.cache_data(show_spinner="正在检查数据质量…", max_entries=32)
@@ -26,13 +27,13 @@ def issues_at(db_key: str, as_of: date, county: str | None = None) -> pd.DataFra
     return topic.issues(shared_cursor(db_key), as_of, county)
 
 
-def flag_note(db_key: str, as_of: date, area: str, metrics: tuple[str, ...], what: str = "这个数字") -> None:
+def flag_note(db_key: str, as_of: date, area: str, metrics: tuple[str, ...], what: str = "") -> None:
     """A small warning under a figure that rests on flagged rows: the count, linking to 数据质量 (nothing when
-    no open flag lies under it)."""
+    no open flag lies under it). `what` names the figure where the warning does not sit on it (a page's note)."""
     n = flags_behind(issues_at(db_key, as_of), area, metrics)
     if n:
-        st.markdown(f":orange[:material/warning: {what}涉及 **{n}** 条待核实的数据]（[查看数据质量]({QUALITY_PAGE})）",
-                    help="数据质量检查发现这些数据看起来不对（如会员数骤降、超过人口一成、长期未更新）；核实后由管理员标记“已核实”。")
+        # No help icon: on a card it would wrap to a line of its own; the page it links to explains each flag.
+        st.caption(f":orange[:material/warning: {what}涉及 **{n}** 条待核实数据]（[查看数据质量]({QUALITY_PAGE})）")
 
 
 def summary(found: pd.DataFrame, names: dict[str, str]) -> None:
@@ -60,15 +61,23 @@ def flag_list(found: pd.DataFrame, names: dict[str, str]) -> None:
     if shown.empty:
         st.info("没有符合条件的数据质量问题。", icon=":material/task_alt:")
         return
-    st.dataframe(
-        shown, hide_index=True, width="stretch", row_height=72,
-        height=min(len(shown), LIST_ROWS_UNSCROLLED) * 72 + 38,
+    event = st.dataframe(
+        shown, hide_index=True, width="stretch", row_height=ROW_PX,
+        height=min(len(shown), LIST_ROWS_UNSCROLLED) * ROW_PX + HEADER_PX,
         column_config={
             "说明": st.column_config.TextColumn(width="large"),
             "导入记录": st.column_config.LinkColumn(display_text=r"import=(\d+)", help="打开数据管理页的这次导入"),
         },
+        on_select="rerun", selection_mode="single-row", key="quality-list-table",
+        selection_default={"selection": {"rows": [0]}},
     )
-    st.caption("“导入记录”列的编号链接到“数据管理”页的导入记录：哪个文件、谁、何时导入；需要更正时修改原表后重新导入。")
+    rows = [i for i in event.selection.rows if i < len(shown)]
+    if rows:  # the long text of the chosen flag in full (the grid shows three lines of it)
+        picked = shown.iloc[rows[0]]
+        verified = f"\n\n**核实说明**：{picked['核实说明']}" if isinstance(picked["核实说明"], str) else ""
+        st.info(f"**{picked['检查项']} · {picked['区划']}**：{picked['说明']}{verified}", icon=":material/info:")
+    st.caption("点选一行可在上方看完整说明。“导入记录”列的编号链接到“数据管理”页的那次导入：哪个文件、谁、何时导入；"
+               "需要更正时修改原表后重新导入。")
     download_buttons(shown, "数据质量_问题清单", key="quality-list")
 
 

@@ -47,7 +47,7 @@ def test_quality_page_on_an_empty_database(monkeypatch: pytest.MonkeyPatch, db_f
 
 def test_members_page_warns_of_flags_under_its_figure(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
     at = run_page(monkeypatch, "members", demo_db)
-    assert "条待核实的数据" in texts(at) and "(quality)" in texts(at)
+    assert "条待核实数据" in texts(at) and "(quality)" in texts(at)
 
 
 def test_data_admin_opens_at_the_linked_import(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
