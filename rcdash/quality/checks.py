@@ -98,7 +98,7 @@ CHECKS: dict[str, Check] = {
         Check(
             "site_outside_division", "阵地不在所属区县", "error", ("sites",), "site_outside_division",
             "服务阵地“{site_name}”的坐标（{value}）落在{found}，不在所属的{county}范围内。"
-            "请核实经纬度（含坐标系 WGS84/GCJ02/BD09 是否填对、经纬度是否填反）或所属区划。",
+            "请核实经纬度（是否填反，是否用了高德或百度地图的坐标却未注明坐标系）或所属区划。",
             refine=outside_own_county,
         ),
         Check(

@@ -33,7 +33,7 @@ def flag_note(db_key: str, as_of: date, area: str, metrics: tuple[str, ...], wha
     n = flags_behind(issues_at(db_key, as_of), area, metrics)
     if n:
         # No help icon: on a card it would wrap to a line of its own; the page it links to explains each flag.
-        st.caption(f":orange[:material/warning: {what}涉及 **{n}** 条待核实数据]（[查看数据质量]({QUALITY_PAGE})）")
+        st.caption(f":orange[⚠ {what}涉及 **{n}** 条待核实数据]（[查看数据质量]({QUALITY_PAGE})）")
 
 
 def summary(found: pd.DataFrame, names: dict[str, str]) -> None:
