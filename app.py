@@ -38,6 +38,7 @@ sections = {
     ],
 }
 require_viewer_sign_in()  # only when settings.toml asks viewers to sign in too
-page = st.navigation({name: pages for name, pages in sections.items() if pages})
+# expanded: every page listed; collapsed, Streamlit folds the list behind its English "View N more".
+page = st.navigation({name: pages for name, pages in sections.items() if pages}, expanded=True)
 account_sidebar()
 page.run()
