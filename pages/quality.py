@@ -21,7 +21,7 @@ found = quality.issues_at(key, filters.as_of, filters.county)
 if found.empty:
     st.info("截至统计日没有发现数据质量问题。导入新数据后，这里会列出需要核实的数据。", icon=":material/task_alt:")
 else:
-    quality.summary(found, names)
+    quality.summary(found, {c: n for c, n in names.items() if filters.county in (None, c)})  # the chosen county's column
     quality.flag_list(found, names)
     user = current_user()
     quality.verify_form(found, user if user is not None and user.is_admin else None)
