@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 
+from rcdash.demo import story
 from rcdash.demo.generate import Row
 from rcdash.demo.world import County, World
 from rcdash.geo.boundaries import county_shapes
@@ -67,11 +68,14 @@ def _members(rows: Iterable[Row], counties: tuple[County, ...]) -> Iterator[Row]
 
 
 def _mid_changed(rows: list[Row], change: object, county: County | None = None, code: str = "") -> Iterator[Row]:
-    """The rows with the middle one (by date: never the first or the last) changed."""
+    """The rows with the middle one changed, by date among those that are neither the first nor the last nor a
+    date the story's figures are checked on (story.START, story.END)."""
     ordered = sorted(rows, key=lambda r: r[1])
-    middle = len(ordered) // 2
+    eligible = [i for i, r in enumerate(ordered)
+                if 0 < i < len(ordered) - 1 and r[1] not in (story.START, story.END)]
+    middle = eligible[len(eligible) // 2] if eligible else None
     for i, row in enumerate(ordered):
-        if i == middle and 0 < i < len(ordered) - 1:
+        if i == middle:
             pop = 0
             if county is not None:
                 index = [t.code for t in county.townships].index(code)
