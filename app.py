@@ -34,10 +34,12 @@ sections = {
         st.Page("pages/report.py", title="报告", icon=":material/description:"),
         st.Page("pages/data_status.py", title="数据概况", icon=":material/database:"),
         st.Page("pages/reporting.py", title="报送情况", icon=":material/fact_check:"),
+        st.Page("pages/quality.py", title="数据质量", icon=":material/rule:"),
         st.Page("pages/data_admin.py", title="数据管理", icon=":material/upload_file:"),
     ],
 }
 require_viewer_sign_in()  # only when settings.toml asks viewers to sign in too
-page = st.navigation({name: pages for name, pages in sections.items() if pages})
+# expanded: every page listed; collapsed, Streamlit folds the list behind its English "View N more".
+page = st.navigation({name: pages for name, pages in sections.items() if pages}, expanded=True)
 account_sidebar()
 page.run()

@@ -9,6 +9,7 @@ from rcdash.ui.data import db_key
 from rcdash.ui.page import page_start
 
 con, _ = page_start("数据管理", "导入区县、乡镇报送的表格：先校验、后导入；每次导入都有记录，可以撤销。", filters=False)
+admin.linked_import()  # opened from 数据质量 at one import
 upload_tab, submissions_tab, log_tab, photo_tab, template_tab = st.tabs(
     ["导入数据", "区县报送", "导入记录与撤销", "项目照片", "模板下载"])
 signed_in = current_user()

@@ -3,7 +3,12 @@
 import streamlit as st
 
 from rcdash.ui import maps
+from rcdash.ui.data import db_key
 from rcdash.ui.page import page_start, require_data
+from rcdash.ui.quality import flag_note
+
+# The figures the map colours areas and draws points by: flags under them are pointed out above it.
+MAP_METRICS = ("village_branch_rate", "member_ratio", "sites_center", "sites_base", "sites_station", "sites_point")
 
 con, filters = page_start(
     "地图",
@@ -13,6 +18,7 @@ con, filters = page_start(
 require_data(con, ("sites", "branches"), "服务阵地或基层组织")
 view, areas, shapes = maps.map_data(filters)
 st.caption(f"{filters.describe()} · 目标对照{filters.plan_title}")
+flag_note(db_key(), filters.as_of, filters.area, MAP_METRICS, "地图上的建会率、会员占比或阵地")
 options = maps.map_controls()
 left, right = st.columns([5, 2])
 with left:

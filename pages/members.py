@@ -13,6 +13,7 @@ from rcdash.topics import members, overview
 from rcdash.ui.cached import metrics_at, metrics_series
 from rcdash.ui.data import db_key
 from rcdash.ui.page import page_start, require_data
+from rcdash.ui.quality import flag_note
 from rcdash.ui.widgets import download_table
 
 con, filters = page_start("会员与人口", "成人会员占常住人口比例对照计划目标的进度：按区县、按乡镇（街道），以及还需发展的会员数。")
@@ -33,6 +34,8 @@ right.metric(f"{filters.county_name}成人会员", fmt_count(area_row["成人会
 right.metric(f"{filters.county_name}还需发展会员", fmt_count(area_row["还需发展会员"], " 人"),
              help=f"达到常住人口 {fmt_target(target)} 还差的人数" if target is not None else "所选计划没有会员占比目标")
 right.metric(f"{filters.county_name}青少年会员", fmt_count(area_row["青少年会员"]))
+with right:
+    flag_note(key, filters.as_of, filters.area, ("adult_members", "member_ratio"), f"{filters.county_name}的会员数")
 download_table(shown, "会员_区县")
 
 st.subheader(f"乡镇（街道）{'· ' + filters.county_name if filters.county else ''}")

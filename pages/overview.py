@@ -12,6 +12,7 @@ from rcdash.ui.cached import kpi_report, metrics_at, metrics_series
 from rcdash.ui.cards import kpi_card_grid
 from rcdash.ui.data import db_key
 from rcdash.ui.page import page_start, require_data
+from rcdash.ui.quality import flag_note
 from rcdash.ui.widgets import download_table
 
 # Six rule columns of reasons side by side at 1400 px: the longest reason (a shortfall with its target) takes 5 lines.
@@ -28,7 +29,8 @@ report = kpi_report(key, filters.as_of, plan.id, "county")
 
 st.subheader(f"{filters.county_name} · 计划目标")
 st.caption(f"{filters.describe()} · 对照{filters.plan_title}")
-kpi_card_grid(overview.kpi_cards(series, filters.area, targets, now))
+kpi_card_grid(overview.kpi_cards(series, filters.area, targets, now),
+              note=lambda card: flag_note(key, filters.as_of, filters.area, (card.metric,)))
 
 st.subheader("区县达标情况")
 st.caption("每个区、县（市）对照计划要求逐项判定，未达标项多的排在前面；悬停查看原因和还差多少。"

@@ -11,6 +11,7 @@ import pandas as pd
 from rcdash.config import max_upload_bytes
 from rcdash.importing.load import EXIT_UNUSABLE, ImportResult, import_file, undo_import
 from rcdash.metrics.derived import refresh
+from rcdash.quality import mark_verified, preview
 from rcdash.records.kinds import KINDS
 from rcdash.store.publish import writing
 from rcdash.store.sql import load_sql
@@ -36,7 +37,7 @@ def check_upload(data: bytes) -> None:
 def dry_run(con: duckdb.DuckDBPyConnection, kind: str, file_name: str, data: bytes) -> ImportResult:
     """Validate an uploaded file against the current snapshot without writing anything."""
     check_upload(data)
-    return import_file(con, kind, Path(file_name), dry_run=True, data=data, file_name=file_name)
+    return import_file(con, kind, Path(file_name), dry_run=True, data=data, file_name=file_name, inspect=preview)
 
 
 def apply_import(db: Path, kind: str, file_name: str, data: bytes, user: str,
@@ -44,7 +45,14 @@ def apply_import(db: Path, kind: str, file_name: str, data: bytes, user: str,
     """Import for real, publishing a new snapshot when the file is accepted (nothing changes otherwise)."""
     check_upload(data)
     with writing(db, refresh=refresh) as con:
-        return import_file(con, kind, Path(file_name), data=data, file_name=file_name, user=user, progress=progress)
+        return import_file(con, kind, Path(file_name), data=data, file_name=file_name, user=user, progress=progress,
+                           inspect=preview)
+
+
+def verify_flag(db: Path, check: str, kind: str, row_key: str, note: str, user: str) -> None:
+    """Mark a data-quality flag verified, with its note, as a new snapshot (QualityInputError: nothing stored)."""
+    with writing(db, refresh=refresh) as con:
+        mark_verified(con, check, kind, row_key, note, user)
 
 
 def apply_undo(db: Path, import_id: int, user: str) -> dict[str, object]:

@@ -58,6 +58,10 @@ def _print_import_text(result: object) -> None:
         print(f"无法导入 {r.file}：")
     for w in r.warnings:
         print(f"  提示：{w}")
+    if r.quality:
+        print(f"  数据质量提示（{len(r.quality)} 条，不影响导入，请核实；导入后可在“数据质量”页或 `quality` 命令查看）：")
+    for q in r.quality:
+        print(f"  提示：{q['message']}")
     for e in r.errors:
         where = f"第 {e.row} 行" if e.row else "文件"
         col = f"“{e.column}”列" if e.column else ""
@@ -71,6 +75,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Validate and load one file."""
     from rcdash.importing.load import import_file, import_into
     from rcdash.metrics.derived import refresh_deferring
+    from rcdash.quality import preview
     from rcdash.store.publish import WriterBusy
 
     path = Path(args.file)
@@ -84,17 +89,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.dry_run and db.exists():
         con = open_reader(args)  # a dry run changes nothing, so it does not publish a new snapshot either
         try:
-            result = import_file(con, args.kind, path, dry_run=True, user=config.current_user())
+            result = import_file(con, args.kind, path, dry_run=True, user=config.current_user(), inspect=preview)
         finally:
             con.close()
     elif args.dry_run:
         with open_writer(args) as con:  # creates the database, as any command on a missing one does
-            result = import_file(con, args.kind, path, dry_run=True, user=config.current_user())
+            result = import_file(con, args.kind, path, dry_run=True, user=config.current_user(), inspect=preview)
     else:
         if not db.exists():
             print(f"数据库 {db} 不存在，已新建（含区划参考数据）。", file=sys.stderr)
         try:
-            result = import_into(db, args.kind, path, user=config.current_user(), refresh=refresh_deferring)
+            result = import_into(db, args.kind, path, user=config.current_user(), refresh=refresh_deferring,
+                                 inspect=preview)
         except WriterBusy as exc:
             raise UsageProblem(str(exc)) from None
     if args.format == "json":
@@ -244,6 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
     reporting_cli.register(sub)
     from rcdash.cli import submissions as submissions_cli  # `submissions`: county submissions, approve / return
     submissions_cli.register(sub)
+    from rcdash.cli import quality as quality_cli  # `quality`: the data-quality flags (DESIGN §10)
+    quality_cli.register(sub)
     from rcdash.cli import users as auth_cli  # `users add|list|remove`: who may sign in
 
     auth_cli.register(sub)

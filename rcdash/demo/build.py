@@ -11,6 +11,7 @@ import duckdb
 
 from rcdash import config
 from rcdash.demo import story
+from rcdash.demo.anomalies import plant
 from rcdash.demo.files import csv_bytes, write_csv_chunks, write_file, xlsx_bytes
 from rcdash.demo.generate import DemoData, Row
 from rcdash.demo.images import photo_name, placeholder_png
@@ -114,7 +115,9 @@ def write_import_files(data: DemoData, folder: Path,
     out: list[tuple[str, Path, int]] = []
     for number, plan in enumerate(FILE_PLANS, start=1):
         kind = KINDS[plan.kind]
-        rows: Iterable[Row] = rows_of[plan.kind] if rows_of and plan.kind in rows_of else getattr(data, plan.kind)()
+        # A few planted mistakes (rcdash.demo.anomalies) are in the generated rows, whoever sends them.
+        rows: Iterable[Row] = (rows_of[plan.kind] if rows_of and plan.kind in rows_of
+                               else plant(plan.kind, getattr(data, plan.kind)(), data.world))
         stem = f"{number:02d}_{plan.kind}"
         if plan.format == "csv":
             out += [(plan.kind, path, n) for path, n in write_csv_chunks(kind, rows, folder, stem)]
@@ -179,7 +182,7 @@ def build_demo(
     say(f"示例数据：规模 {scale}，seed {seed}，{len(world.counties)} 个区县、{villages} 个村（社区）")
     data = DemoData(world, write_photos(world))
     # The city demo's last half-year comes in as county submissions (DESIGN §9); larger scales import it all centrally.
-    history = History({k: list(getattr(data, k)()) for k in SUBMITTED_KINDS}, seed) if scale == "city" else None
+    history = History({k: list(plant(k, getattr(data, k)(), world)) for k in SUBMITTED_KINDS}, seed) if scale == "city" else None
     files = write_import_files(data, folder, history.central if history else None)
     generated = time.perf_counter()
     say(f"已生成 {len(files)} 个导入文件：{folder}（{generated - started:.1f} 秒）")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +44,9 @@ class Origin:
 
 
 CENTRAL = Origin()  # imported centrally, received when imported
+# A look at a file's validated rows before they are loaded, by a layer above (rcdash.quality.preview): the
+# plausibility flags the file would raise, listed in the summary as warnings (the import still goes ahead).
+Inspect = Callable[[duckdb.DuckDBPyConnection, str, object], list[dict[str, object]]]
 
 
 class UndoRefused(Exception):
@@ -67,6 +71,7 @@ class ImportResult:
     updated: int = 0
     errors_truncated: bool = False
     unchanged: int = 0  # rows equal to the stored row of their key: neither written nor kept for undo
+    quality: list[dict[str, object]] = field(default_factory=list)  # data-quality flags of the file (DESIGN §10)
 
     def as_json(self) -> dict[str, object]:
         """The JSON summary (DESIGN §6 keys first)."""
@@ -76,7 +81,7 @@ class ImportResult:
             "errors": [e.as_dict() for e in self.errors],
             "warnings": self.warnings, "dry_run": self.dry_run,
             "inserted": self.inserted, "updated": self.updated, "unchanged": self.unchanged,
-            "errors_truncated": self.errors_truncated,
+            "errors_truncated": self.errors_truncated, "quality": self.quality,
         }
 
     def counts_text(self) -> str:
@@ -117,23 +122,24 @@ def import_file(
     divisions: object | None = None,
     progress: Progress | None = None,
     origin: Origin = CENTRAL,
+    inspect: Inspect | None = None,
 ) -> ImportResult:
     """Validate a file and, unless it is a dry run or a row is rejected, load it all-or-nothing."""
     checked = check_file(con, kind_name, path, dry_run=dry_run, data=data, file_name=file_name,
-                         divisions=divisions, progress=progress)
+                         divisions=divisions, progress=progress, inspect=inspect)
     return apply_checked(con, checked, user=user, progress=progress, origin=origin)
 
 
 def import_into(db: Path, kind_name: str, path: Path, *, user: str = "cli", progress: Progress | None = None,
-                refresh: Refresh | None = None) -> ImportResult:
+                refresh: Refresh | None = None, inspect: Inspect | None = None) -> ImportResult:
     """`rcdash import`: the file is checked against a staging copy (rcdash.store.publish.StagedCopy, the writer
     lock taken), loaded into it and published with `refresh` run on it (the caller's derived tables)."""
     if not Path(db).exists():  # a new database: its reference data must be there before anything is checked
         with writing(db, refresh=refresh) as con:
-            return import_file(con, kind_name, path, user=user, progress=progress)
+            return import_file(con, kind_name, path, user=user, progress=progress, inspect=inspect)
     staged = StagedCopy(db)
     try:
-        checked = check_file(staged.wait(), kind_name, path, progress=progress)
+        checked = check_file(staged.wait(), kind_name, path, progress=progress, inspect=inspect)
     except BaseException:
         staged.release()
         raise
@@ -154,8 +160,10 @@ def check_file(
     file_name: str | None = None,
     divisions: object | None = None,
     progress: Progress | None = None,
+    inspect: Inspect | None = None,
 ) -> CheckedFile:
-    """Read and validate a file against the divisions of a database (changing nothing)."""
+    """Read and validate a file against the divisions of a database (changing nothing); `inspect` lists the
+    quality flags of a file without rejected rows."""
     name = file_name or Path(path).name
     result = ImportResult(kind=kind_name, file=name, dry_run=dry_run)
     kind = KINDS.get(kind_name)
@@ -198,6 +206,8 @@ def check_file(
         return CheckedFile(result)
     if checked.rejected:
         result.exit_code = EXIT_REJECTED
+    elif inspect is not None:
+        result.quality = inspect(con, kind.name, checked.table)
     return CheckedFile(result, kind, checked, hashlib.sha256(data).hexdigest(), photos)
 
 
@@ -223,6 +233,8 @@ def apply_checked(con: duckdb.DuckDBPyConnection, checked: CheckedFile, *, user:
         if checked.photos is not None:
             checked.photos.discard(created)
         raise
+    for flag in result.quality:  # the flagged rows came with this import
+        flag["import_id"] = result.import_id
     return result
 
 

@@ -37,7 +37,7 @@ def reference_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {level: int(n) for level, n, _ in con.execute(load_sql("reference_counts", SQL_DIR)).fetchall()}
 
 
-def recent_imports(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pd.DataFrame:
+def recent_imports(con: duckdb.DuckDBPyConnection, limit: int | None = 10) -> pd.DataFrame:
     """The latest imports, with Chinese column names and labels."""
     log = list_imports(con, limit)
     if log.empty:

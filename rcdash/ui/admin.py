@@ -11,6 +11,7 @@ from rcdash.admin.users import User
 from rcdash.config import max_upload_bytes
 from rcdash.importing.template import template_bytes
 from rcdash.records.kinds import KINDS
+from rcdash.topics import quality as quality_topic
 from rcdash.topics import status
 from rcdash.ui.data import database_path, shared_cursor
 from rcdash.ui.widgets import HEADER_PX, download_buttons, download_table
@@ -20,6 +21,7 @@ IMPORTED_KEY = "admin-imported"  # session state: upload (kind, sha256, upload i
 UNDONE_KEY = "admin-undone"  # session state: what the last undo said, shown until the next import or undo
 ERROR_ROW_PX = 72  # above 64 px the grid wraps text, so a long message shows on up to three lines
 ERROR_ROWS_UNSCROLLED = 8  # longer error lists scroll inside the grid
+QUALITY_SHOWN = 20  # quality flags of a file listed in full; the rest are counted (all are on 数据质量 once imported)
 
 
 def kind_picker() -> str:
@@ -47,9 +49,35 @@ def show_result(result: admin.ImportResult, key: str = "") -> None:
     c3.metric("有错误", f"{result.rejected:,}")
     for warning in result.warnings:
         st.info(warning, icon=":material/info:")
+    quality_flags(result)
     if result.errors:
         st.warning(f"{result.rejected} 行有错误，整个文件不会导入。请按下表修改后重新上传：", icon=":material/error:")
         error_table(result, key)
+
+
+def quality_flags(result: admin.ImportResult) -> None:
+    """The plausibility flags the file raises: warnings, the import still goes ahead (DESIGN §10)."""
+    if not result.quality:
+        return
+    lines = [f"- {q['message']}" for q in result.quality[:QUALITY_SHOWN]]
+    if len(result.quality) > QUALITY_SHOWN:
+        lines.append(f"- ……另有 {len(result.quality) - QUALITY_SHOWN} 条")
+    st.warning(f"数据质量提示：这个文件有 {len(result.quality)} 条数据看起来不对。它们不妨碍导入，"
+               "但请核实；导入后可在“数据质量”页查看和标记已核实。\n\n" + "\n".join(lines), icon=":material/warning:")
+
+
+def linked_import() -> None:
+    """The import a link from 数据质量 names (?import=12), shown above the tabs with its log row."""
+    wanted = st.query_params.get(quality_topic.IMPORT_PARAM)
+    if wanted is None:
+        return
+    row = quality_topic.linked_import(status.recent_imports(shared_cursor(), limit=None), wanted)
+    if row is None:
+        st.warning(f"导入记录中没有编号为 {wanted} 的导入。", icon=":material/search_off:")
+        return
+    st.info(f"数据质量页链接到的导入：#{wanted}（{row.iloc[0]['数据类型']} · {row.iloc[0]['文件']}）。"
+            "需要更正时，修改原表后重新导入；也可在“导入记录与撤销”中撤销这次导入。", icon=":material/link:")
+    download_table(row, f"导入记录_{wanted}", key="linked-import")
 
 
 def error_table(result: admin.ImportResult, key: str) -> None:

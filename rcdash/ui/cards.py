@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 import streamlit as st
@@ -13,8 +14,8 @@ from rcdash.topics.overview import KpiCard, progress_status
 CARDS_PER_ROW = 3
 
 
-def kpi_card_grid(cards: list[KpiCard]) -> None:
-    """Cards in rows of three."""
+def kpi_card_grid(cards: list[KpiCard], note: Callable[[KpiCard], None] | None = None) -> None:
+    """Cards in rows of three; `note` draws beneath a card what else it needs to say (a data-quality warning)."""
     for start in range(0, len(cards), CARDS_PER_ROW):
         columns = st.columns(CARDS_PER_ROW)
         for column, card in zip(columns, cards[start:start + CARDS_PER_ROW], strict=False):
@@ -29,6 +30,8 @@ def kpi_card_grid(cards: list[KpiCard]) -> None:
                     st.caption(f"目标 {card.target_text} · 无数据")
                 else:
                     progress_bar(card.pct_of_target, f"目标 {card.target_text} · 完成 {fmt_rate(card.pct_of_target)}")
+                if note is not None:
+                    note(card)
 
 
 def progress_bar(pct_of_target: float, text: str) -> None:

@@ -98,3 +98,15 @@ CREATE TABLE IF NOT EXISTS submissions (
     reason        VARCHAR,               -- why it was returned (shown to the county)
     import_id     INTEGER                -- the import an approval made
 );
+
+-- Data-quality flags an administrator has checked and confirmed (DESIGN §10): keyed on the check and the flagged
+-- row's natural key (kind + key fields), not on row or import ids, so the mark survives a re-import of the row.
+CREATE TABLE IF NOT EXISTS quality_verified (
+    check_id    VARCHAR NOT NULL,
+    kind        VARCHAR NOT NULL,
+    row_key     VARCHAR NOT NULL,
+    note        VARCHAR NOT NULL,
+    verified_by VARCHAR NOT NULL,
+    verified_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (check_id, kind, row_key)
+);
