@@ -138,7 +138,7 @@ def print_downloads(view: MapView, metric: str, plan_id: str) -> None:
             data=lambda fmt=fmt: printed_map_file(key, view.as_of, view.county, plan_id, metric, fmt),
             file_name=f"{stem}.{fmt}", mime=mime, key=f"map_print_{fmt}",
             help="A4 横向、300 dpi：当前指标、日期和区县的乡镇地图，含图例、比例尺、指北针和数据来源。")
-    columns[-1].caption("点击后生成，约需数秒；命令行 `rcdash map` 还可输出 SVG。")
+    columns[-1].caption("点击后生成，约需数秒。")
 
 
 def township_panel(view: MapView, areas: TownshipAreas) -> None:

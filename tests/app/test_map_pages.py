@@ -48,7 +48,7 @@ def test_map_page_with_demo_data(monkeypatch: pytest.MonkeyPatch, demo_db: Path)
     assert len(args["script"]) + len(args["header"]) + len(args["html"]) < 3_000_000  # ≤ 3 MB at city scale
     # Issue #21: the current view as an A4 map for print, drawn on the click (AppTest has no runtime to run it).
     assert [b.label for b in at.get("download_button")] == ["下载 A4 地图（PNG）", "下载 A4 地图（PDF）"]
-    assert "rcdash map" in body
+    assert "点击后生成" in body and "rcdash" not in body  # the page speaks to users, not of commands
 
 
 @pytest.mark.skipif(fonts.find_cjk_font() is None, reason="no CJK font installed (fonts-noto-cjk)")

@@ -103,7 +103,7 @@ def _sidebar_only(at: AppTest, p: Plan, as_of: date) -> None:
 CHECKS: dict[str, Callable[[AppTest, Plan, date], None]] = {
     "overview": _overview, "members": _members, "teams": _teams, "rescue": _sidebar_only,
     "organisation": _organisation, "map": _map, "gaps": _gaps, "monthly": _sidebar_only, "brands": _sidebar_only,
-    "report": _report,
+    "report": _report, "quality": _sidebar_only,
 }
 
 

@@ -34,7 +34,7 @@ RENDER_TIMEOUT_MS = 120_000
 CSS_TIMEOUT_MS = 5_000
 # Names and units that are written in Latin letters in Chinese too (compared without case: "说明.csv" is a file name).
 ALLOWED = {"csv", "excel", "word", "pdf", "zip", "xlsx", "xls", "docx", "ppt", "pptx", "openstreetmap", "leaflet",
-           "mb", "kb", "km", "aed", "gcj", "wgs"}
+           "mb", "kb", "km", "aed", "gcj", "wgs", "png", "svg"}
 WORD = re.compile(r"[A-Za-z]{2,}")
 READ_JS = """(skipCode) => {
   const shown = el => el.checkVisibility({opacityProperty: true, visibilityProperty: true})

@@ -25,7 +25,7 @@ def test_quality_json_lists_every_planted_anomaly(demo_db: Path) -> None:
 
 
 def test_quality_table_and_a_bad_county(demo_db: Path) -> None:
-    table = run("quality", "--as-of", "2022-12-31", db=demo_db)
+    table = run("quality", "--as-of", "2025-12-31", db=demo_db)
     assert table.returncode == 0 and "会员数骤降" in table.stdout and "导入编号" in table.stdout
     bad = run("quality", "--county", "999999", db=demo_db)
     assert bad.returncode == 2 and "6 位代码" in bad.stderr

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from rcdash.demo.anomalies import plant
 from rcdash.demo.generate import DemoData
 from rcdash.demo.story import DEFAULT_SEED
 from rcdash.demo.submissions import COUNTY_USERS, SUBMITTED_KINDS, History
@@ -67,8 +68,10 @@ def test_two_returned_with_a_reason_are_sent_again(con) -> None:
 
 
 def test_the_same_rows_end_up_imported_except_the_month_never_sent(con) -> None:
-    data = DemoData(build_world("city", DEFAULT_SEED), {})
-    rows = {kind: list(getattr(data, kind)()) for kind in SUBMITTED_KINDS}
+    world = build_world("city", DEFAULT_SEED)
+    data = DemoData(world, {})
+    # As the demo builds them: the generated rows with the planted quality anomalies (rcdash.demo.anomalies).
+    rows = {kind: list(plant(kind, getattr(data, kind)(), world)) for kind in SUBMITTED_KINDS}
     history = History(rows, DEFAULT_SEED)
     latest = con.execute("SELECT max(date) FROM activities").fetchone()[0]
     assert history.start <= latest <= history.end and (history.end - history.start).days > 180  # its last half-year
