@@ -1,7 +1,12 @@
-"""Shared fixtures: a fresh database with the reference data, and file helpers."""
+"""Shared fixtures: a fresh database with the reference data, and file helpers.
+
+Costly fixtures (a demo build, rendered documents, an app server) are session-scoped, never module-scoped: pytest-xdist
+interleaves the modules on each worker, and a module fixture would be torn down and built again at every switch.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import shutil
 from collections.abc import Iterator
@@ -65,12 +70,20 @@ def data_snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The city demo database, built once per test session (read it, don't write it)."""
+def demo_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The city demo database, built once per test run and shared by every xdist worker (read it, don't write it)."""
     from rcdash.demo import build_demo
 
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    build_demo(path, files_dir=path.parent / "files", force=True)
+    if worker_id == "master":  # not under xdist: a folder of this session's own
+        path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+        build_demo(path, files_dir=path.parent / "files", force=True)
+        return path
+    shared = tmp_path_factory.getbasetemp().parent  # this run's folder, above each worker's own
+    path = shared / "demo" / "demo.duckdb"
+    with (shared / "demo.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the first worker builds, the others wait for it
+        if not path.exists():
+            build_demo(path, files_dir=path.parent / "files", force=True)
     return path
 
 

@@ -15,7 +15,7 @@ from tests.conftest import write
 PAGES = sorted(p.stem for p in (REPO_ROOT / "pages").glob("*.py"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def branches_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("partial")
     db = folder / "partial.duckdb"

@@ -34,7 +34,7 @@ class Plan:
         self.plan, self.book, self.latest = plan, book, latest
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_plans(demo_db: Path) -> Iterator[dict[str, Plan]]:
     con = open_snapshot(demo_db)
     try:

@@ -17,7 +17,7 @@ RENDER_TIMEOUT_MS = 120_000
 TOWNSHIPS = 103
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def map_app(demo_db: Path) -> Iterator[AppServer]:
     app = start_app(demo_db)
     yield app

@@ -20,7 +20,7 @@ HOSTILE_NAME = "恶意项目<b>粗</b>"
 HOSTILE_DESCRIPTION = "<script>alert('xss')</script><img src=x onerror=alert(1)>![t](http://tracker.example/t.png)"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def app(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     """The app on a copy of the demo with one hostile project and one project whose photo file is gone."""
     folder = tmp_path_factory.mktemp("m6_browser")

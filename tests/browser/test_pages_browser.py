@@ -85,7 +85,7 @@ def settle(page: object) -> None:
                                timeout=CSS_TIMEOUT_MS)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_app(demo_db: Path) -> Iterator[AppServer]:
     app = start_app(demo_db)
     yield app

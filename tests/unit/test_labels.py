@@ -135,7 +135,7 @@ def test_monthly_brief_word_table_separators() -> None:
     assert cells[1] == ["参与人次", "30,745"] and cells[2] == ["开展月度主题的区县", "3 / 6"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def briefing(demo_db: Path) -> content.Briefing:
     con = connect(demo_db, read_only=True)
     try:  # as the 报告 page makes it: the plan's weights, overridden by the settings file

@@ -17,7 +17,7 @@ PASSWORD = "correct horse 42\n"
 HEADER = "division,date,adult_members\n"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def users_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An admin, a county user of 新昌县 and a viewer, added through the command line once (argon2 takes time)."""
     folder = tmp_path_factory.mktemp("users")

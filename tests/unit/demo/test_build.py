@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ from rcdash.metrics.derived import init_db
 from rcdash.store.connections import connect
 from rcdash.topics.status import DEMO_META_KEY
 from tests.conftest import data_snapshot, write
+
+pytestmark = pytest.mark.xdist_group("demo_build")  # one worker builds the module demo once
 
 COUNTIES = ("330602", "330603", "330604", "330624", "330681", "330683")
 OTHER_SEED = 7
@@ -57,13 +60,13 @@ def _contents(db: Path) -> dict[str, list[tuple]]:
     return snap
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     """The city demo with the default seed, built once for the module."""
     return _build(tmp_path_factory.mktemp("demo"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def figures(demo: Demo) -> Figures:
     """The story's figures at the seed plan's first and last day."""
     con = connect(demo[0], read_only=True)
@@ -73,7 +76,7 @@ def figures(demo: Demo) -> Figures:
         con.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def later(demo: Demo) -> StoryFigures:
     """The story's figures at the demo plan's last day (themed months and voiced weeks counted from 2023)."""
     con = connect(demo[0], read_only=True)
@@ -375,11 +378,12 @@ def test_refuses_to_overwrite_imported_data_unless_forced(tmp_path: Path) -> Non
     con.close()
 
 
-def test_replaces_an_existing_demo_and_refuses_foreign_files(tmp_path: Path) -> None:
-    db, _, _ = _build(tmp_path, seed=OTHER_SEED)
-    build_demo(db, files_dir=tmp_path / "files")  # a demo database is simply replaced
+def test_replaces_an_existing_demo_and_refuses_foreign_files(demo: Demo, tmp_path: Path) -> None:
+    db = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo[0], db)  # an existing demo database (the default seed)
+    build_demo(db, seed=OTHER_SEED, files_dir=tmp_path / "files")  # is simply replaced
     con = connect(db, read_only=True)
-    assert con.execute("SELECT value FROM meta WHERE key = ?", [DEMO_META_KEY]).fetchall() == [(str(DEFAULT_SEED),)]
+    assert con.execute("SELECT value FROM meta WHERE key = ?", [DEMO_META_KEY]).fetchall() == [(str(OTHER_SEED),)]
     con.close()
     foreign = write(tmp_path, "notes.duckdb", "not a database")
     with pytest.raises(ValueError):

@@ -18,7 +18,7 @@ from rcdash.records.kinds import KINDS
 from rcdash.store.connections import connect
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def con(demo_db: Path):
     connection = connect(demo_db, read_only=True)
     yield connection

@@ -62,7 +62,7 @@ def spreadsheets(draw: st.DrawFn) -> bytes:
     return text.encode(draw(st.sampled_from(ENCODINGS)), errors="replace")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def fuzz_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("fuzz") / "fuzz.duckdb"
     init_db(path)

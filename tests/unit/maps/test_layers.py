@@ -134,7 +134,7 @@ def test_projector_shifts_for_gcj02_and_back() -> None:
 # ---------------------------------------------------------------------------- layers on the demo
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def view(demo_db: Path) -> Iterator[MapView]:
     con = connect(demo_db, read_only=True)
     try:
@@ -143,7 +143,7 @@ def view(demo_db: Path) -> Iterator[MapView]:
         con.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def shapes() -> layers.DisplayShapes:
     return layers.display_shapes(approximate_areas())
 

@@ -25,13 +25,13 @@ TASHAN_YUECHENG = "330602001200"  # 越城区/塔山街道/塔山村: 塔山村 
 TASHAN_XINCHANG = "330624003225"  # 新昌县/七星街道/塔山村
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def divisions() -> pd.DataFrame:
     """The shipped divisions table."""
     return load_reference_divisions()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def index(divisions: pd.DataFrame) -> DivisionIndex:
     """An index over the shipped divisions."""
     return DivisionIndex(divisions)

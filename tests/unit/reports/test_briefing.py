@@ -30,6 +30,8 @@ from rcdash.reports.documents import format_of, render
 from rcdash.store.connections import connect
 from tests.unit.cli.test_main import run
 
+pytestmark = pytest.mark.xdist_group("briefings")  # render the briefings once (conftest)
+
 DEFAULT_EVALUATION_WEIGHTS = dict(seed_plan().weights)  # the seed plan's, as the documents use
 
 PERIODS = {"2022H2": date(2022, 12, 31), "2021H1": date(2021, 6, 30)}  # the plan's end and a mid-plan half-year
@@ -77,7 +79,7 @@ def unmet(area: dict) -> list[dict]:
     return [r for r in area["rules"] if r["status"] != "pass"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def reports(demo_db: Path, demo_briefing: Callable[[str], tuple[model.Briefing, dict[str, bytes]]],
             tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """Per period: the three documents, the `rcdash kpi` JSON of the same date, and the targets."""

@@ -25,7 +25,7 @@ END = date(2022, 12, 31)
 WEEKS = re.compile(r"^(\d+) / (\d+)$")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo(demo_db: Path) -> duckdb.DuckDBPyConnection:
     con = connect(demo_db, read_only=True)
     yield con

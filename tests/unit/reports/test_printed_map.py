@@ -35,7 +35,7 @@ needs_font = pytest.mark.skipif(fonts.find_cjk_font() is None, reason="no CJK fo
 pytestmark = needs_font
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_con(demo_db: Path) -> Iterator[object]:
     """A read-only connection to the shared demo database."""
     connection = connect(demo_db, read_only=True)
@@ -43,14 +43,14 @@ def demo_con(demo_db: Path) -> Iterator[object]:
     connection.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def city(demo_con: object) -> tuple[printed_map.PrintMap, MplFigure]:
     """The city's 建会率 map with sites, drawn once for the module."""
     pm = printed_map.load_print_map(demo_con, "village_branch_rate", AS_OF, sites=True)
     return pm, printed_map.draw(pm)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def keqiao(demo_con: object) -> tuple[printed_map.PrintMap, MplFigure]:
     """柯桥区's 会员占比 map, the county given by name."""
     pm = printed_map.load_print_map(demo_con, "member_ratio", AS_OF, county="柯桥区")

@@ -28,7 +28,7 @@ MALICIOUS = "<script>alert('x')</script><img src=x onerror=alert(1)> **粗体** 
 pytestmark = pytest.mark.usefixtures("media_root")  # photos go to a media folder of the test's own
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo(demo_db: Path) -> duckdb.DuckDBPyConnection:
     con = connect(demo_db, read_only=True)
     yield con

@@ -147,7 +147,7 @@ def test_empty_database_gives_zeros(con) -> None:
 
 # ---- agreement with DESIGN §5 as the engine computes it -----------------------------------------------------------
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo(demo_db: Path) -> duckdb.DuckDBPyConnection:
     con = connect(demo_db, read_only=True)
     yield con
