@@ -93,7 +93,7 @@ def bench_db(scale: str) -> Path:
     from rcdash.demo import DEFAULT_SEED, build_demo
     from rcdash.metrics.derived import init_db, outdated
     from rcdash.store.connections import open_snapshot
-    from rcdash.store.schema import SCHEMA_VERSION
+    from rcdash.store.schema import SCHEMA_VERSION, has_schema
     from rcdash.store.sql import first_row
 
     path = BENCH_DIR / f"{scale}.duckdb"
@@ -102,7 +102,7 @@ def bench_db(scale: str) -> Path:
         try:
             meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
             rows = first_row(con.execute("SELECT count(*) FROM members"))
-            stale = outdated(con)
+            stale = outdated(con) + ([] if has_schema(con) else ["the schema"])
         finally:
             con.close()
         if meta.get("schema_version") == SCHEMA_VERSION and meta.get("demo_scale") == scale and rows and rows[0]:
