@@ -9,6 +9,8 @@ from rcdash.plans import default_plan
 from rcdash.reporting import duties, reporting_view
 from rcdash.topics import reporting as topic
 from rcdash.ui import reporting as ui
+from rcdash.ui import submissions
+from rcdash.ui.auth import current_user
 from rcdash.ui.page import page_start
 from rcdash.ui.widgets import download_table
 
@@ -54,6 +56,9 @@ else:
     else:
         st.caption("已过截止日仍未收到的数据，逾期最久的在前；下载后可发给各区县。")
         download_table(overdue, f"{stem}_催报清单", key="reporting-overdue")
+
+st.subheader("区县报送与审核")
+submissions.submissions_panel(current_user())  # admins review pending submissions here too, counties see their own
 
 with st.expander("规则说明", expanded=not topic.has_imports(con)):
     st.markdown(topic.rules_text(calendar))

@@ -33,10 +33,10 @@ def submitted(db_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     return db_file
 
 
-def run(monkeypatch: pytest.MonkeyPatch, db: Path, user: User | None) -> AppTest:
+def run(monkeypatch: pytest.MonkeyPatch, db: Path, user: User | None, page: str = PAGE) -> AppTest:
     monkeypatch.setenv("RCDASH_DB", str(db))
     monkeypatch.setenv("RCDASH_USERS", str(db.parent / "users.sqlite"))
-    at = AppTest.from_file(PAGE, default_timeout=120)
+    at = AppTest.from_file(page, default_timeout=120)
     if user is not None:
         at.session_state[SESSION_KEY] = user
     at.run()
@@ -82,3 +82,13 @@ def test_a_viewer_sees_no_submissions(monkeypatch, submitted: Path) -> None:
     text = _all_text(at)
     assert "新昌会员.csv" not in text and "越城会员.csv" not in text
     assert any("只有管理员" in i.value for i in at.info)
+
+
+
+def test_the_reporting_page_shows_the_same_review(monkeypatch, submitted: Path) -> None:
+    """A city admin reviews pending submissions on 报送情况 as well; a county user sees only their own there."""
+    at = run(monkeypatch, submitted, ADMIN, page=str(REPO_ROOT / "pages" / "reporting.py"))
+    assert len(at.selectbox(key="review-choice").options) == 2
+    assert "批准并导入" in [b.label for b in at.button]
+    county = _all_text(run(monkeypatch, submitted, XINCHANG, page=str(REPO_ROOT / "pages" / "reporting.py")))
+    assert "新昌会员.csv" in county and "越城会员.csv" not in county
