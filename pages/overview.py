@@ -35,7 +35,8 @@ kpi_card_grid(overview.kpi_cards(series, filters.area, targets, now),
 st.subheader("区县达标情况")
 st.caption("每个区、县（市）对照计划要求逐项判定，未达标项多的排在前面；悬停查看原因和还差多少。"
            "“未报送”：该区县本期应报的数据还没有收到（见“报送情况”页），此项不按旧数据判定。")
-statuses, reasons = overview.compliance_matrix(report, overview.unreported_rules(con, plan, filters.period), filters.period)
+unreported = overview.unreported_rules(con, plan, filters.period)  # the 未报送 rule (DESIGN §9)
+statuses, reasons = overview.compliance_matrix(report, unreported, filters.period)
 st.plotly_chart(compliance_heatmap(statuses, reasons), config=CHART_CONFIG)
 download_table(reasons.reset_index(names="区县"), "区县达标情况", lines=REASON_LINES, text_px=REASON_PX)
 
@@ -56,7 +57,7 @@ download_table(overview.rate_outlook_table(report), "目标差距与趋势")
 
 st.subheader(f"年度工作评价（{filters.as_of.year} 年）")
 weights = evaluation_weights(plan.weights)
-ranking = overview.evaluation_ranking(now, targets, filters.as_of.year, weights)
+ranking = overview.evaluation_ranking(now, targets, filters.as_of.year, weights, unreported)
 st.caption("得分 = 各指标完成目标的比例（封顶 100%）按权重加权，满分 100；无数据的指标不计入，按其余指标的权重折算。权重："
            + "，".join(f"{METRIC_BY_NAME[m].zh} {w:g}" for m, w in weights.items()) + "。")
 st.plotly_chart(ranking_bar(ranking), config=CHART_CONFIG)

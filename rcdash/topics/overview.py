@@ -135,12 +135,15 @@ def progress_status(pct_of_target: float | None) -> str:
 
 
 def rule_kinds() -> tuple[str, ...]:
-    """The import kinds the plan's rules rest on (whose missing reports turn a rule's cell into 未报送)."""
-    return tuple(dict.fromkeys(k for r in RULES for k in METRIC_KINDS.get(r.metric, ())))
+    """The import kinds the plan's rules and the annual evaluation rest on (whose missing reports turn a figure into
+    未报送)."""
+    metrics = [r.metric for r in RULES] + list(METRIC_KINDS)
+    return tuple(dict.fromkeys(k for m in metrics for k in METRIC_KINDS.get(m, ())))
 
 
 def unreported_rules(con: duckdb.DuckDBPyConnection, plan: Plan, period: Period) -> dict[str, list[str]]:
-    """Per county, the kinds behind the plan's rules it has not reported for the period (cut at the as-of date)."""
+    """Per county, the kinds behind the plan's rules and the evaluation it has not reported for the period (cut at
+    the as-of date)."""
     return unreported_counties(con, plan, span(period.start, period.end), rule_kinds())
 
 
@@ -178,19 +181,27 @@ def compliance_matrix(report: dict, unreported: Mapping[str, list[str]] | None =
 UNSCORED_COLUMN = "未计入得分（无数据）"
 
 
-def evaluation_ranking(county_rows: pd.DataFrame, targets: TargetBook, year: int, weights: dict[str, float]) -> pd.DataFrame:
+def evaluation_ranking(county_rows: pd.DataFrame, targets: TargetBook, year: int, weights: dict[str, float],
+                       unreported: Mapping[str, list[str]] | None = None) -> pd.DataFrame:
     """年度工作评价: each county's weighted share of its targets reached (0–100), ranked.
 
     An indicator without data (or without a target) is 无数据, not 0: it is left out and the score is the weighted
-    share over the indicators that have data (no score at all when none has).
+    share over the indicators that have data (no score at all when none has). An indicator resting on a kind the
+    county has not reported for the period (`unreported`, rcdash.reporting) reads 未报送 and is left out the same way,
+    rather than scored from older rows.
     """
     rows = []
     for row in county_rows[county_rows["level"] == "county"].to_dict("records"):
         entry: dict[str, object] = {"区县": row["name"], "代码": row["code"]}
         score, weight_scored, unscored = 0.0, 0.0, []
+        missing_kinds = set((unreported or {}).get(row["code"], ()))
         for metric, weight in weights.items():
             target = targets.value(metric, row["code"], year)
             value = row.get(metric)
+            if missing_kinds & set(METRIC_KINDS.get(metric, ())):
+                entry[METRIC_BY_NAME[metric].zh] = UNREPORTED
+                unscored.append(f"{METRIC_BY_NAME[metric].zh}（{UNREPORTED}）")
+                continue
             if is_missing(value) or not target:
                 entry[METRIC_BY_NAME[metric].zh] = None
                 unscored.append(METRIC_BY_NAME[metric].zh)

@@ -56,7 +56,9 @@ def test_date_after_the_data_reads_no_data(monkeypatch: pytest.MonkeyPatch, demo
     assert "0.0%" not in [m.value for m in at.metric]
     assert "数据截至 2025-12-31" in texts(at)
     ranking = at.dataframe[-1].value
-    assert ranking["未计入得分（无数据）"].str.contains("周周有声音").all() and ranking["周周有声音"].isna().all()
+    # 2026H1's activities were due long before today and never came: 未报送 (DESIGN §9), not scored, never 0.
+    assert ranking["未计入得分（无数据）"].str.contains("周周有声音（未报送）").all()
+    assert (ranking["周周有声音"] == "未报送").all()
     assert ranking["得分"].max() == 100  # the counties that met every target with data are not pulled down to 80
 
 

@@ -36,3 +36,16 @@ def test_stage_targets_are_the_interim_years_and_the_caption_names_the_plan_end_
     assert overview.plan_end_target(book, "village_branch_rate", "3306") == 0.4
     caption = overview.target_caption(book, "3306")
     assert "按计划末（2022-12-31）目标：村（社区）建会率 40.0%" in caption and "2021 年末 30.0%" in caption
+
+
+def test_an_indicator_the_county_has_not_reported_reads_unreported_and_is_not_scored() -> None:
+    counties = pd.DataFrame([
+        {"code": "330602", "name": "越城区", "level": "county", "village_branch_rate": 0.4, "weekly_voice_rate": 0.2},
+        {"code": "330603", "name": "柯桥区", "level": "county", "village_branch_rate": 0.4, "weekly_voice_rate": 0.2},
+    ])
+    ranking = overview.evaluation_ranking(counties, TargetBook({}, seed_plan()), 2022, WEIGHTS,
+                                          unreported={"330602": ["activities"]}).set_index("区县")
+    # 越城区 has not sent its activities: 周周有声音 is not scored from older rows, the rest is.
+    assert ranking.loc["越城区", "周周有声音"] == "未报送" and ranking.loc["越城区", "得分"] == 100.0
+    assert ranking.loc["越城区", overview.UNSCORED_COLUMN] == "周周有声音（未报送）"
+    assert ranking.loc["柯桥区", "得分"] == pytest.approx((20 * 1.0 + 10 * 0.2) / 30 * 100, abs=0.05)
