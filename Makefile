@@ -30,9 +30,9 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
 
-# Lint and the layer contracts first (quick), then every test in TEST_WORKERS workers (pytest-xdist; a module marked
-# xdist_group keeps its costly shared fixture on one worker); the ten slowest are printed, to keep the suite fast.
+# Lint and the layer contracts first (quick), then every test in TEST_WORKERS workers (pytest-xdist; a test file stays on
+# one worker, so its costly shared fixtures are built once); the ten slowest are printed, to keep the suite fast.
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=10
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=10

@@ -1,7 +1,7 @@
 """Shared fixtures: a fresh database with the reference data, and file helpers.
 
-Costly fixtures (a demo build, rendered documents, an app server) are session-scoped, never module-scoped: pytest-xdist
-interleaves the modules on each worker, and a module fixture would be torn down and built again at every switch.
+Costly fixtures (a demo build, rendered documents, an app server) are session-scoped: built once per worker (each
+test file runs on one worker, `make test` uses --dist loadfile) and shared by the files that need them.
 """
 
 from __future__ import annotations

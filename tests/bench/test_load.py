@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -42,7 +43,9 @@ def test_sessions_run_a_served_page_to_its_end_and_see_its_errors(tmp_path: Path
     for script, expect_error in ((good, False), (failing, True)):
         server = Server(db_file, script=script)
         try:
-            result = asyncio.run(load._crowd(server, 2, {"page": ""}))["page"]
+            # A thread of its own: a browser test's Playwright may hold this worker's event loop.
+            with ThreadPoolExecutor(1) as pool:
+                result = pool.submit(asyncio.run, load._crowd(server, 2, {"page": ""})).result()["page"]
         finally:
             server.stop()
         assert result["views"] == 2

@@ -23,8 +23,6 @@ from rcdash.store.connections import connect
 from rcdash.topics.status import DEMO_META_KEY
 from tests.conftest import data_snapshot, write
 
-pytestmark = pytest.mark.xdist_group("demo_build")  # one worker builds the module demo once
-
 COUNTIES = ("330602", "330603", "330604", "330624", "330681", "330683")
 OTHER_SEED = 7
 Demo = tuple[Path, Path, dict[str, Any]]  # database, import files folder, build summary

@@ -30,8 +30,6 @@ from rcdash.reports.documents import format_of, render
 from rcdash.store.connections import connect
 from tests.unit.cli.test_main import run
 
-pytestmark = pytest.mark.xdist_group("briefings")  # render the briefings once (conftest)
-
 DEFAULT_EVALUATION_WEIGHTS = dict(seed_plan().weights)  # the seed plan's, as the documents use
 
 PERIODS = {"2022H2": date(2022, 12, 31), "2021H1": date(2021, 6, 30)}  # the plan's end and a mid-plan half-year

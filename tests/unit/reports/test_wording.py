@@ -22,8 +22,6 @@ from rcdash.reports.model import Briefing
 from rcdash.store.connections import connect
 from rcdash.topics import monthly
 
-pytestmark = pytest.mark.xdist_group("briefings")  # render the briefings once (conftest)
-
 PERIODS = ("2022H2", "2022", "2021H1")  # a half-year briefing, an annual evaluation, a mid-plan half-year
 # What a reader of a leadership document must never meet: a command, the package, a settings or docs file, a path.
 DEVELOPER_WORDING = {
