@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from rcdash.config import CITY_CODE
 from rcdash.labels import fmt_count, is_missing
@@ -212,7 +214,7 @@ def preview(con: duckdb.DuckDBPyConnection, kind_name: str, staged: object,
         overlay = {kind_name: f"(SELECT {cols}, import_id FROM {table} t WHERE NOT EXISTS "
                               f"(SELECT 1 FROM {STAGED_VIEW} s WHERE {match}) "
                               f"UNION ALL SELECT {cols}, NULL::INTEGER AS import_id FROM {STAGED_VIEW})"}
-        when = as_of or _preview_as_of(con, kind_name, overlay[kind_name])
+        when = as_of or _preview_as_of(con, kind_name, staged)
         found = find_issues(con, when, checks=checks, overlay=overlay)
     finally:
         con.unregister(STAGED_VIEW)
@@ -220,13 +222,15 @@ def preview(con: duckdb.DuckDBPyConnection, kind_name: str, staged: object,
     return [issue_json(r) for r in mine.to_dict("records")]
 
 
-def _preview_as_of(con: duckdb.DuckDBPyConnection, kind_name: str, rows_sql: str) -> date:
-    """The as-of date of a preview: the latest data date, or the file's latest date when later (never future)."""
+def _preview_as_of(con: duckdb.DuckDBPyConnection, kind_name: str, staged: pa.Table) -> date:
+    """The as-of date of a preview: the latest data date, or the file's latest date when later (never future).
+
+    The stored rows of the kind end by the latest data date, so the file's own rows decide whether it is later."""
     as_of = default_as_of(con)
     field = KINDS[kind_name].date_field
-    if field is None or KINDS[kind_name].field(field).type.value == "year":
+    if field is None or KINDS[kind_name].field(field).type.value == "year" or field not in staged.column_names:
         return as_of
-    latest = con.execute(f"SELECT max({quote_ident(field)}) FROM {rows_sql}").fetchone()[0]
+    latest = pc.max(staged.column(field)).as_py()
     if latest is None:
         return as_of
     return min(max(as_of, latest), date.today())
