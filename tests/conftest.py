@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import fcntl
 import functools
+import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -69,22 +70,46 @@ def data_snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
     return snap
 
 
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
-    """The city demo database, built once per test run and shared by every xdist worker (read it, don't write it)."""
-    from rcdash.demo import build_demo
-
-    if worker_id == "master":  # not under xdist: a folder of this session's own
-        path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-        build_demo(path, files_dir=path.parent / "files", force=True)
+def built_once(tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str,
+               build: Callable[[Path], None]) -> Path:
+    """A file built once per test run and shared by every xdist worker: the first worker to ask builds it (under a
+    lock), the others wait and read it. Outside xdist, once per session. Read it, don't write it."""
+    if worker_id == "master":
+        path = tmp_path_factory.mktemp("once") / name
+        build(path)
         return path
     shared = tmp_path_factory.getbasetemp().parent  # this run's folder, above each worker's own
-    path = shared / "demo" / "demo.duckdb"
-    with (shared / "demo.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # the first worker builds, the others wait for it
+    path = shared / "once" / name
+    path.parent.mkdir(exist_ok=True)
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
         if not path.exists():
-            build_demo(path, files_dir=path.parent / "files", force=True)
+            partial = path.with_name(f"{name}.partial")  # a failed build leaves no half-built file for the others
+            shutil.rmtree(partial, ignore_errors=True)
+            build(partial)
+            partial.rename(path)
     return path
+
+
+def _build_city_demo(path: Path) -> None:
+    """The city demo with its import files beside it, and the build's summary as JSON (for the build's tests)."""
+    from rcdash.demo import build_demo
+
+    path.mkdir()
+    summary = build_demo(path / "demo.duckdb", files_dir=path / "files", force=True)
+    (path / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, default=str), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def demo_folder(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The city demo build of this test run: demo.duckdb, files/ and summary.json."""
+    return built_once(tmp_path_factory, worker_id, "city-demo", _build_city_demo)
+
+
+@pytest.fixture(scope="session")
+def demo_db(demo_folder: Path) -> Path:
+    """The city demo database, built once per test run and shared by every xdist worker (read it, don't write it)."""
+    return demo_folder / "demo.duckdb"
 
 
 @pytest.fixture

@@ -61,3 +61,29 @@ def screenshot(page: object, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
     return path
+
+
+RENDER_TIMEOUT_MS = 120_000
+QUIET_MS = 600  # the page counts as painted once nothing was added or redrawn for this long after the run ended
+# True once Streamlit's run indicator is gone, every shown chart has drawn its SVG and table its canvas, every image has
+# loaded, and the number of elements has stayed the same for QUIET_MS (a run starts after the first paint, so the
+# quiet spell, not the first absence of the indicator, says the script has finished).
+SETTLED_JS = """(quietMs) => {
+  const d = document, now = performance.now();
+  const ready = !d.querySelector('[data-testid="stStatusWidget"]')
+    && [...d.querySelectorAll('[data-testid=stPlotlyChart]')].every(c => !c.checkVisibility() || c.querySelector('.main-svg'))
+    && [...d.querySelectorAll('[data-testid=stDataFrame]')].every(c => !c.checkVisibility() || c.querySelector('canvas'))
+    && [...d.querySelectorAll('img')].every(i => i.complete);
+  const count = d.querySelectorAll('[data-testid=stElementContainer], .main-svg, canvas').length;
+  if (!ready || count !== window.__settleCount) {
+    window.__settleCount = count; window.__settleSince = now; return false;
+  }
+  return now - window.__settleSince >= quietMs;
+}"""
+
+
+def settle(page: object, timeout_ms: int = RENDER_TIMEOUT_MS) -> None:
+    """Wait (on conditions, not a fixed time) until the script run has finished and what it drew has painted."""
+    page.wait_for_selector("h1", timeout=timeout_ms)  # type: ignore[attr-defined]
+    page.evaluate("delete window.__settleCount")  # type: ignore[attr-defined]
+    page.wait_for_function(SETTLED_JS, arg=QUIET_MS, timeout=timeout_ms, polling=100)  # type: ignore[attr-defined]

@@ -96,20 +96,6 @@ def test_print_map_downloads_on_the_click(browser: object, map_app: AppServer, t
     page.context.close()
 
 
-def test_gaps_page_draws_offline(browser: object, map_app: AppServer) -> None:
-    outside: list[str] = []
-    page = open_page(browser, f"{map_app.url}/gaps", outside)
-    frame = folium_frame(page)
-    frame.wait_for_function(f"document.querySelectorAll('path.leaflet-interactive').length >= {TOWNSHIPS}",
-                            timeout=RENDER_TIMEOUT_MS)
-    frame.wait_for_function("document.querySelectorAll('.rc-pick-label').length > 0", timeout=RENDER_TIMEOUT_MS)
-    page.get_by_text("下一步在哪里建服务站").first.wait_for(timeout=RENDER_TIMEOUT_MS)
-    page.wait_for_timeout(1500)
-    screenshot(page, "gaps")
-    assert outside == [], f"requests left the machine: {outside}"
-    page.context.close()
-
-
 # ---------------------------------------------------------------------------- issue 16.5 and 16.6: what users meet
 
 DESKTOP, PHONE = (1400, 900), (390, 844)
@@ -120,6 +106,9 @@ BOX = "(el) => { const r = el.getBoundingClientRect(); return {left: r.left, top
 CONTROL_BOXES = """() => [...document.querySelectorAll('.leaflet-control-container .leaflet-control')]
     .map(c => c.getBoundingClientRect()).filter(r => r.width > 0 && r.height > 0)
     .map(r => ({left: r.left, top: r.top, right: r.right, bottom: r.bottom}))"""
+NAMES = "[...document.querySelectorAll('SELECTOR')].map(" + BOX + ").filter(r => r.right > r.left)"
+MARKERS = ("[...document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon')].map(" + BOX
+           + ").filter(r => r.right > r.left)")
 # A point inside a township polygon where the polygon itself is the top element (not a marker, name or control),
 # whose page position (frame offset `dy`) is within the visible page height `h`; `pick` chooses among candidates.
 TOWNSHIP_POINT = """([dy, h, pick]) => {
@@ -185,10 +174,22 @@ def test_one_click_on_a_township_fills_the_panel_without_scrolling(browser: obje
 
 
 def test_tooltips_and_popups_stay_in_view_on_a_phone(browser: object, map_app: AppServer) -> None:
-    """16.5: on a phone a township's box opened off the left edge, under the county names; popups under the legend."""
+    """16.5: on a phone a township's box opened off the left edge, under the county names; popups under the legend.
+    16.6: the legend starts folded there and opens with one tap."""
     outside: list[str] = []
     page = open_page(browser, f"{map_app.url}/map", outside, PHONE)
     frame, box = _ready_map(page, ".rc-site")
+    # 16.6: on a phone the legend covered half the map, 越城区 too; now it is folded and opens with one tap.
+    legend = frame.eval_on_selector(".rc-panel", BOX)
+    county = dict(zip(frame.evaluate("[...document.querySelectorAll('.rc-county-label span')].map(e => e.textContent)"),
+                      frame.evaluate(NAMES.replace("SELECTOR", ".rc-county-label span")), strict=True))
+    assert "越城区" in county and not _overlap(county["越城区"], legend), (county, legend)
+    toggle = frame.locator(".rc-legend-toggle")
+    assert toggle.inner_text().strip().endswith("图例") and not frame.locator(".rc-legend-body").is_visible()
+    toggle.click()
+    assert frame.locator(".rc-legend-body").is_visible() and "无数据" in frame.locator(".rc-legend-body").inner_text()
+    toggle.click()
+    assert not frame.locator(".rc-legend-body").is_visible()
     area = frame.eval_on_selector(".leaflet-container", BOX)
     view = {"left": -box["x"], "top": -box["y"], "right": PHONE[0] - box["x"], "bottom": PHONE[1] - box["y"]}
 
@@ -237,11 +238,20 @@ def test_tooltips_and_popups_stay_in_view_on_a_phone(browser: object, map_app: A
 
 
 def test_popup_opens_clear_of_the_open_legend(browser: object, map_app: AppServer) -> None:
-    """16.5: at 1400×900 a site's popup opened under the legend."""
+    """16.5: at 1400×900 a site's popup opened under the legend; 16.6: county names clear of the legend and the
+    markers, the scale bar metric only."""
     outside: list[str] = []
     page = open_page(browser, f"{map_app.url}/map", outside, DESKTOP)
     frame, box = _ready_map(page, ".rc-site")
     legend = frame.eval_on_selector(".rc-panel", BOX)
+    # 16.6: the legend covered the western townships and "基" sat on 上虞区; the legend is open where there is room.
+    labels = frame.evaluate(NAMES.replace("SELECTOR", ".rc-county-label span"))
+    assert len(labels) == 6
+    for label in labels:
+        assert not _overlap(label, legend), (label, legend)
+        assert not [m for m in frame.evaluate(MARKERS) if _overlap(label, m)], label
+    assert frame.locator(".rc-legend-body").is_visible(), "open where there is room"
+    screenshot(page, "map_legend_1400x900")
     # The site nearest the legend's right edge (and below its top), where a popup centred on it would reach over it.
     marker = frame.evaluate("""([right, top]) => {
         let best = null;
@@ -260,66 +270,21 @@ def test_popup_opens_clear_of_the_open_legend(browser: object, map_app: AppServe
     popup = frame.eval_on_selector(".leaflet-popup", BOX)
     assert not _overlap(popup, frame.eval_on_selector(".rc-panel", BOX)), "popup under the legend"
     assert _inside(popup, frame.eval_on_selector(".leaflet-container", BOX))
-    assert outside == []
-    page.context.close()
-
-
-def test_scale_bar_is_metric(browser: object, map_app: AppServer) -> None:
-    """16.6: the scale bar showed miles and feet too."""
-    outside: list[str] = []
-    page = open_page(browser, f"{map_app.url}/map", outside, DESKTOP)
-    frame, _ = _ready_map(page)
+    # 16.6: the scale bar showed miles and feet too.
     scales = frame.evaluate("[...document.querySelectorAll('.leaflet-control-scale-line')].map(e => e.innerText)")
     assert scales and all(s.strip().endswith(("km", "m")) for s in scales), scales
     assert not any(s.strip().endswith(("mi", "ft")) for s in scales), scales
-    page.context.close()
-
-
-NAMES = "[...document.querySelectorAll('SELECTOR')].map(" + BOX + ").filter(r => r.right > r.left)"
-MARKERS = ("[...document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon')].map(" + BOX
-           + ").filter(r => r.right > r.left)")
-
-
-def test_legend_starts_folded_on_a_phone(browser: object, map_app: AppServer) -> None:
-    """16.6: on a phone the legend covered half the map, 越城区 too; now it is folded and opens with one tap."""
-    outside: list[str] = []
-    page = open_page(browser, f"{map_app.url}/map", outside, PHONE)
-    frame, _ = _ready_map(page)
-    legend = frame.eval_on_selector(".rc-panel", BOX)
-    county = dict(zip(frame.evaluate("[...document.querySelectorAll('.rc-county-label span')].map(e => e.textContent)"),
-                      frame.evaluate(NAMES.replace("SELECTOR", ".rc-county-label span")), strict=True))
-    assert "越城区" in county and not _overlap(county["越城区"], legend), (county, legend)
-    toggle = frame.locator(".rc-legend-toggle")
-    assert toggle.inner_text().strip().endswith("图例") and not frame.locator(".rc-legend-body").is_visible()
-    toggle.click()
-    assert frame.locator(".rc-legend-body").is_visible() and "无数据" in frame.locator(".rc-legend-body").inner_text()
-    toggle.click()
-    assert not frame.locator(".rc-legend-body").is_visible()
     assert outside == []
     page.context.close()
 
 
-def test_county_names_clear_of_the_legend_and_the_markers(browser: object, map_app: AppServer) -> None:
-    """16.6: the legend covered the western townships and "基" sat on 上虞区; the legend is open where there is room."""
-    outside: list[str] = []
-    page = open_page(browser, f"{map_app.url}/map", outside, DESKTOP)
-    frame, _ = _ready_map(page)
-    legend = frame.eval_on_selector(".rc-panel", BOX)
-    labels = frame.evaluate(NAMES.replace("SELECTOR", ".rc-county-label span"))
-    assert len(labels) == 6
-    for label in labels:
-        assert not _overlap(label, legend), (label, legend)
-        assert not [m for m in frame.evaluate(MARKERS) if _overlap(label, m)], label
-    assert frame.locator(".rc-legend-body").is_visible(), "open where there is room"
-    screenshot(page, "map_legend_1400x900")
-    assert outside == []
-    page.context.close()
 
 
-def test_gap_picks_clear_of_the_legend_and_one_another(browser: object, map_app: AppServer) -> None:
-    """16.6: on 覆盖缺口 the legend covered "5 店口镇" and the numbered picks overlapped."""
+def test_gaps_page_draws_offline_with_picks_clear_of_the_legend(browser: object, map_app: AppServer) -> None:
+    """覆盖缺口 draws offline; 16.6: the legend covered "5 店口镇" and the numbered picks overlapped."""
     outside: list[str] = []
     page = open_page(browser, f"{map_app.url}/gaps", outside, DESKTOP)
+    page.get_by_text("下一步在哪里建服务站").first.wait_for(timeout=RENDER_TIMEOUT_MS)
     frame, _ = _ready_map(page, ".rc-pick-label")
     legend = frame.eval_on_selector(".rc-panel", BOX)
     picks = frame.evaluate(NAMES.replace("SELECTOR", ".rc-pick-label span"))
@@ -329,5 +294,5 @@ def test_gap_picks_clear_of_the_legend_and_one_another(browser: object, map_app:
         assert not [other for other in picks[i + 1:] if _overlap(pick, other)], picks
     assert frame.locator(".rc-legend-body").is_visible(), "open where there is room"
     screenshot(page, "gaps_legend_1400x900")
-    assert outside == []
+    assert outside == [], f"requests left the machine: {outside}"
     page.context.close()

@@ -27,10 +27,10 @@ from rcdash.metrics.engine import default_as_of
 from rcdash.metrics.targets import TargetBook
 from rcdash.plans import browse
 from rcdash.store.connections import open_snapshot
-from tests.browser.conftest import open_page, screenshot, start_app
+from tests.browser.conftest import RENDER_TIMEOUT_MS, open_page, screenshot, start_app
+from tests.browser.conftest import settle as settle_page
 
 PAGE_NAMES = sorted(p.stem for p in (REPO_ROOT / "pages").glob("*.py"))
-RENDER_TIMEOUT_MS = 120_000
 CSS_TIMEOUT_MS = 5_000
 # Names and units that are written in Latin letters in Chinese too (compared without case: "说明.csv" is a file name).
 ALLOWED = {"csv", "excel", "word", "pdf", "zip", "xlsx", "xls", "docx", "ppt", "pptx", "openstreetmap", "leaflet",
@@ -72,12 +72,8 @@ def english_words(texts: list[str]) -> dict[str, str]:
 
 
 def settle(page: object) -> None:
-    """Wait until the script has run and the charts and grids have painted."""
-    page.wait_for_selector("h1", timeout=RENDER_TIMEOUT_MS)  # type: ignore[attr-defined]
-    page.wait_for_timeout(1000)  # type: ignore[attr-defined]
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')",  # type: ignore[attr-defined]
-                           timeout=RENDER_TIMEOUT_MS)
-    page.wait_for_timeout(2000)  # type: ignore[attr-defined]
+    """Wait until the script has run and the charts and grids have painted (conftest.settle), and the page's CSS."""
+    settle_page(page)
     # The page frame's CSS comes with the script's first messages: until then Streamlit shows its own chrome.
     # A short wait: without that CSS the page is read as it is.
     with contextlib.suppress(PlaywrightTimeout):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -59,9 +60,10 @@ def _contents(db: Path) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
-    """The city demo with the default seed, built once for the module."""
-    return _build(tmp_path_factory.mktemp("demo"))
+def demo(demo_folder: Path) -> Demo:
+    """The city demo with the default seed: the run's shared build (tests/conftest.py), with its files and summary."""
+    summary = json.loads((demo_folder / "summary.json").read_text(encoding="utf-8"))
+    return demo_folder / "demo.duckdb", demo_folder / "files", summary
 
 
 @pytest.fixture(scope="session")
@@ -342,11 +344,16 @@ def test_same_seed_same_files_and_contents_other_seed_differs(demo: Demo, tmp_pa
     assert _digests(again_files) == _digests(files)
     assert _contents(again_db) == _contents(db)
     assert _kpi_output(again_db) == _kpi_output(db)  # what DESIGN §6 promises: same seed → identical `kpi`
-    other_db, other_files, _ = _build(tmp_path, seed=OTHER_SEED, name="other.duckdb")
+    # Another seed, built over a copy of the demo database: an existing demo is simply replaced.
+    other_db = tmp_path / "other.duckdb"
+    shutil.copyfile(db, other_db)
+    other_files = tmp_path / "files-other"
+    build_demo(other_db, seed=OTHER_SEED, files_dir=other_files)
     assert _digests(other_files) != _digests(files)
     assert _contents(other_db) != _contents(db)
     # The story does not depend on the seed's luck.
     con = connect(other_db, read_only=True)
+    assert con.execute("SELECT value FROM meta WHERE key = ?", [DEMO_META_KEY]).fetchall() == [(str(OTHER_SEED),)]
     end = story_figures(con, END)
     problems = story_problems(con)  # at 2022-12-31 under the seed plan and at 2025-12-31 under the demo plan
     con.close()
@@ -376,13 +383,8 @@ def test_refuses_to_overwrite_imported_data_unless_forced(tmp_path: Path) -> Non
     con.close()
 
 
-def test_replaces_an_existing_demo_and_refuses_foreign_files(demo: Demo, tmp_path: Path) -> None:
-    db = tmp_path / "demo.duckdb"
-    shutil.copyfile(demo[0], db)  # an existing demo database (the default seed)
-    build_demo(db, seed=OTHER_SEED, files_dir=tmp_path / "files")  # is simply replaced
-    con = connect(db, read_only=True)
-    assert con.execute("SELECT value FROM meta WHERE key = ?", [DEMO_META_KEY]).fetchall() == [(str(OTHER_SEED),)]
-    con.close()
+def test_refuses_foreign_files_and_unknown_scales(tmp_path: Path) -> None:
+    # (Replacing an existing demo database: test_same_seed_same_files_and_contents_other_seed_differs.)
     foreign = write(tmp_path, "notes.duckdb", "not a database")
     with pytest.raises(ValueError):
         build_demo(foreign, files_dir=tmp_path / "files")
