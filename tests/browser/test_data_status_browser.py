@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rcdash.importing.load import import_file
 from rcdash.store.connections import connect
-from tests.browser.conftest import open_page, screenshot, start_app
+from tests.browser.conftest import open_page, screenshot, settle, start_app
 from tests.conftest import write
 
 RENDER_TIMEOUT_MS = 60_000
@@ -24,7 +24,7 @@ def test_data_status_page_renders(browser: object, db_file: Path, tmp_path: Path
         page.get_by_text("区划参考数据", exact=True).wait_for(timeout=RENDER_TIMEOUT_MS)
         page.get_by_text("2,168").first.wait_for(timeout=RENDER_TIMEOUT_MS)
         page.get_by_text("最近的导入", exact=True).wait_for(timeout=RENDER_TIMEOUT_MS)
-        page.wait_for_timeout(1500)  # let the data grids paint before the screenshot
+        settle(page)  # the data grids painted before the screenshot
         shot = screenshot(page, "data_status")
         assert shot.stat().st_size > 10_000
         assert "绍兴红十字" in page.title()

@@ -13,7 +13,7 @@ from rcdash.appserver import AppServer
 from rcdash.importing.load import import_file
 from rcdash.store.connections import connect
 from tests import samples
-from tests.browser.conftest import open_page, screenshot, start_app
+from tests.browser.conftest import open_page, screenshot, settle, start_app
 
 RENDER_TIMEOUT_MS = 120_000
 HOSTILE_NAME = "恶意项目<b>粗</b>"
@@ -38,13 +38,6 @@ def app(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App
         running = start_app(db)
     yield running
     running.stop()
-
-
-def settle(page: object) -> None:
-    """Wait until the script run has finished and the charts and images have painted."""
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')",  # type: ignore[attr-defined]
-                           timeout=RENDER_TIMEOUT_MS)
-    page.wait_for_timeout(2000)  # type: ignore[attr-defined]
 
 
 def test_monthly_page(browser: object, app: AppServer) -> None:
