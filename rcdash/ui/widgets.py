@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from rcdash import config
-from rcdash.labels import NO_DATA, column_kinds, grid_format
+from rcdash.labels import NO_DATA, column_kinds, fmt_kind, grid_format
 from rcdash.reports.tables import csv_bytes, xlsx_bytes
 
 
@@ -37,6 +37,9 @@ def number_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, object]
     · 61,124.85 · 48.8%); the values stay numbers, so the columns sort as numbers."""
     shown, config = frame, {}
     for name, (kind, digits) in column_kinds(frame).items():
+        if frame[name].map(lambda v: isinstance(v, str)).any():  # a county's 未报送 (DESIGN §9): the column reads as text
+            shown = shown.assign(**{name: frame[name].map(lambda v, k=kind, d=digits: fmt_kind(v, k, d))})
+            continue
         number_format, factor = grid_format(kind, digits)
         if factor != 1.0:
             shown = shown.assign(**{name: pd.to_numeric(shown[name], errors="coerce") * factor})
