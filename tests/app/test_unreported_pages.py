@@ -67,3 +67,22 @@ def test_map_after_the_data_classes_townships_unreported(monkeypatch: pytest.Mon
     assert json.dumps("会员数据尚未报送")[1:-1] in script  # the tooltip
     assert '"klass": ' + json.dumps("未报送") in script and f'"fill": "{classes.UNREPORTED_COLOUR}"' in script
     assert f"background:{classes.UNREPORTED_COLOUR}" in script  # its own legend entry
+
+
+def test_pages_ask_once_per_snapshot_period_and_day(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
+    """Issue #22's cost: reporting_view runs once per snapshot, plan, period, kinds and day, not on every page run."""
+    from rcdash.reporting import status
+    from rcdash.ui import cached
+    from rcdash.ui.data import db_key
+
+    monkeypatch.setenv("RCDASH_DB", str(demo_db))
+    calls = []
+    real = status.reporting_view
+    monkeypatch.setattr(status, "reporting_view", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    cached.unreported.clear()
+    args = (db_key(), "demo-2023-2025", date(2025, 7, 1), date(2025, 12, 31), status.METRIC_KIND_NAMES)
+    first = cached.unreported(*args, date(2026, 12, 7))
+    assert first == {XINCHANG: ["activities"]}
+    assert cached.unreported(*args, date(2026, 12, 7)) == first and len(calls) == 1  # the second page: no query
+    cached.unreported(*args, date(2026, 12, 8))  # the next day, a due date may have passed: asked again
+    assert len(calls) == 2
