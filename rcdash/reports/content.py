@@ -19,10 +19,10 @@ from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.engine import compute, default_as_of
 from rcdash.metrics.kpi import kpi
 from rcdash.metrics.period import Period, half_year_of, half_years_between, parse_period, previous_half_year
-from rcdash.metrics.rules import FAIL, NO_DATA, PASS, STATUS_LABELS, plan_rules
+from rcdash.metrics.rules import FAIL, NO_DATA, PASS, RULES, STATUS_LABELS, plan_rules
 from rcdash.metrics.targets import PER_COUNTY_TARGETS, TargetBook
 from rcdash.plans import Plan, browse, default_plan
-from rcdash.reporting import metric_unreported, unreported_in
+from rcdash.reporting import metric_unreported, unreported_in, unreported_words
 from rcdash.reports.model import (
     SHORT,
     AreaShortfalls,
@@ -45,6 +45,7 @@ DATA_KINDS = ("branches", "members", "sites", "teams", "activities", "brands")
 MAX_NAMED = 3  # name at most this many counties in a sentence, then "等 N 个"
 ORG_COLUMNS = ("villages_total", "villages_with_branch", "village_branch_rate", "population", "adult_members",
                "member_ratio")
+RULE_METRIC = {r.key: r.metric for r in RULES}  # the metric each plan rule judges
 UNREPORTED_NOTE = f"“{UNREPORTED}”：该区县本期应报的数据过了截止日仍未收到，不按旧数据计算。"  # under a table holding it
 SERVICE_COLUMNS = ("sites_base", "sites_station", "sites_point", "rescue_teams_with_party", "volunteer_teams_20plus",
                    "brand_projects", "funds", "weekly_voice_rate", "monthly_theme_rate")
@@ -248,15 +249,24 @@ def outlook_table(now: dict, unreported: Mapping[str, list[str]] | None = None) 
                  widths=(1.2, 1.0, 1.5, 1.5, 1.0, 1.5, 1.5))
 
 
-def shortfalls(now: dict) -> Shortfalls:
-    """Per area (city first): the requirements not met, with the numbers still needed (from the kpi rules)."""
+def _rule_unreported(area: dict, rule: dict, unreported: Mapping[str, list[str]]) -> list[str]:
+    """The kinds a county's rule rests on that it has not reported for the period (none: the rule is judged)."""
+    return metric_unreported(unreported, area["code"], (RULE_METRIC[rule["rule"]],)) if rule["rule"] in RULE_METRIC else []
+
+
+def shortfalls(now: dict, unreported: Mapping[str, list[str]] | None = None, period_label: str = "本期") -> Shortfalls:
+    """Per area (city first): the requirements not met, with the numbers still needed (from the kpi rules); a
+    county's requirement resting on data it has not reported for the period is listed as 未报送, not judged."""
     areas = []
     for area in now["areas"]:
-        items = tuple(
-            ShortfallItem(r["label"], STATUS_LABELS[r["status"]], r["shortfall"], r["reason"])
-            for r in area["rules"] if r["status"] in (FAIL, NO_DATA)
-        )
-        areas.append(AreaShortfalls(str(area["code"]), area["name"], items))
+        items = []
+        for r in area["rules"]:
+            if missing := _rule_unreported(area, r, unreported or {}):
+                items.append(ShortfallItem(r["label"], UNREPORTED, None,
+                                          unreported_words(missing, period_label).removeprefix(f"{UNREPORTED}：")))
+            elif r["status"] in (FAIL, NO_DATA):
+                items.append(ShortfallItem(r["label"], STATUS_LABELS[r["status"]], r["shortfall"], r["reason"]))
+        areas.append(AreaShortfalls(str(area["code"]), area["name"], tuple(items)))
     return Shortfalls("差距清单", "各区域未达标事项及还需完成的数量", tuple(areas))
 
 
@@ -278,21 +288,24 @@ def _city_sentence(now: dict) -> str:
             f"{city['villages_with_branch'] or 0:,} 个建立红十字组织，{members}。" + "；".join(reasons) + "。")
 
 
-def _county_rules_sentence(now: dict, targets: TargetBook) -> str:
-    """For each county rule of the plan: how many counties meet it and which do not."""
+def _county_rules_sentence(now: dict, targets: TargetBook, unreported: Mapping[str, list[str]] | None = None) -> str:
+    """For each county rule of the plan: how many counties meet it and which do not (or have not reported)."""
     counties = _counties(now)
     parts = []
     for rule in plan_rules(targets):
         if "county" not in rule.levels:
             continue
-        failing = [c["name"] for c in counties if _rule_status(c, rule.key) == FAIL]
-        unknown = [c["name"] for c in counties if _rule_status(c, rule.key) == NO_DATA]
-        passed = len(counties) - len(failing) - len(unknown)
+        owed = [c["name"] for c in counties if metric_unreported(unreported or {}, c["code"], (rule.metric,))]
+        failing = [c["name"] for c in counties if _rule_status(c, rule.key) == FAIL and c["name"] not in owed]
+        unknown = [c["name"] for c in counties if _rule_status(c, rule.key) == NO_DATA and c["name"] not in owed]
+        passed = len(counties) - len(failing) - len(unknown) - len(owed)
         text = f"{rule.label}：{passed}/{len(counties)} 个达标"
         if failing:
             text += f"（未达标：{_names(failing)}）"
         if unknown:
             text += f"（无数据：{_names(unknown)}）"
+        if owed:
+            text += f"（{UNREPORTED}：{_names(owed)}）"
         parts.append(text)
     return f"{len(counties)} 个区、县（市）对照计划要求：" + "；".join(parts) + "。"
 
@@ -421,7 +434,7 @@ def build_briefing(con: duckdb.DuckDBPyConnection, period: str | Period, weights
     unreported = unreported_in(con, plan, chosen.start, as_of, today)
     ranking = overview.evaluation_ranking(pd.DataFrame(now["areas"]), targets, as_of.year, weights, unreported)
 
-    summary = [Paragraph(_city_sentence(now)), Paragraph(_county_rules_sentence(now, targets)),
+    summary = [Paragraph(_city_sentence(now)), Paragraph(_county_rules_sentence(now, targets, unreported)),
                Paragraph(_ranking_sentence(ranking, now, as_of.year)),
                Paragraph(_change_sentence(now, before, previous_label, previous_as_of)),
                Paragraph(_activity_sentence(now, first_half))]
@@ -466,7 +479,7 @@ def build_briefing(con: duckdb.DuckDBPyConnection, period: str | Period, weights
         Section("四、区县达标情况", (compliance_table(now, unreported, chosen),)),
         Section("五、差距与下一步工作", (
             Paragraph("对照计划要求，各区域尚未达标的事项及还需完成的数量如下（数量按目标值与统计截至日的实际值计算）："),
-            shortfalls(now),
+            shortfalls(now, unreported, chosen.label),
         )),
         Section("附：指标口径", (definitions_table(weights, targets),)),
     )

@@ -22,6 +22,7 @@ from rcdash.metrics.targets import TargetBook
 from rcdash.plans import seed_plan
 from rcdash.reporting import unreported_in
 from rcdash.reports import content, printed_map
+from rcdash.reports.model import Shortfalls
 from rcdash.topics import map_view, members, overview
 from tests.conftest import write
 
@@ -166,3 +167,9 @@ def test_briefing_evaluation_and_county_tables_read_unreported(con: duckdb.DuckD
     assert next(r for r in service.texts() if r[0] == "柯桥区")[service.columns.index("周周有声音")] != "未报送"
     statuses = tables["达标情况"]
     assert "未报送" in next(r for r in statuses.texts() if r[0] == "新昌县")
+    # 五、差距与下一步工作 and the summary do not judge 新昌县's member rule from older rows either.
+    gaps = next(b for s in briefing.sections for b in s.blocks if isinstance(b, Shortfalls))
+    xinchang_gaps = next(a for a in gaps.areas if a.name == "新昌县").items
+    assert [(i.status, i.reason) for i in xinchang_gaps if "会员" in i.label] == [
+        ("未报送", "本区县尚未报送会员数据（2022H2），不按旧数据计算")]
+    assert "（未报送：" in briefing.sections[0].blocks[1].text
