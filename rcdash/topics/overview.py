@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import duckdb
 import pandas as pd
 
 from rcdash.config import CITY_CODE
@@ -16,13 +15,10 @@ from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.period import Period, half_year_of, previous_half_year
 from rcdash.metrics.rules import RULES, STATUS_LABELS
 from rcdash.metrics.targets import PER_COUNTY_TARGETS, TargetBook
-from rcdash.plans import Plan
 from rcdash.reporting import (
     mark_unreported,
     metric_unreported,
-    span,
     unreported_among,
-    unreported_counties,
     unreported_words,
 )
 from rcdash.reporting.status import METRIC_KINDS
@@ -172,12 +168,6 @@ def rule_kinds() -> tuple[str, ...]:
     未报送)."""
     metrics = [r.metric for r in RULES] + list(METRIC_KINDS)
     return tuple(dict.fromkeys(k for m in metrics for k in METRIC_KINDS.get(m, ())))
-
-
-def unreported_rules(con: duckdb.DuckDBPyConnection, plan: Plan, period: Period) -> dict[str, list[str]]:
-    """Per county, the kinds behind the plan's rules and the evaluation it has not reported for the period (cut at
-    the as-of date)."""
-    return unreported_counties(con, plan, span(period.start, period.end), rule_kinds())
 
 
 def compliance_matrix(report: dict, unreported: Mapping[str, list[str]] | None = None,
