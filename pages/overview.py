@@ -8,7 +8,7 @@ from rcdash.config import CITY_CODE, CITY_NAME, evaluation_weights
 from rcdash.metrics.definitions import METRIC_BY_NAME
 from rcdash.metrics.targets import TargetBook
 from rcdash.topics import overview
-from rcdash.ui.cached import kpi_report, metrics_at, metrics_series
+from rcdash.ui.cached import kpi_report, metrics_at, metrics_series, unreported_of
 from rcdash.ui.cards import kpi_card_grid
 from rcdash.ui.data import db_key
 from rcdash.ui.page import page_start, require_data
@@ -26,16 +26,16 @@ targets = TargetBook.load(con, plan)
 now = metrics_at(key, filters.as_of, "county")
 series = metrics_series(key, tuple(overview.half_year_points(filters.as_of, filters.trend_start)), "county")
 report = kpi_report(key, filters.as_of, plan.id, "county")
+unreported = unreported_of(key, filters)  # the 未报送 rule (DESIGN §9): what each county has not sent for the period
 
 st.subheader(f"{filters.county_name} · 计划目标")
 st.caption(f"{filters.describe()} · 对照{filters.plan_title}")
-kpi_card_grid(overview.kpi_cards(series, filters.area, targets, now),
+kpi_card_grid(overview.kpi_cards(series, filters.area, targets, now, unreported, filters.period.label),
               note=lambda card: flag_note(key, filters.as_of, filters.area, (card.metric,)))
 
 st.subheader("区县达标情况")
 st.caption("每个区、县（市）对照计划要求逐项判定，未达标项多的排在前面；悬停查看原因和还差多少。"
            "“未报送”：该区县本期应报的数据还没有收到（见“报送情况”页），此项不按旧数据判定。")
-unreported = overview.unreported_rules(con, plan, filters.period)  # the 未报送 rule (DESIGN §9)
 statuses, reasons = overview.compliance_matrix(report, unreported, filters.period)
 st.plotly_chart(compliance_heatmap(statuses, reasons), config=CHART_CONFIG)
 download_table(reasons.reset_index(names="区县"), "区县达标情况", lines=REASON_LINES, text_px=REASON_PX)
@@ -53,7 +53,7 @@ for column, metric in zip((left, right), overview.TREND_METRICS, strict=True):
     )
     column.plotly_chart(figure, config=CHART_CONFIG)
 st.caption(overview.target_caption(targets, filters.area))
-download_table(overview.rate_outlook_table(report), "目标差距与趋势")
+download_table(overview.rate_outlook_table(report, unreported), "目标差距与趋势")
 
 st.subheader(f"年度工作评价（{filters.as_of.year} 年）")
 weights = evaluation_weights(plan.weights)

@@ -132,6 +132,17 @@ def fmt_plain(value: object) -> str:
     return fmt_count(value) if float(value).is_integer() else fmt_number(value)  # type: ignore[arg-type]
 
 
+def fmt_kind(value: object, kind: str, digits: int) -> str:
+    """A value of a column of a kind as text, by the same rule as the grid's formats; text (未报送) as it is."""
+    if isinstance(value, str):
+        return value
+    if kind == RATE:
+        return fmt_rate(value, digits)
+    if kind == COUNT:
+        return fmt_count(value)
+    return fmt_money(value) if kind == MONEY else fmt_number(value, digits)
+
+
 def excel_format(kind: str, digits: int) -> str:
     """The Excel number format of a column kind: #,##0 / #,##0.00 / 0.0% (numbers stay numbers)."""
     decimals = "." + "0" * digits if digits else ""

@@ -25,12 +25,14 @@ def ratio_bars(table: pd.DataFrame, target: float | None, title: str) -> go.Figu
     The target is named in the legend, not written on the line: there it would sit on the label of a bar just below
     the target (嵊州市's 1.95 % under 2 %); for the same reason the bars' labels sit inside their tops.
     """
-    ratios = table["成人会员占比"]
+    given = table["成人会员占比"]
+    ratios = pd.to_numeric(given, errors="coerce")  # 未报送 (DESIGN §9) has no bar, like 无数据, and says so
     colours = [NO_DATA_COLOUR if pd.isna(v) else CITY_COLOUR if target is None else PASS_COLOUR if v >= target
                else FAIL_COLOUR for v in ratios]
     fig = go.Figure(go.Bar(
         x=table["区域"], y=[0 if pd.isna(v) else v * 100 for v in ratios], marker_color=colours,
-        text=[fmt_rate(v, MEMBER_RATIO_DIGITS) for v in ratios], hovertemplate="%{x}：%{text}<extra></extra>",
+        text=[g if isinstance(g, str) else fmt_rate(v, MEMBER_RATIO_DIGITS) for g, v in zip(given, ratios, strict=True)],
+        hovertemplate="%{x}：%{text}<extra></extra>",
         # Labels inside the bars' tops and the line behind the bars: the line never runs through a label.
         textposition=["outside" if pd.isna(v) else "inside" for v in ratios], insidetextanchor="end",
         insidetextfont={"color": "white"}, showlegend=False,

@@ -6,10 +6,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rcdash.labels import is_missing
+from rcdash.labels import UNREPORTED, is_missing
+from rcdash.records.kinds import KINDS
+from rcdash.reporting.status import METRIC_KINDS
 
 NO_DATA = 0  # the class index of 无数据
 NO_DATA_COLOUR = "#c9c9c9"
+UNREPORTED_CLASS = 5  # the class of a township whose county has not reported the metric's data (DESIGN §9)
+UNREPORTED_COLOUR = "#6f7782"  # a dark slate grey: not the light grey of 无数据, not a step of the red–green scale
 # Red (far behind) → green (target reached), colour-blind safe (ColorBrewer RdYlGn ends, darkened for contrast).
 COLOURS = ("#c62828", "#f4845f", "#ffd166", "#2e9e5b")
 # Rates are classed by attainment = value / target: below half, half to 80 %, 80 % to the target, reached.
@@ -61,8 +65,27 @@ def needed_class(needed: int | None) -> int:
     return 4
 
 
+def metric_kinds(metric: str) -> tuple[str, ...]:
+    """The import kinds a map metric rests on (未建会村 rests on branches, as 建会率 does)."""
+    return METRIC_KINDS.get(metric) or METRIC_KINDS[METRIC_BY_KEY[metric].target_metric]
+
+
+def unreported_kinds(metric: str, row: Mapping[str, Any]) -> list[str]:
+    """The metric's kinds that the township's county has not reported for the period (row['unreported'])."""
+    return [k for k in row.get("unreported") or () if k in metric_kinds(metric)]
+
+
+def unreported_text(metric: str, row: Mapping[str, Any]) -> str:
+    """What the map says of a township classed 未报送, in place of its value."""
+    names = "、".join(KINDS[k].zh for k in unreported_kinds(metric, row))
+    return f"{UNREPORTED}（所属区县本期{names}数据尚未报送，不按旧数据着色）"
+
+
 def township_class(metric: str, row: Mapping[str, Any]) -> int:
-    """The class of one township (a row of the map view) for a metric: the 地图 page's and the printed map's."""
+    """The class of one township (a row of the map view) for a metric: the 地图 page's and the printed map's;
+    UNREPORTED_CLASS when its county has not reported the metric's data for the period."""
+    if unreported_kinds(metric, row):
+        return UNREPORTED_CLASS
     if metric == "villages_without_branch":
         needed = row["villages_needed"]
         return needed_class(None if is_missing(needed) else int(needed))
@@ -71,6 +94,8 @@ def township_class(metric: str, row: Mapping[str, Any]) -> int:
 
 def colour(cls: int) -> str:
     """The fill colour of a class."""
+    if cls == UNREPORTED_CLASS:
+        return UNREPORTED_COLOUR
     return NO_DATA_COLOUR if cls == NO_DATA else COLOURS[cls - 1]
 
 
@@ -78,8 +103,9 @@ def _pct(x: float) -> str:
     return f"{x * 100:.1f}%".replace(".0%", "%")
 
 
-def legend_labels(metric: str, targets: Sequence[float | None]) -> list[tuple[int, str]]:
-    """(class, label) from worst to best, then 无数据; absolute thresholds when every township has one target."""
+def legend_labels(metric: str, targets: Sequence[float | None], unreported: bool = False) -> list[tuple[int, str]]:
+    """(class, label) from worst to best, then 无数据 (and 未报送 when a township on the map is); absolute thresholds
+    when every township has one target."""
     distinct = {t for t in targets if not is_missing(t)}
     if metric == "villages_without_branch":
         a, b, c = NEEDED_BREAKS
@@ -93,4 +119,11 @@ def legend_labels(metric: str, targets: Sequence[float | None]) -> list[tuple[in
                 (4, f"≥ {_pct(t)}（达到目标）")]
     else:
         rows = [(1, "不到目标的 50%"), (2, "目标的 50%–80%"), (3, "目标的 80%–100%"), (4, "达到目标")]
-    return [*rows, (NO_DATA, "无数据")]
+    return [*rows, (NO_DATA, "无数据"), *([(UNREPORTED_CLASS, UNREPORTED)] if unreported else [])]
+
+
+def any_unreported(metric: str, townships: Any) -> bool:
+    """Whether any township of a map view's frame is classed 未报送 for the metric (its legend then says so)."""
+    if "unreported" not in townships:
+        return False
+    return any(k in metric_kinds(metric) for kinds in townships["unreported"] for k in kinds)

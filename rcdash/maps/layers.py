@@ -459,7 +459,8 @@ def _target_text(metric: str, row: Mapping[str, Any], year: int) -> str:
 
 def choropleth(view: MapView, shapes: DisplayShapes, metric: str, approximate: bool, p: Projector) -> folium.GeoJson:
     """Township areas coloured by the metric's class, with a tooltip naming the township and its value."""
-    legend = dict(classes.legend_labels(metric, list(view.townships[f"{classes.METRIC_BY_KEY[metric].target_metric}_target"])))
+    legend = dict(classes.legend_labels(metric, list(view.townships[f"{classes.METRIC_BY_KEY[metric].target_metric}_target"]),
+                                        classes.any_unreported(metric, view.townships)))
     boundary = "近似范围（非正式边界）" if approximate else "正式边界"
     features = []
     for row in view.townships.to_dict("records"):
@@ -471,7 +472,7 @@ def choropleth(view: MapView, shapes: DisplayShapes, metric: str, approximate: b
             "code": row["code"],
             "name": html.escape(str(row["name"])),
             "county": html.escape(str(row["county_name"])),
-            "value": _value_text(metric, row),
+            "value": classes.unreported_text(metric, row) if cls == classes.UNREPORTED_CLASS else _value_text(metric, row),
             "klass": legend[cls],
             "target": _target_text(metric, row, view.year),
             "boundary": boundary,
@@ -598,9 +599,10 @@ def radius_circles(sites: pd.DataFrame, radius_km: float, p: Projector, show: bo
 
 
 def legend_html(metric: str, view: MapView, approximate: bool, tiers: Sequence[str]) -> str:
-    """The legend: choropleth classes (worst first, then 无数据), site badges, and the boundary note."""
+    """The legend: choropleth classes (worst first, then 无数据 and any 未报送), site badges, and the boundary note."""
     spec = classes.METRIC_BY_KEY[metric]
-    entries = classes.legend_labels(metric, list(view.townships[f"{spec.target_metric}_target"]))
+    entries = classes.legend_labels(metric, list(view.townships[f"{spec.target_metric}_target"]),
+                                    classes.any_unreported(metric, view.townships))
     parts = [f"<b>{spec.label}</b><br>"]
     parts += [f'<span class="sw" style="background:{classes.colour(c)}"></span>{html.escape(t)}<br>' for c, t in entries]
     if tiers:

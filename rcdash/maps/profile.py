@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from rcdash.labels import is_missing
+from rcdash.maps import classes
 from rcdash.topics.gaps import members_needed
 from rcdash.topics.map_view import TIER_LABELS, TIER_ORDER, MapView
 
@@ -45,20 +46,23 @@ def township_profile(view: MapView, code: str, approximate: bool) -> Profile | N
         f"{_pct(r['village_branch_rate'])}（{int(r['villages_with_branch'])} / {int(r['villages_total'])} 个村社区）")
     members = "无数据" if is_missing(r["member_ratio"]) else (
         f"{_pct(r['member_ratio'], 2)}（{_int(r['adult_members'])} 人）")
+    # A county that has not reported for the period: its townships' figures are not read from older rows (§9).
+    unreported = {m: classes.unreported_text(m, r) for m in ("village_branch_rate", "member_ratio")
+                  if classes.unreported_kinds(m, r)}
     figures = [
-        ("村（社区）建会率", branches),
-        ("成人会员占常住人口", members),
+        ("村（社区）建会率", unreported.get("village_branch_rate", branches)),
+        ("成人会员占常住人口", unreported.get("member_ratio", members)),
         ("常住人口", _int(r["population"], " 人")),
         ("服务站 / 服务点", "无数据" if "sites" not in kinds else f"{int(r['sites_station'])} 个 / {int(r['sites_point'])} 个"),
         ("基层组织（各层级）", "无数据" if is_missing(r["branches"]) else f"{int(r['branches'])} 个"),
     ]
     gaps = []
     needed = r["villages_needed"]
-    if not is_missing(needed) and needed > 0:
+    if not is_missing(needed) and needed > 0 and "village_branch_rate" not in unreported:
         gaps.append(f"还有 {int(r['villages_without_branch'])} 个村（社区）未建会；达到 {view.year} 年目标 "
                     f"{_pct(branch_target)} 还需建会 {int(needed)} 个")
     short = members_needed(r["population"], r["adult_members"], member_target, "members" in kinds)
-    if short:
+    if short and "member_ratio" not in unreported:
         gaps.append(f"成人会员距 {view.year} 年目标 {_pct(member_target, 1)} 还差 {short:,} 人")
     if "sites" in kinds and int(r["sites_station"] or 0) == 0:
         pop = "" if is_missing(r["population"]) else f"，常住人口 {int(r['population']):,} 人"

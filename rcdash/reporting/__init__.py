@@ -2,14 +2,20 @@
 
 from rcdash.reporting.calendar import Cycle, Duty, duties, parse_period, span
 from rcdash.reporting.status import (
+    METRIC_KIND_NAMES,
     STATUS_LABELS,
     KindStatus,
     ReportingView,
+    figure_note,
     mark_unreported,
+    metric_unreported,
     reporting_view,
+    unreported_among,
     unreported_counties,
+    unreported_in,
     unreported_words,
 )
 
-__all__ = ["STATUS_LABELS", "Cycle", "Duty", "KindStatus", "ReportingView", "duties", "mark_unreported",
-           "parse_period", "reporting_view", "span", "unreported_counties", "unreported_words"]
+__all__ = ["METRIC_KIND_NAMES", "STATUS_LABELS", "Cycle", "Duty", "KindStatus", "ReportingView", "duties",
+           "figure_note", "mark_unreported", "metric_unreported", "parse_period", "reporting_view", "span", "unreported_among",
+           "unreported_counties", "unreported_in", "unreported_words"]

@@ -12,7 +12,7 @@ import pandas as pd
 
 from rcdash.labels import UNREPORTED
 from rcdash.plans import Plan
-from rcdash.reporting.calendar import Cycle, Duty, cycle_of, cycles_in, duties
+from rcdash.reporting.calendar import Cycle, Duty, cycle_of, cycles_in, duties, span
 from rcdash.store.sql import load_sql, table_names
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -29,6 +29,8 @@ METRIC_KINDS: dict[str, tuple[str, ...]] = {
     "volunteer_teams_20plus": ("teams",), "brand_projects": ("brands",), "funds": ("funds",),
     "funds_disclosed": ("funds",), "weekly_voice_rate": ("activities",), "monthly_theme_rate": ("activities",),
 }
+# Every kind a figure rests on: pages ask for all of them at once, so one answer (cached per snapshot) serves all.
+METRIC_KIND_NAMES: tuple[str, ...] = tuple(dict.fromkeys(k for kinds in METRIC_KINDS.values() for k in kinds))
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,41 @@ def unreported_counties(con: duckdb.DuckDBPyConnection, plan: Plan, period: Cycl
     view = reporting_view(con, plan, period, today, kinds)
     missing = {c.code: [k for k, s in c.kinds.items() if s.status == MISSING] for c in view.counties}
     return {code: kinds for code, kinds in missing.items() if kinds}
+
+
+def unreported_in(con: duckdb.DuckDBPyConnection, plan: Plan, start: date, end: date, today: date | None = None,
+                  kinds: Iterable[str] = METRIC_KIND_NAMES) -> dict[str, list[str]]:
+    """unreported_counties for a page's reporting period (start … end, cut at its as-of date)."""
+    return unreported_counties(con, plan, span(start, end), kinds, today)
+
+
+def metric_unreported(unreported: Mapping[str, Iterable[str]], code: str, metrics: Iterable[str]) -> list[str]:
+    """The kinds behind the metrics that the county (code) has not reported for the period: none, its figure stands."""
+    wanted = {k for m in metrics for k in METRIC_KINDS.get(m, ())}
+    return [k for k in unreported.get(code, ()) if k in wanted]
+
+
+def unreported_among(unreported: Mapping[str, Iterable[str]], names: Mapping[str, str],
+                     metrics: Iterable[str]) -> str | None:
+    """Under a figure summed over counties (the city's): which of them have not reported its kinds, e.g.
+    '含未报送：新昌县（活动）' — the sum stays, read knowing that part of it is older data."""
+    from rcdash.records.kinds import KINDS
+
+    metrics = tuple(metrics)
+    parts = [f"{names.get(code, code)}（{'、'.join(KINDS[k].zh for k in missing)}）"
+             for code in sorted(unreported) if (missing := metric_unreported(unreported, code, metrics))]
+    return f"含{UNREPORTED}：{'；'.join(parts)}" if parts else None
+
+
+def figure_note(unreported: Mapping[str, Iterable[str]], area: str, names: Mapping[str, str], metrics: Iterable[str],
+                period_label: str) -> str | None:
+    """What to say under a figure of an area: for a county (in `names`) that has not reported it, which data of which
+    period; for the city, which of its counties have not (its sum stays); nothing when all have reported."""
+    metrics = tuple(metrics)
+    if area in names:
+        missing = metric_unreported(unreported, area, metrics)
+        return unreported_words(missing, period_label) if missing else None
+    return unreported_among(unreported, names, metrics)
 
 
 def mark_unreported(frame: pd.DataFrame, codes: pd.Series, columns: Mapping[str, Iterable[str]],

@@ -6,6 +6,7 @@ Every figure comes from `kpi()` reports (what `rcdash kpi` prints) passed throug
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
@@ -13,19 +14,21 @@ import duckdb
 import pandas as pd
 
 from rcdash.config import CITY_CODE, CITY_NAME, evaluation_weights
-from rcdash.labels import MEMBER_RATIO_DIGITS, RATE_DIGITS, fmt_number, is_missing
+from rcdash.labels import MEMBER_RATIO_DIGITS, RATE_DIGITS, UNREPORTED, fmt_number, is_missing
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.engine import compute, default_as_of
 from rcdash.metrics.kpi import kpi
 from rcdash.metrics.period import Period, half_year_of, half_years_between, parse_period, previous_half_year
-from rcdash.metrics.rules import FAIL, NO_DATA, PASS, STATUS_LABELS, plan_rules
+from rcdash.metrics.rules import FAIL, NO_DATA, PASS, RULES, STATUS_LABELS, plan_rules
 from rcdash.metrics.targets import PER_COUNTY_TARGETS, TargetBook
 from rcdash.plans import Plan, browse, default_plan
+from rcdash.reporting import metric_unreported, unreported_in, unreported_words
 from rcdash.reports.model import (
     SHORT,
     AreaShortfalls,
     Block,
     Briefing,
+    Cell,
     Figure,
     Num,
     Paragraph,
@@ -42,6 +45,8 @@ DATA_KINDS = ("branches", "members", "sites", "teams", "activities", "brands")
 MAX_NAMED = 3  # name at most this many counties in a sentence, then "等 N 个"
 ORG_COLUMNS = ("villages_total", "villages_with_branch", "village_branch_rate", "population", "adult_members",
                "member_ratio")
+RULE_METRIC = {r.key: r.metric for r in RULES}  # the metric each plan rule judges
+UNREPORTED_NOTE = f"“{UNREPORTED}”：该区县本期应报的数据过了截止日仍未收到，不按旧数据计算。"  # under a table holding it
 SERVICE_COLUMNS = ("sites_base", "sites_station", "sites_point", "rescue_teams_with_party", "volunteer_teams_20plus",
                    "brand_projects", "funds", "weekly_voice_rate", "monthly_theme_rate")
 
@@ -182,9 +187,17 @@ def city_table(now: dict, before: dict, previous_label: str, targets: TargetBook
     )
 
 
-def area_table(now: dict, key: str, title: str, metrics: tuple[str, ...], note: str = "") -> Table:
-    """The city and every county: one column per metric."""
-    rows = tuple((a["name"], *(_counted(m, a.get(m)) for m in metrics)) for a in now["areas"])
+def _figure(area: dict, metric: str, unreported: Mapping[str, list[str]]) -> Cell:
+    """An area's figure in a table: 未报送 for a county that has not reported its data for the period (DESIGN §9)."""
+    return UNREPORTED if metric_unreported(unreported, area["code"], (metric,)) else _counted(metric, area.get(metric))
+
+
+def area_table(now: dict, key: str, title: str, metrics: tuple[str, ...], note: str = "",
+               unreported: Mapping[str, list[str]] | None = None) -> Table:
+    """The city and every county: one column per metric (未报送 where a county has not reported its data)."""
+    rows = tuple((a["name"], *(_figure(a, m, unreported or {}) for m in metrics)) for a in now["areas"])
+    if any(UNREPORTED in row for row in rows):
+        note += UNREPORTED_NOTE
     return Table(key, title, ("区域", *(SHORT[m] for m in metrics)), rows, note=note,
                  widths=(1.3, *(1.0 for _ in metrics)))
 
@@ -194,13 +207,14 @@ def ranking_table(ranking: pd.DataFrame, weights: dict[str, float], year: int, a
     metric_columns = [METRIC_BY_NAME[m].zh for m in weights]
     rows = tuple(
         (Num(None if is_missing(r["排名"]) else int(r["排名"]), "count"), r["区县"],
-         *(Num(None if is_missing(r[c]) else float(r[c]), "score") for c in metric_columns),
+         *(r[c] if r[c] == UNREPORTED else Num(None if is_missing(r[c]) else float(r[c]), "score")
+           for c in metric_columns),
          Num(None if is_missing(r["得分"]) else float(r["得分"]), "score"))
         for r in ranking.to_dict("records")
     )
     weight_text = "，".join(f"{SHORT[m]} {w:g}" for m, w in weights.items())
     missing = ranking.get(overview.UNSCORED_COLUMN, pd.Series(dtype=str)).ne("—").any()
-    unscored = "无数据的指标不计入得分，按其余指标的权重折算。" if missing else ""
+    unscored = f"无数据或{UNREPORTED}的指标不计入得分，按其余指标的权重折算。" if missing else ""
     return Table(
         "年度评价", f"{year} 年度工作评价（截至 {as_of:%Y-%m-%d}）",
         ("排名", "区县", *(SHORT[m] for m in weights), "得分"), rows,
@@ -209,19 +223,19 @@ def ranking_table(ranking: pd.DataFrame, weights: dict[str, float], year: int, a
     )
 
 
-def compliance_table(now: dict) -> Table:
-    """区县达标情况: counties × plan rules (the 总览 page's compliance matrix), worst county first."""
-    statuses, _ = overview.compliance_matrix(now)
+def compliance_table(now: dict, unreported: Mapping[str, list[str]] | None = None, period: Period | None = None) -> Table:
+    """区县达标情况: counties × plan rules (the 总览 page's compliance matrix, 未报送 included), worst county first."""
+    statuses, _ = overview.compliance_matrix(now, unreported, period)
     rows = tuple((name, *(str(v) for v in row)) for name, row in zip(statuses.index, statuses.values, strict=True))
     return Table("达标情况", "各区、县（市）计划要求达标情况", ("区县", *statuses.columns), rows,
                  note="未达标项多的区县排在前面；未达标的原因和还差多少见第五部分。",
                  widths=(1.3, *(1.0 for _ in statuses.columns)), status_colours=True)
 
 
-def outlook_table(now: dict) -> Table:
+def outlook_table(now: dict, unreported: Mapping[str, list[str]] | None = None) -> Table:
     """目标差距与趋势: the monthly increase still needed and the projection to the plan's end (rcdash.topics.overview)."""
     # The plan-end target columns stay on the page; the note below names the target for the document.
-    frame = overview.rate_outlook_table(now).filter(regex=f"^(?!.*{overview.PLAN_END_TARGET_COLUMN})")
+    frame = overview.rate_outlook_table(now, unreported).filter(regex=f"^(?!.*{overview.PLAN_END_TARGET_COLUMN})")
     renames = {"区域": "区域"}
     for metric in overview.TREND_METRICS:
         zh, short = METRIC_BY_NAME[metric].zh, SHORT[metric]
@@ -235,15 +249,24 @@ def outlook_table(now: dict) -> Table:
                  widths=(1.2, 1.0, 1.5, 1.5, 1.0, 1.5, 1.5))
 
 
-def shortfalls(now: dict) -> Shortfalls:
-    """Per area (city first): the requirements not met, with the numbers still needed (from the kpi rules)."""
+def _rule_unreported(area: dict, rule: dict, unreported: Mapping[str, list[str]]) -> list[str]:
+    """The kinds a county's rule rests on that it has not reported for the period (none: the rule is judged)."""
+    return metric_unreported(unreported, area["code"], (RULE_METRIC[rule["rule"]],)) if rule["rule"] in RULE_METRIC else []
+
+
+def shortfalls(now: dict, unreported: Mapping[str, list[str]] | None = None, period_label: str = "本期") -> Shortfalls:
+    """Per area (city first): the requirements not met, with the numbers still needed (from the kpi rules); a
+    county's requirement resting on data it has not reported for the period is listed as 未报送, not judged."""
     areas = []
     for area in now["areas"]:
-        items = tuple(
-            ShortfallItem(r["label"], STATUS_LABELS[r["status"]], r["shortfall"], r["reason"])
-            for r in area["rules"] if r["status"] in (FAIL, NO_DATA)
-        )
-        areas.append(AreaShortfalls(str(area["code"]), area["name"], items))
+        items = []
+        for r in area["rules"]:
+            if missing := _rule_unreported(area, r, unreported or {}):
+                items.append(ShortfallItem(r["label"], UNREPORTED, None,
+                                          unreported_words(missing, period_label).removeprefix(f"{UNREPORTED}：")))
+            elif r["status"] in (FAIL, NO_DATA):
+                items.append(ShortfallItem(r["label"], STATUS_LABELS[r["status"]], r["shortfall"], r["reason"]))
+        areas.append(AreaShortfalls(str(area["code"]), area["name"], tuple(items)))
     return Shortfalls("差距清单", "各区域未达标事项及还需完成的数量", tuple(areas))
 
 
@@ -265,21 +288,24 @@ def _city_sentence(now: dict) -> str:
             f"{city['villages_with_branch'] or 0:,} 个建立红十字组织，{members}。" + "；".join(reasons) + "。")
 
 
-def _county_rules_sentence(now: dict, targets: TargetBook) -> str:
-    """For each county rule of the plan: how many counties meet it and which do not."""
+def _county_rules_sentence(now: dict, targets: TargetBook, unreported: Mapping[str, list[str]] | None = None) -> str:
+    """For each county rule of the plan: how many counties meet it and which do not (or have not reported)."""
     counties = _counties(now)
     parts = []
     for rule in plan_rules(targets):
         if "county" not in rule.levels:
             continue
-        failing = [c["name"] for c in counties if _rule_status(c, rule.key) == FAIL]
-        unknown = [c["name"] for c in counties if _rule_status(c, rule.key) == NO_DATA]
-        passed = len(counties) - len(failing) - len(unknown)
+        owed = [c["name"] for c in counties if metric_unreported(unreported or {}, c["code"], (rule.metric,))]
+        failing = [c["name"] for c in counties if _rule_status(c, rule.key) == FAIL and c["name"] not in owed]
+        unknown = [c["name"] for c in counties if _rule_status(c, rule.key) == NO_DATA and c["name"] not in owed]
+        passed = len(counties) - len(failing) - len(unknown) - len(owed)
         text = f"{rule.label}：{passed}/{len(counties)} 个达标"
         if failing:
             text += f"（未达标：{_names(failing)}）"
         if unknown:
             text += f"（无数据：{_names(unknown)}）"
+        if owed:
+            text += f"（{UNREPORTED}：{_names(owed)}）"
         parts.append(text)
     return f"{len(counties)} 个区、县（市）对照计划要求：" + "；".join(parts) + "。"
 
@@ -404,9 +430,11 @@ def build_briefing(con: duckdb.DuckDBPyConnection, period: str | Period, weights
     first_half = None
     if kind == YEAR and half_year_of(as_of).label.endswith("H2"):
         first_half = kpi(con, date(as_of.year, 6, 30), "county", with_outlook=False, plan=plan)
-    ranking = overview.evaluation_ranking(pd.DataFrame(now["areas"]), targets, as_of.year, weights)
+    # DESIGN §9: a county's figure resting on data it has not reported for the period reads 未报送 (as on 总览).
+    unreported = unreported_in(con, plan, chosen.start, as_of, today)
+    ranking = overview.evaluation_ranking(pd.DataFrame(now["areas"]), targets, as_of.year, weights, unreported)
 
-    summary = [Paragraph(_city_sentence(now)), Paragraph(_county_rules_sentence(now, targets)),
+    summary = [Paragraph(_city_sentence(now)), Paragraph(_county_rules_sentence(now, targets, unreported)),
                Paragraph(_ranking_sentence(ranking, now, as_of.year)),
                Paragraph(_change_sentence(now, before, previous_label, previous_as_of)),
                Paragraph(_activity_sentence(now, first_half))]
@@ -432,24 +460,26 @@ def build_briefing(con: duckdb.DuckDBPyConnection, period: str | Period, weights
     indicators: list[Block] = [
         city_table(now, before, previous_label, targets),
         area_table(now, "组织与会员", "各区、县（市）组织与会员", ORG_COLUMNS,
-                   note="建会率 = 已建会村（社区）÷ 村（社区）总数；会员占比 = 成人会员 ÷ 常住人口。"),
+                   note="建会率 = 已建会村（社区）÷ 村（社区）总数；会员占比 = 成人会员 ÷ 常住人口。",
+                   unreported=unreported),
         # DESIGN §11: the half-year briefing carries the township map of 建会率 after the county table.
-        *([printed_map.briefing_figure(con, as_of, plan)] if font_ok and kind == HALF_YEAR else []),
+        *([printed_map.briefing_figure(con, as_of, plan, today)] if font_ok and kind == HALF_YEAR else []),
         area_table(now, "阵地队伍活动", "各区、县（市）阵地、队伍与活动", SERVICE_COLUMNS,
-                   note=f"周周有声音、月月有主题为 {now['period']}（{now['period_start']} 至 {now['as_of']}）的比例。"),
+                   note=f"周周有声音、月月有主题为 {now['period']}（{now['period_start']} 至 {now['as_of']}）的比例。",
+                   unreported=unreported),
         *trend_figures,
     ]
     if as_of < plan.end:
-        indicators.append(outlook_table(now))
+        indicators.append(outlook_table(now, unreported))
     evaluation: list[Block] = [ranking_table(ranking, weights, as_of.year, as_of), *ranking_figures]
     sections = (
         Section("一、总体情况", tuple(summary)),
         Section("二、主要指标完成情况", tuple(indicators)),
         Section("三、年度工作评价", tuple(evaluation)),
-        Section("四、区县达标情况", (compliance_table(now),)),
+        Section("四、区县达标情况", (compliance_table(now, unreported, chosen),)),
         Section("五、差距与下一步工作", (
             Paragraph("对照计划要求，各区域尚未达标的事项及还需完成的数量如下（数量按目标值与统计截至日的实际值计算）："),
-            shortfalls(now),
+            shortfalls(now, unreported, chosen.label),
         )),
         Section("附：指标口径", (definitions_table(weights, targets),)),
     )

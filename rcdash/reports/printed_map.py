@@ -1,7 +1,7 @@
 """Print-ready township maps (DESIGN §11): the 地图 page's classes drawn with geopandas + matplotlib, never tiles.
 
 A4 landscape for the wall and the briefing: title (metric, area, as-of date), the same classes, colours and
-无数据 class as the 地图 page (rcdash.maps.classes), county borders and names (township names when one county is
+无数据 and 未报送 classes as the 地图 page (rcdash.maps.classes), county borders and names (township names when one county is
 drawn), sites by tier, a scale bar in km, a north arrow, the source line and the approximation note.
 Text stays text in PDF and SVG: every string on the map is set in a TrueType subset of the CJK font
 (rcdash.reports.fonts converts Noto's CFF outlines), which PDF embeds as CIDFontType2 (fonttype 42) and SVG
@@ -34,11 +34,13 @@ from matplotlib.text import Text
 from shapely.geometry import Point
 
 from rcdash.geo.townships import TownshipAreas, township_areas
-from rcdash.labels import MEMBER_RATIO_DIGITS, NO_DATA, RATE_DIGITS, fmt_count, fmt_rate, is_missing
+from rcdash.labels import MEMBER_RATIO_DIGITS, NO_DATA, RATE_DIGITS, UNREPORTED, fmt_count, fmt_rate, is_missing
 from rcdash.maps import classes
 from rcdash.maps.layers import TIER_STYLE
 from rcdash.metrics.engine import default_as_of
+from rcdash.metrics.period import half_year_of
 from rcdash.plans import Plan, default_plan
+from rcdash.reporting import unreported_in
 from rcdash.reports.fonts import CjkFont, FontFace, require_cjk_font, truetype_subset
 from rcdash.reports.model import Figure
 from rcdash.topics import status
@@ -127,7 +129,9 @@ def print_map(view: MapView, areas: TownshipAreas, metric: str, plan_name: str, 
     townships = gpd.GeoDataFrame({
         "code": [r["code"] for r in records],
         "name": [r["name"] for r in records],
-        "value": [None if is_missing(r[metric]) else float(r[metric]) for r in records],
+        # A township whose county has not reported the metric's data shows no value from older rows (DESIGN §9).
+        "value": [None if is_missing(r[metric]) or classes.unreported_kinds(metric, r) else float(r[metric])
+                  for r in records],
         "target": [None if is_missing(t := r[f"{spec.target_metric}_target"]) else float(t) for r in records],
         "cls": [classes.township_class(metric, r) for r in records],
         "seat": [Point(areas.seats[r["code"]]) if r["code"] in areas.seats else None for r in records],
@@ -143,7 +147,8 @@ def print_map(view: MapView, areas: TownshipAreas, metric: str, plan_name: str, 
     targets = list(view.townships[f"{spec.target_metric}_target"])
     area_name = view.county_names.get(view.county, view.county) if view.county else "绍兴市"
     return PrintMap(metric, view.as_of, str(area_name), view.county, townships, counties, placed,
-                    tuple(classes.legend_labels(metric, targets)), view.year, plan_name, areas.approximate,
+                    tuple(classes.legend_labels(metric, targets, classes.any_unreported(metric, rows))), view.year,
+                    plan_name, areas.approximate,
                     areas.source, demo)
 
 
@@ -160,25 +165,28 @@ def county_code(con: duckdb.DuckDBPyConnection, county: str) -> str:
 
 
 def load_print_map(con: duckdb.DuckDBPyConnection, metric: str, as_of: date | None = None, county: str | None = None,
-                   sites: bool = False, plan: Plan | None = None) -> PrintMap:
-    """The printed map from the database: the 地图 page's view of an area on a date (default: the latest data)."""
+                   sites: bool = False, plan: Plan | None = None, today: date | None = None) -> PrintMap:
+    """The printed map from the database: the 地图 page's view of an area on a date (default: the latest data), with
+    未报送 for the counties that have not reported the half-year holding it (as seen on `today`, default today)."""
     check_metric(metric)
     code = None if county is None else county_code(con, county)
     as_of = as_of or default_as_of(con)
     plan = plan or default_plan(con, as_of)
     areas = township_areas(con)
-    view = load_view(con, as_of, code, areas, plan=plan)
+    unreported = unreported_in(con, plan, half_year_of(as_of).start, as_of, today)
+    view = load_view(con, as_of, code, areas, plan=plan, unreported=unreported)
     return print_map(view, areas, metric, plan.name, sites=sites, demo=status.demo_seed(con) is not None)
 
 
-def briefing_figure(con: duckdb.DuckDBPyConnection, as_of: date, plan: Plan) -> Figure:
+def briefing_figure(con: duckdb.DuckDBPyConnection, as_of: date, plan: Plan, today: date | None = None) -> Figure:
     """The half-year briefing's township map of 建会率 (the whole city, no sites), with its caption."""
-    printed = load_print_map(con, BRIEFING_METRIC, as_of, plan=plan)
+    printed = load_print_map(con, BRIEFING_METRIC, as_of, plan=plan, today=today)
+    unreported = "深灰为所属区县本期未报送；" if classes.UNREPORTED_CLASS in set(printed.townships["cls"]) else ""
     png = render(draw(printed), "png", dpi=BRIEFING_DPI)
     approx = "乡镇范围为近似（以乡镇驻地为中心划分），不是正式行政界线。" if printed.approximate else ""
     return Figure("乡镇建会率地图", f"各乡镇（街道）村（社区）建会率（截至 {as_of:%Y-%m-%d}）", png,
                   f"按建会率达到 {printed.target_year} 年目标的程度分四级（红：不到一半 … 绿：达到目标），"
-                  f"灰色为无数据；粗线为区、县（市）界。{approx}")
+                  f"灰色为无数据；{unreported}粗线为区、县（市）界。{approx}")
 
 
 # ---- drawing ------------------------------------------------------------------------------------------------------
@@ -264,9 +272,11 @@ def _names(ax: Axes, pm: PrintMap, counties: gpd.GeoDataFrame, townships: gpd.Ge
         return
     seats = gpd.GeoSeries(townships["seat"], crs=WGS84).to_crs(METRIC_CRS)
     inner = townships.geometry.representative_point()
-    for name, value, seat, point in zip(townships["name"], townships["value"], seats, inner, strict=True):
+    for name, value, cls, seat, point in zip(townships["name"], townships["value"], townships["cls"], seats, inner,
+                                             strict=True):
         at = seat if seat is not None and not seat.is_empty else point
-        _label(ax, at.x, at.y, f"{name}\n{_value_text(pm.metric, value)}", ha="center", va="center", fontsize=7.5,
+        text = UNREPORTED if cls == classes.UNREPORTED_CLASS else _value_text(pm.metric, value)
+        _label(ax, at.x, at.y, f"{name}\n{text}", ha="center", va="center", fontsize=7.5,
                color="#212121", zorder=5, linespacing=1.15)
 
 

@@ -3,7 +3,8 @@ open sites, organisations per township. No folium, no Streamlit."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -35,6 +36,8 @@ class MapView:
     branches_unplaced: int  # open organisations registered above township level (no place on the map)
     county_names: dict[str, str]  # every county's name by code
     kinds: frozenset[str]  # record kinds that hold rows: 'sites', 'branches', 'members', 'population'
+    # Per county, the kinds it has not reported for the period (DESIGN §9): its townships read 未报送 for them.
+    unreported: Mapping[str, list[str]] = field(default_factory=dict)
 
     @property
     def year(self) -> int:
@@ -68,8 +71,10 @@ def kinds_present(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
 
 
 def township_frame(metrics: pd.DataFrame, divisions: pd.DataFrame, branches: pd.DataFrame, book: TargetBook,
-                   year: int, areas: TownshipAreas, county: str | None) -> pd.DataFrame:
-    """One row per township in scope: its metrics, this year's and the plan's end targets, gaps and seat."""
+                   year: int, areas: TownshipAreas, county: str | None,
+                   unreported: Mapping[str, list[str]] | None = None) -> pd.DataFrame:
+    """One row per township in scope: its metrics, this year's and the plan's end targets, gaps and seat, and the
+    kinds its county has not reported for the period ('unreported', a tuple; the map classes them 未报送)."""
     counties = divisions[divisions["level"] == "county"].set_index("code")["name"]
     rows = metrics[metrics["level"] == "township"].copy()
     rows["county_code"] = rows["code"].str[:6]
@@ -89,6 +94,7 @@ def township_frame(metrics: pd.DataFrame, divisions: pd.DataFrame, branches: pd.
             for t, w, g in zip(out["villages_total"], out["villages_with_branch"],
                                out[f"village_branch_rate_target{suffix}"], strict=True)
         ]
+    out["unreported"] = [tuple((unreported or {}).get(c, ())) for c in out["county_code"]]
     out["has_area"] = out["code"].isin(list(areas.shapes))
     out["seat_lon"] = [areas.seats[c][0] if c in areas.seats else None for c in out["code"]]
     out["seat_lat"] = [areas.seats[c][1] if c in areas.seats else None for c in out["code"]]
@@ -96,15 +102,17 @@ def township_frame(metrics: pd.DataFrame, divisions: pd.DataFrame, branches: pd.
 
 
 def load_view(con: duckdb.DuckDBPyConnection, as_of: date, county: str | None, areas: TownshipAreas,
-              metrics: pd.DataFrame | None = None, plan: Plan | None = None) -> MapView:
+              metrics: pd.DataFrame | None = None, plan: Plan | None = None,
+              unreported: Mapping[str, list[str]] | None = None) -> MapView:
     """Everything the map and the gap page need for an area and date against a plan (default: the date's plan;
-    metrics may be passed in, cached)."""
+    metrics may be passed in, cached; `unreported`: what each county has not reported for the period)."""
     if metrics is None:
         metrics = engine.at(con, as_of, "township")
     branches = branch_counts(con, as_of, county)
     divisions = divisions_named(con)
-    frame = township_frame(metrics, divisions, branches, TargetBook.load(con, plan or default_plan(con, as_of)), as_of.year, areas, county)
+    frame = township_frame(metrics, divisions, branches, TargetBook.load(con, plan or default_plan(con, as_of)), as_of.year,
+                           areas, county, unreported)
     unplaced = int(branches.loc[branches["township_code"].isna(), "branches"].sum()) if len(branches) else 0
     counties = divisions[divisions["level"] == "county"]
     return MapView(as_of, county, frame, open_sites(con, as_of, county), unplaced,
-                   dict(zip(counties["code"], counties["name"], strict=True)), kinds_present(con))
+                   dict(zip(counties["code"], counties["name"], strict=True)), kinds_present(con), dict(unreported or {}))

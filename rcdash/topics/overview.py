@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import duckdb
 import pandas as pd
 
 from rcdash.config import CITY_CODE
@@ -16,8 +15,12 @@ from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.period import Period, half_year_of, previous_half_year
 from rcdash.metrics.rules import RULES, STATUS_LABELS
 from rcdash.metrics.targets import PER_COUNTY_TARGETS, TargetBook
-from rcdash.plans import Plan
-from rcdash.reporting import mark_unreported, span, unreported_counties, unreported_words
+from rcdash.reporting import (
+    mark_unreported,
+    metric_unreported,
+    unreported_among,
+    unreported_words,
+)
 from rcdash.reporting.status import METRIC_KINDS
 
 CARD_METRICS = (
@@ -68,6 +71,13 @@ class KpiCard:
     spark: list[float]
     spark_labels: list[str]
     help: str
+    unreported: str | None = None  # a county's card: which data of which period it has not sent (value reads 未报送)
+    note: str | None = None  # the city's card: the counties in its sum that have not reported (the sum stays)
+
+    @property
+    def status(self) -> str:
+        """达标 / 未达标 / 无数据 by the share of the target, or 未报送 when the county has not sent the card's data."""
+        return UNREPORTED if self.unreported else progress_status(self.pct_of_target)
 
 
 def _target_text(metric: str, target: float | None) -> str:
@@ -91,13 +101,19 @@ def _delta(metric: str, now: float | None, before: float | None) -> str | None:
     return f"{int(change):+d}"
 
 
-def kpi_cards(series: pd.DataFrame, area: str, targets: TargetBook, county_rows: pd.DataFrame) -> list[KpiCard]:
-    """A card per plan target for one area, from its half-year series (last point = as_of)."""
+def kpi_cards(series: pd.DataFrame, area: str, targets: TargetBook, county_rows: pd.DataFrame,
+              unreported: Mapping[str, list[str]] | None = None, period_label: str = "本期") -> list[KpiCard]:
+    """A card per plan target for one area, from its half-year series (last point = as_of).
+
+    A county's card resting on a kind it has not reported for the period (`unreported`, rcdash.reporting) reads
+    未报送 rather than a figure from older rows; the city's card keeps its sum and names such counties beneath it."""
     rows = series[series["code"] == area].sort_values("as_of")
     if rows.empty:
         return []
     as_of = rows["as_of"].iloc[-1]
     counties = county_rows[county_rows["level"] == "county"]
+    names = dict(zip(counties["code"], counties["name"], strict=True))
+    unreported = unreported or {}
     cards = []
     for metric in CARD_METRICS:
         if metric in CITY_ONLY_CARDS and area != CITY_CODE:
@@ -116,6 +132,18 @@ def kpi_cards(series: pd.DataFrame, area: str, targets: TargetBook, county_rows:
             per = targets.value(metric, CITY_CODE, as_of.year) or 0
             met = int((counties[metric].fillna(-1) >= per).sum())
             help_lines.append(f"达标区县：{met}/{len(counties)}（每个区、县（市）≥ {per:g}）")
+        missing = metric_unreported(unreported, area, (metric,))
+        if missing:  # the county owes this period's data: no figure, no change, no share of the target
+            words = unreported_words(missing, period_label)
+            cards.append(KpiCard(
+                metric=metric, label=m.zh, value=None, value_text=UNREPORTED, target=target,
+                target_text=_target_text(metric, target), pct_of_target=None, delta_text=None,
+                spark=[v * 100 if m.unit == "rate" else v for v in values[:-1] if v is not None],
+                spark_labels=[f"{d:%Y-%m-%d}" for d, v in zip(rows["as_of"][:-1], values[:-1], strict=True)
+                              if v is not None],
+                help="\n\n".join([words, *help_lines]), unreported=words,
+            ))
+            continue
         cards.append(KpiCard(
             metric=metric, label=m.zh, value=now, value_text=format_value(m, now), target=target,
             target_text=_target_text(metric, target), pct_of_target=pct, delta_text=_delta(metric, now, before),
@@ -123,6 +151,7 @@ def kpi_cards(series: pd.DataFrame, area: str, targets: TargetBook, county_rows:
             spark=[v * 100 if m.unit == "rate" else v for v in values if v is not None],
             spark_labels=[f"{d:%Y-%m-%d}" for d, v in zip(rows["as_of"], values, strict=True) if v is not None],
             help="\n\n".join(help_lines),
+            note=unreported_among(unreported, names, (metric,)) if area == CITY_CODE else None,
         ))
     return cards
 
@@ -139,12 +168,6 @@ def rule_kinds() -> tuple[str, ...]:
     未报送)."""
     metrics = [r.metric for r in RULES] + list(METRIC_KINDS)
     return tuple(dict.fromkeys(k for m in metrics for k in METRIC_KINDS.get(m, ())))
-
-
-def unreported_rules(con: duckdb.DuckDBPyConnection, plan: Plan, period: Period) -> dict[str, list[str]]:
-    """Per county, the kinds behind the plan's rules and the evaluation it has not reported for the period (cut at
-    the as-of date)."""
-    return unreported_counties(con, plan, span(period.start, period.end), rule_kinds())
 
 
 def compliance_matrix(report: dict, unreported: Mapping[str, list[str]] | None = None,
@@ -271,9 +294,10 @@ def projection_frame(report: dict, metric: str) -> pd.DataFrame:
 PLAN_END_TARGET_COLUMN = "计划末目标"  # the outlook's target: the plan's end, not the year's stage target
 
 
-def rate_outlook_table(report: dict) -> pd.DataFrame:
-    """Per area: each rate now, its plan-end target, the monthly increase still needed and the projection."""
-    rows = []
+def rate_outlook_table(report: dict, unreported: Mapping[str, list[str]] | None = None) -> pd.DataFrame:
+    """Per area: each rate now, its plan-end target, the monthly increase still needed and the projection; a county
+    that has not reported a rate's kind for the period reads 未报送 in that rate's figure and gap columns."""
+    rows, codes = [], []
     for area in report["areas"]:
         entry: dict[str, object] = {"区域": area["name"]}
         for metric in TREND_METRICS:
@@ -289,4 +313,12 @@ def rate_outlook_table(report: dict) -> pd.DataFrame:
             entry[f"{m.zh}·按近 12 个月趋势预计期末"] = (
                 "计划期已结束" if ended else "—" if projected is None or math.isnan(projected) else f"{projected * 100:.1f}%")
         rows.append(entry)
-    return pd.DataFrame(rows)
+        codes.append(area["code"])
+    frame = pd.DataFrame(rows)
+    if not unreported or frame.empty:
+        return frame
+    figures = {}  # the plan-end target is the plan's, not the county's data: it stays
+    for metric in TREND_METRICS:
+        zh = METRIC_BY_NAME[metric].zh
+        figures |= dict.fromkeys((zh, f"{zh}·每月还需提高", f"{zh}·按近 12 个月趋势预计期末"), METRIC_KINDS[metric])
+    return mark_unreported(frame, pd.Series(codes, index=frame.index), figures, unreported)

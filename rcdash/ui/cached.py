@@ -10,7 +10,9 @@ import streamlit as st
 from rcdash.metrics import engine
 from rcdash.metrics.kpi import kpi
 from rcdash.plans import get
+from rcdash.reporting import METRIC_KIND_NAMES, unreported_in
 from rcdash.ui.data import shared_cursor
+from rcdash.ui.filters import Filters
 
 
 @st.cache_data(show_spinner="正在计算指标…", max_entries=64)
@@ -30,3 +32,19 @@ def kpi_report(db_key: str, as_of: date, plan_id: str, level: str = "county") ->
     """The full kpi report (metrics, plan rules, outlook) as of a date, against the chosen plan."""
     con = shared_cursor(db_key)
     return kpi(con, as_of, level, plan=get(con, plan_id))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def unreported(db_key: str, plan_id: str, start: date, end: date, kinds: tuple[str, ...],
+               today: date) -> dict[str, list[str]]:
+    """Per county, the kinds it has not reported for a period (DESIGN §9): reporting_view runs once per snapshot,
+    period, plan and day (a due date passing overnight turns a report missing), not on every page run."""
+    con = shared_cursor(db_key)
+    return unreported_in(con, get(con, plan_id), start, end, today, kinds)
+
+
+def unreported_of(db_key: str, filters: Filters) -> dict[str, list[str]]:
+    """What the counties have not reported for the sidebar's period, for every kind a figure rests on: one answer
+    (one cache entry) shared by every page."""
+    return unreported(db_key, filters.plan.id, filters.period.start, filters.period.end, METRIC_KIND_NAMES,
+                      date.today())

@@ -15,7 +15,8 @@ CARDS_PER_ROW = 3
 
 
 def kpi_card_grid(cards: list[KpiCard], note: Callable[[KpiCard], None] | None = None) -> None:
-    """Cards in rows of three; `note` draws beneath a card what else it needs to say (a data-quality warning)."""
+    """Cards in rows of three; `note` draws beneath a card what else it needs to say (a data-quality warning); a card
+    of data not reported for the period (DESIGN §9) says which."""
     for start in range(0, len(cards), CARDS_PER_ROW):
         columns = st.columns(CARDS_PER_ROW)
         for column, card in zip(columns, cards[start:start + CARDS_PER_ROW], strict=False):
@@ -27,9 +28,11 @@ def kpi_card_grid(cards: list[KpiCard], note: Callable[[KpiCard], None] | None =
                     delta_arrow="off" if card.delta_text == "持平" else "auto",
                 )
                 if card.pct_of_target is None:
-                    st.caption(f"目标 {card.target_text} · 无数据")
+                    st.caption(f"目标 {card.target_text} · {card.status}")
                 else:
                     progress_bar(card.pct_of_target, f"目标 {card.target_text} · 完成 {fmt_rate(card.pct_of_target)}")
+                if card.unreported or card.note:  # 未报送 says which data of which period; the city names the counties
+                    st.caption(card.unreported or card.note)
                 if note is not None:
                     note(card)
 

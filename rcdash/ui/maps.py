@@ -16,7 +16,7 @@ from rcdash.plans import get
 from rcdash.reports.fonts import INSTALL_HINT, find_cjk_font
 from rcdash.topics import gaps, status
 from rcdash.topics.map_view import MapView, load_view
-from rcdash.ui.cached import metrics_at
+from rcdash.ui.cached import metrics_at, unreported_of
 from rcdash.ui.data import db_key, shared_cursor
 from rcdash.ui.filters import Filters
 from rcdash.ui.widgets import download_table
@@ -39,19 +39,22 @@ def geography(key: str) -> tuple[TownshipAreas, layers.DisplayShapes]:
 
 
 @st.cache_data(show_spinner="正在读取地图数据…", max_entries=32)
-def map_view(key: str, as_of: date, county: str | None, plan_id: str) -> MapView:
+def map_view(key: str, as_of: date, county: str | None, plan_id: str,
+             unreported: dict[str, list[str]] | None = None) -> MapView:
     """Townships with metrics, targets (of the chosen plan) and gaps, open sites and organisation counts of an area
-    on a date."""
+    on a date; townships of a county that has not reported (`unreported`, DESIGN §9) are classed 未报送."""
     areas, _ = geography(key)
     con = shared_cursor(key)
-    return load_view(con, as_of, county, areas, metrics_at(key, as_of, "township"), plan=get(con, plan_id))
+    return load_view(con, as_of, county, areas, metrics_at(key, as_of, "township"), plan=get(con, plan_id),
+                     unreported=unreported)
 
 
 def map_data(filters: Filters) -> tuple[MapView, TownshipAreas, layers.DisplayShapes]:
-    """The view for the sidebar filters, with the geography."""
+    """The view for the sidebar filters (with what each county has not reported for the period), with the geography."""
     key = db_key()
     areas, shapes = geography(key)
-    return map_view(key, filters.as_of, filters.county, filters.plan.id), areas, shapes
+    view = map_view(key, filters.as_of, filters.county, filters.plan.id, unreported_of(key, filters))
+    return view, areas, shapes
 
 
 def _basemap_choices() -> list[Basemap]:
@@ -67,7 +70,8 @@ def map_controls() -> layers.MapOptions:
     left, middle, right = st.columns([4, 2, 2])
     metric = left.radio("着色指标", [m.key for m in classes.CHOROPLETH_METRICS], horizontal=True, key="map_metric",
                         format_func=lambda k: classes.METRIC_BY_KEY[k].short,
-                        help="按各乡镇（街道）相对当年目标的达成程度分级；没有数据的显示为灰色“无数据”。")
+                        help="按各乡镇（街道）相对当年目标的达成程度分级；没有数据的显示为浅灰“无数据”，"
+                             "所属区县本期应报而未报送的显示为深灰“未报送”（见“报送情况”页）。")
     choices = _basemap_choices()
     basemap = middle.selectbox("底图", choices, format_func=lambda b: b.label, key="map_basemap",
                                help="默认不加载底图，离线也能使用；在线底图需要能访问瓦片服务器。")
@@ -109,13 +113,14 @@ def planner_map(view: MapView, areas: TownshipAreas, shapes: layers.DisplayShape
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def printed_map_file(key: str, as_of: date, county: str | None, plan_id: str, metric: str, fmt: str) -> bytes:
+def printed_map_file(key: str, as_of: date, county: str | None, plan_id: str, metric: str, fmt: str,
+                     unreported: dict[str, list[str]] | None = None) -> bytes:
     """The print-ready map of one view (metric, date, county, plan) as PNG or PDF bytes, drawn once per view."""
     from rcdash.reports import printed_map  # geopandas and matplotlib load on the first click, not with the page
 
     areas, _ = geography(key)
     con = shared_cursor(key)
-    printed = printed_map.print_map(map_view(key, as_of, county, plan_id), areas, metric, get(con, plan_id).name,
+    printed = printed_map.print_map(map_view(key, as_of, county, plan_id, unreported), areas, metric, get(con, plan_id).name,
                                     sites=True, demo=status.demo_seed(con) is not None)
     return printed_map.render(printed_map.draw(printed), fmt)
 
@@ -135,7 +140,8 @@ def print_downloads(view: MapView, metric: str, plan_id: str) -> None:
         # A callable is run only on the click (on a thread of its own), so the page never waits for the drawing.
         column.download_button(
             f"下载 A4 地图（{label}）", icon=":material/print:", on_click="ignore",
-            data=lambda fmt=fmt: printed_map_file(key, view.as_of, view.county, plan_id, metric, fmt),
+            data=lambda fmt=fmt: printed_map_file(key, view.as_of, view.county, plan_id, metric, fmt,
+                                                  dict(view.unreported)),
             file_name=f"{stem}.{fmt}", mime=mime, key=f"map_print_{fmt}",
             help="A4 横向、300 dpi：当前指标、日期和区县的乡镇地图，含图例、比例尺、指北针和数据来源。")
     columns[-1].caption("点击后生成，约需数秒。")

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from rcdash import config
-from rcdash.labels import NO_DATA, column_kinds, grid_format
+from rcdash.labels import NO_DATA, column_kinds, fmt_kind, fmt_plain, grid_format
 from rcdash.reports.tables import csv_bytes, xlsx_bytes
 
 
@@ -32,11 +32,23 @@ LINE_PX = 20  # one more line of wrapped text in a grid row
 MAX_ROWS_UNSCROLLED = 15  # longer tables scroll inside the grid
 
 
+def _has_text(column: pd.Series) -> bool:
+    """Whether a column holds any text (a grid column of numbers cannot show it)."""
+    return bool(column.map(lambda v: isinstance(v, str)).any())
+
+
 def number_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, object]]:
     """The frame as the grid shows it and the grid formats of its numeric columns, by the product's rule (1,038,480
     · 61,124.85 · 48.8%); the values stay numbers, so the columns sort as numbers."""
     shown, config = frame, {}
-    for name, (kind, digits) in column_kinds(frame).items():
+    kinds = column_kinds(frame)
+    for name in frame.columns:  # text among numbers without a kind (年度工作评价's 未报送): all of it as text
+        if name not in kinds and frame[name].dtype == object and _has_text(frame[name]):
+            shown = shown.assign(**{name: frame[name].map(fmt_plain)})
+    for name, (kind, digits) in kinds.items():
+        if _has_text(frame[name]):  # a county's 未报送 (DESIGN §9): the column reads as text
+            shown = shown.assign(**{name: frame[name].map(lambda v, k=kind, d=digits: fmt_kind(v, k, d))})
+            continue
         number_format, factor = grid_format(kind, digits)
         if factor != 1.0:
             shown = shown.assign(**{name: pd.to_numeric(shown[name], errors="coerce") * factor})

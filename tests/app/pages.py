@@ -35,6 +35,26 @@ def run_page(monkeypatch: pytest.MonkeyPatch, name: str, db: Path, county: str |
     return at
 
 
+def run_page_once(monkeypatch: pytest.MonkeyPatch, name: str, db: Path, county: str | None = None,
+                  as_of: date | None = None, state: dict[str, object] | None = None) -> AppTest:
+    """Run pages/<name>.py once, its county and date (and any widget `state`) chosen beforehand, as a user's choices
+    kept from an earlier page, so a case costs one run rather than one per filter changed."""
+    from rcdash.ui.filters import MODE_DATE
+
+    monkeypatch.setenv("RCDASH_DB", str(db))
+    at = AppTest.from_file(str(REPO_ROOT / "pages" / f"{name}.py"), default_timeout=PAGE_TIMEOUT_S)
+    if county is not None:
+        at.session_state[SHADOW_PREFIX + "filter_county"] = county
+    if as_of is not None:
+        at.session_state[SHADOW_PREFIX + "filter_mode"] = MODE_DATE
+        at.session_state[SHADOW_PREFIX + "filter_date"] = as_of
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def texts(at: AppTest) -> str:
     """All markdown, captions, infos and titles of a run, joined (for 'does the page say X' checks)."""
     parts = [e.value for kind in ("title", "subheader", "markdown", "caption", "info", "warning") for e in getattr(at, kind)]

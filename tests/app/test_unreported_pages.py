@@ -1,0 +1,88 @@
+"""AppTest: pages say 未报送 for a county's figures resting on data it has not reported for the period (DESIGN §9).
+
+The demo's 新昌县 never sent its 2025-10 activities: at 2025-12-31 (the demo's latest date, period 2025H2) its
+activity figures read 未报送 and no other county's do. After the data (2026-06-30) no county has sent its 2026H1
+members, long due: the member table and the map of 会员占比 say so instead of drawing 2025's snapshots."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from rcdash.maps import classes
+from tests.app.pages import run_page_once, texts
+
+XINCHANG = "330624"
+AFTER_THE_DATA = date(2026, 6, 30)
+ACTIVITY_CARDS = ("周周有声音", "月月有主题")
+
+
+def test_overview_city_keeps_its_sums_and_names_xinchang(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
+    at = run_page_once(monkeypatch, "overview", demo_db)
+    cards = {m.label: m.value for m in at.metric}
+    assert all(cards[label].endswith("%") for label in ACTIVITY_CARDS)  # the city's figure stays
+    captions = [c.value for c in at.caption]
+    assert captions.count("含未报送：新昌县（活动）") == len(ACTIVITY_CARDS)
+    assert "未报送" not in cards.values()
+    ranking = at.dataframe[-1].value.set_index("区县")
+    assert (ranking.loc["新昌县", list(ACTIVITY_CARDS)] == "未报送").all()
+    assert not ranking.drop(index="新昌县")[list(ACTIVITY_CARDS)].isin(["未报送"]).any().any()
+    outlook = next(d.value for d in at.dataframe if "村（社区）建会率·每月还需提高" in d.value.columns)
+    assert not outlook.isin(["未报送"]).any().any()  # branches and members were sent
+
+
+def test_overview_xinchang_cards_read_unreported(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
+    at = run_page_once(monkeypatch, "overview", demo_db, county=XINCHANG)
+    cards = {m.label: m.value for m in at.metric}
+    assert [label for label, value in cards.items() if value == "未报送"] == list(ACTIVITY_CARDS)
+    assert "未报送：本区县尚未报送活动数据（2025H2），不按旧数据计算" in texts(at)
+    assert "目标 100.0% · 未报送" in texts(at)
+
+
+def test_members_after_the_data_read_unreported(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
+    at = run_page_once(monkeypatch, "members", demo_db, as_of=AFTER_THE_DATA)
+    table = at.dataframe[0].value.set_index("区域")
+    counties = table.drop(index="绍兴市")
+    assert (counties["成人会员"] == "未报送").all() and (counties["成人会员占比"] == "未报送").all()
+    assert table.loc["绍兴市", "成人会员"] != "未报送"  # the city's sum stays, and says what it holds
+    assert "含未报送：" in texts(at) and "新昌县（会员）" in texts(at)
+
+
+def test_members_at_the_latest_date_have_nothing_unreported(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
+    at = run_page_once(monkeypatch, "members", demo_db, county=XINCHANG)
+    # 新昌县 owes activities, not members: its member figures are numbers, no county's reads 未报送.
+    assert not at.dataframe[0].value.isin(["未报送"]).any().any()
+    assert "未报送" not in [m.value for m in at.metric] and "未报送" not in texts(at)
+
+
+def test_map_after_the_data_classes_townships_unreported(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
+    from tests.app.test_map_pages import map_args
+
+    at = run_page_once(monkeypatch, "map", demo_db, as_of=AFTER_THE_DATA, state={"map_metric": "member_ratio"})
+    script = map_args(at)["script"]  # the map's texts, JSON-escaped
+    assert "截至 2026-06-30" in texts(at)
+    assert json.dumps("会员数据尚未报送")[1:-1] in script  # the tooltip
+    assert '"klass": ' + json.dumps("未报送") in script and f'"fill": "{classes.UNREPORTED_COLOUR}"' in script
+    assert f"background:{classes.UNREPORTED_COLOUR}" in script  # its own legend entry
+
+
+def test_pages_ask_once_per_snapshot_period_and_day(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
+    """Issue #22's cost: reporting_view runs once per snapshot, plan, period, kinds and day, not on every page run."""
+    from rcdash.reporting import status
+    from rcdash.ui import cached
+    from rcdash.ui.data import db_key
+
+    monkeypatch.setenv("RCDASH_DB", str(demo_db))
+    calls = []
+    real = status.reporting_view
+    monkeypatch.setattr(status, "reporting_view", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    cached.unreported.clear()
+    args = (db_key(), "demo-2023-2025", date(2025, 7, 1), date(2025, 12, 31), status.METRIC_KIND_NAMES)
+    first = cached.unreported(*args, date(2026, 12, 7))
+    assert first == {XINCHANG: ["activities"]}
+    assert cached.unreported(*args, date(2026, 12, 7)) == first and len(calls) == 1  # the second page: no query
+    cached.unreported(*args, date(2026, 12, 8))  # the next day, a due date may have passed: asked again
+    assert len(calls) == 2
