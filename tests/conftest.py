@@ -15,9 +15,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from argon2 import PasswordHasher
 from streamlit.components.v2 import manifest_scanner
 
 from rcdash import config
+from rcdash.admin import users
 from rcdash.metrics.derived import init_db
 from rcdash.records.kinds import KINDS
 from rcdash.store.connections import connect
@@ -27,6 +29,10 @@ from rcdash.store.schema import PRIOR_SUFFIX
 # each, a few hundred AppTests in the suite). The installed packages cannot change during a test session, so the
 # scan is done once per process; what it finds is the same.
 manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
+# A password hash at the library's recommended argon2 cost takes ~0.15 s of CPU, and the tests add and sign in users
+# a few hundred times. The same argon2id at its lowest cost keeps every behaviour tested (hash format, verification,
+# the lock) and takes about a millisecond. (A CLI started in a subprocess still hashes at the real cost.)
+users._HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 @pytest.fixture(scope="session")
