@@ -23,6 +23,7 @@ from rcdash.metrics.derived import init_db
 from rcdash.store.connections import connect
 from rcdash.topics.status import DEMO_META_KEY
 from tests.conftest import data_snapshot, write
+from tests.unit.cli.test_main import run
 
 COUNTIES = ("330602", "330603", "330604", "330624", "330681", "330683")
 OTHER_SEED = 7
@@ -327,15 +328,10 @@ def test_files_exercise_xlsx_and_gbk_chinese_headers(demo: Demo) -> None:
 
 
 def _kpi_output(db: Path) -> str:
-    """`python -m rcdash kpi --format json --level township` as printed."""
-    import os
-    import subprocess
-    import sys
-
-    env = {**os.environ, "RCDASH_DB": str(db)}
-    out = subprocess.run([sys.executable, "-m", "rcdash", "kpi", "--format", "json", "--level", "township"],
-                         capture_output=True, text=True, env=env, check=True, timeout=300)
-    return out.stdout
+    """`python -m rcdash kpi --format json --level township` as printed (run in this process: tests/unit/cli)."""
+    printed = run("kpi", "--format", "json", "--level", "township", db=db)
+    assert printed.returncode == 0, printed.stderr
+    return printed.stdout
 
 
 def test_same_seed_same_files_and_contents_other_seed_differs(demo: Demo, tmp_path: Path) -> None:
