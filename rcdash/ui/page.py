@@ -6,10 +6,11 @@ import duckdb
 import streamlit as st
 
 from rcdash.records.kinds import KINDS
+from rcdash.store.schema import has_schema
 from rcdash.topics import status
 from rcdash.ui.data import cursor, database_path, db_key
 from rcdash.ui.filters import Filters, data_end_notice, plan_notice, sidebar_filters
-from rcdash.ui.widgets import demo_banner, no_database
+from rcdash.ui.widgets import demo_banner, no_database, outdated_database
 
 # Streamlit's own words that no option translates, hidden or replaced by CSS (the installed files stay untouched).
 UNTRANSLATED_CSS = """
@@ -61,6 +62,9 @@ def page_start(title: str, caption: str, filters: bool = True) -> tuple[duckdb.D
     con = cursor()
     if con is None:
         no_database(database_path())
+        st.stop()
+    if not has_schema(con):  # written by an older version: say how to upgrade rather than fail on a missing column
+        outdated_database(database_path())
         st.stop()
     chosen = sidebar_filters(con, db_key()) if filters else None
     demo_banner(status.demo_seed(con))

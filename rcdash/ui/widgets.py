@@ -27,6 +27,15 @@ def no_database(path: object) -> None:
     )
 
 
+def outdated_database(path: object) -> None:
+    """The state when the database was written by an older version: one command brings it up to date."""
+    st.warning(
+        f"数据库（{path}）由旧版本生成，缺少本版本需要的表，暂时无法显示。\n\n"
+        "请数据管理员在项目目录运行 `python -m rcdash init`（或重新 `make run`）升级数据库：已导入的数据不会改变。",
+        icon=":material/update:",
+    )
+
+
 ROW_PX, HEADER_PX = 35, 38  # Streamlit's data-grid row and header heights
 LINE_PX = 20  # one more line of wrapped text in a grid row
 MAX_ROWS_UNSCROLLED = 15  # longer tables scroll inside the grid

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from rcdash.importing.load import import_file
+from rcdash.metrics.derived import init_db
 from rcdash.store.connections import connect
+from rcdash.store.schema import SCHEMA_META_KEY
 from tests.app.pages import run_page, texts
 from tests.conftest import write
 from tests.unit.reports.test_wording import developer_wording
@@ -42,3 +44,20 @@ def test_with_imported_data(monkeypatch: pytest.MonkeyPatch, db_file: Path, tmp_
     log = at.dataframe[1].value
     assert log.iloc[0]["文件"] == "b.csv" and log.iloc[0]["状态"] == "已导入"
     assert len(at.get("download_button")) == 4
+
+
+@pytest.mark.parametrize("name", ["overview", "data_status"])
+def test_a_database_of_an_older_version_asks_for_init(monkeypatch: pytest.MonkeyPatch, db_file: Path,
+                                                      name: str) -> None:
+    """A database written before this version's schema (here: the import log without `received_at`) stopped pages
+    with a missing-column error; they now say how to upgrade it, and after `init` they work."""
+    con = connect(db_file)
+    con.execute("ALTER TABLE imports DROP COLUMN received_at")
+    con.execute("UPDATE meta SET value = 'older' WHERE key = ?", [SCHEMA_META_KEY])
+    con.close()
+    at = run_page(monkeypatch, name, db_file)
+    assert not at.exception
+    assert "由旧版本生成" in at.warning[0].value and "python -m rcdash init" in at.warning[0].value
+    init_db(db_file)
+    at = run_page(monkeypatch, name, db_file)
+    assert not at.exception and not any("由旧版本生成" in w.value for w in at.warning)
