@@ -59,8 +59,9 @@ class TargetBook:
         return self.value(metric, area, self.plan.end.year)
 
     def source(self, metric: str, area: str, year: int) -> str:
-        """Where a target comes from, for hover texts."""
-        if (metric, area, year) in self.rows or (metric, ANY_AREA, year) in self.rows:
+        """Where a target comes from, for hover texts: a year before the plan's end has a stage target; the end
+        year's target is the plan's, whether the plan file or an imported row sets it."""
+        if year < self.plan.end.year and ((metric, area, year) in self.rows or (metric, ANY_AREA, year) in self.rows):
             return f"{year} 年阶段目标"
         return f"计划目标（{self.plan.end.year} 年末）"
 

@@ -94,6 +94,16 @@ def test_interim_targets_and_imported_targets_belong_to_the_plan_whose_period_ho
     assert seed_book.stage_targets("village_branch_rate", "3306") == [(2021, 0.3)]
 
 
+def test_an_imported_target_for_the_plans_last_year_is_named_the_plan_target(con: duckdb.DuckDBPyConnection) -> None:
+    """The demo imports 2025 targets under a plan ending 2025: pages called them "2025 年阶段目标"."""
+    con.execute("INSERT INTO targets (metric, area, year, value) VALUES ('member_ratio', '*', 2024, 0.022), "
+                "('member_ratio', '330602', 2025, 0.03)")
+    book = TargetBook.load(con, plans.parse(MINIMAL))
+    assert book.source("member_ratio", "330602", 2024) == "2024 年阶段目标"
+    assert book.source("member_ratio", "330602", 2025) == "计划目标（2025 年末）"
+    assert book.end_value("member_ratio", "330602") == 0.03 and book.end_value("member_ratio", "330603") == 0.025
+
+
 @pytest.mark.parametrize(("text", "key"), [
     (MINIMAL.replace("brand_projects = 2", "members_ratio = 2"), "targets.members_ratio"),
     (MINIMAL.replace("brand_projects = 2", "brand_projects = -1"), "targets.brand_projects"),
