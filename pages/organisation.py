@@ -6,7 +6,7 @@ from rcdash.charts.style import CHART_CONFIG
 from rcdash.charts.topics import stacked_bars
 from rcdash.labels import fmt_money
 from rcdash.topics import organisation, overview
-from rcdash.ui.cached import metrics_at
+from rcdash.ui.cached import metrics_at, unreported_of
 from rcdash.ui.data import db_key
 from rcdash.ui.page import page_start, require_data
 from rcdash.ui.widgets import download_table
@@ -14,23 +14,26 @@ from rcdash.ui.widgets import download_table
 con, filters = page_start("基层组织与博爱基金", "各层级红十字基层组织、区县党建情况，以及村级博爱基金的筹款、支出与公开。")
 require_data(con, ("branches", "party", "funds"), "基层组织、党建或博爱基金")
 st.caption(filters.describe())
-metrics = metrics_at(db_key(), filters.as_of, "county")
-county_names = list(metrics.loc[metrics["level"] == "county", "name"])
+key = db_key()
+unreported = unreported_of(key, filters)  # 未报送 rather than an older branch or team register (DESIGN §9)
+metrics = metrics_at(key, filters.as_of, "county")
+counties = metrics[metrics["level"] == "county"]
+names = dict(zip(counties["code"], counties["name"], strict=True))
 
 st.subheader("基层组织（按层级）")
 points = overview.half_year_points(filters.as_of, filters.trend_start)
 by_level = organisation.branches_by_level(con, points)
-if filters.county:
-    by_level = by_level[by_level["county"] == filters.county]
-over_time = organisation.level_totals(by_level)
+over_time = organisation.level_totals(organisation.chart_frame(by_level, filters.as_of, filters.county, unreported))
 st.plotly_chart(stacked_bars(over_time, "半年末", "branches", "level", f"{filters.county_name}在册基层组织（各半年末）",
                              organisation.LEVEL_ORDER, y_title="基层组织（个）"), config=CHART_CONFIG)
-download_table(organisation.level_matrix(by_level, filters.as_of, county_names if not filters.county else [filters.county_name]),
-               "基层组织_层级")
+if note := organisation.branch_note(names, filters.area, unreported, filters.period.label):
+    st.caption(note)
+shown = {filters.county: filters.county_name} if filters.county else names
+download_table(organisation.level_matrix(by_level, filters.as_of, shown, unreported), "基层组织_层级")
 
 st.subheader("党建")
 st.caption("区、县（市）红十字会党组与党组书记（取统计日前最近一次报告），以及应急救援队建立党组织情况。")
-download_table(organisation.party_table(con, filters.as_of, metrics), "党建")
+download_table(organisation.party_table(con, filters.as_of, metrics, unreported), "党建")
 
 st.subheader("博爱基金")
 funds = organisation.fund_list(con, filters.as_of, filters.area)

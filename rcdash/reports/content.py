@@ -150,28 +150,35 @@ def _counted(metric: str, value: object) -> Num:
 
 # ---- tables -------------------------------------------------------------------------------------------------------
 
-def city_table(now: dict, before: dict, previous_label: str, targets: TargetBook) -> Table:
-    """全市主要指标: each plan target now, at the previous point, the change, the target and how many counties meet it."""
+def city_table(now: dict, before: dict, previous_label: str, targets: TargetBook,
+               unreported: Mapping[str, list[str]] | None = None) -> Table:
+    """全市主要指标: each plan target now, at the previous point, the change, the target and how many counties meet it
+    (a county that has not reported the data behind a target for the period counts neither way, DESIGN §9)."""
+    unreported = unreported or {}
     series = _series(before, now)
     cards = overview.kpi_cards(series, CITY_CODE, targets, pd.DataFrame(now["areas"]))
     city_before = _city(before)
     counties = _counties(now)
     year = date.fromisoformat(now["as_of"]).year
     county_rule_of_metric = {r.metric: r.key for r in plan_rules(targets) if "county" in r.levels}
-    rows = []
+    rows, any_owed = [], False
     for card in cards:
         metric = card.metric
         target = card.target_text
         if metric in PER_COUNTY_TARGETS:
             per = targets.value(metric, CITY_CODE, year)
             target = f"{target}（每区县 {per:g}）" if per is not None else target
+        reported = [c for c in counties if not metric_unreported(unreported, c["code"], (metric,))]
+        owed = len(counties) - len(reported)
         if metric in overview.CITY_ONLY_CARDS:
             met = "—"
-        elif metric in county_rule_of_metric:
-            met = f"{sum(_rule_status(c, county_rule_of_metric[metric]) == PASS for c in counties)}/{len(counties)}"
         else:
-            goals = [(c[metric], targets.value(metric, c["code"], year)) for c in counties]
-            met = f"{sum(1 for v, t in goals if not is_missing(v) and t is not None and v >= t - 1e-12)}/{len(counties)}"
+            if metric in county_rule_of_metric:
+                passed = sum(_rule_status(c, county_rule_of_metric[metric]) == PASS for c in reported)
+            else:
+                goals = [(c[metric], targets.value(metric, c["code"], year)) for c in reported]
+                passed = sum(1 for v, t in goals if not is_missing(v) and t is not None and v >= t - 1e-12)
+            met, any_owed = overview.met_counties(passed, len(counties), owed), any_owed or owed > 0
         rows.append((
             card.label, _counted(metric, card.value), _counted(metric, city_before.get(metric)),
             card.delta_text or "—", target,
@@ -182,7 +189,8 @@ def city_table(now: dict, before: dict, previous_label: str, targets: TargetBook
         ("指标", "本期", previous_label, "变化", "目标", "完成目标", "达标区县"), tuple(rows),
         note=(f"目标为 {year} 年阶段目标（已导入时）或计划目标（{targets.plan.end.year} 年末）；"
               "按区县下达的目标，全市目标为每区县目标 × 区县数。"
-              f"“周周有声音”“月月有主题”按统计日所在半年（{now['period']}）计算。"),
+              f"“周周有声音”“月月有主题”按统计日所在半年（{now['period']}）计算。"
+              + (f"本期{UNREPORTED}相关数据的区县，在“达标区县”中既不计达标，也不计未达标。" if any_owed else "")),
         widths=(3.2, 1.4, 1.4, 1.9, 1.9, 1.2, 1.2),
     )
 
@@ -458,7 +466,7 @@ def build_briefing(con: duckdb.DuckDBPyConnection, period: str | Period, weights
         trend_figures.append(no_font)
 
     indicators: list[Block] = [
-        city_table(now, before, previous_label, targets),
+        city_table(now, before, previous_label, targets, unreported),
         area_table(now, "组织与会员", "各区、县（市）组织与会员", ORG_COLUMNS,
                    note="建会率 = 已建会村（社区）÷ 村（社区）总数；会员占比 = 成人会员 ÷ 常住人口。",
                    unreported=unreported),

@@ -16,6 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from rcdash.labels import UNREPORTED
+from rcdash.reporting import mark_unreported, unreported_among
+from rcdash.reporting.status import METRIC_KINDS
+
 # A station's service radius by default: township seats here are 5–10 km apart, so 5 km reaches a township's
 # own villages without claiming its neighbours'.
 DEFAULT_RADIUS_KM = 5.0
@@ -32,6 +36,19 @@ COVERAGE_MODEL = (
     "乡镇范围为近似时，驻地位置也可能是估计的。"
 )
 GAP_COLUMNS = ("villages_without_branch", "population_without_station", "members_needed")
+# The figures of a township resting on its county's reports (DESIGN §9), by the metric whose kinds they rest on:
+# a county that has not reported one for the period gets 未报送 there, not a gap from its older rows.
+GAP_FIGURES = {
+    "villages_without_branch": "village_branch_rate", "village_branch_rate": "village_branch_rate",
+    "villages_needed_end": "village_branch_rate", "population_without_station": "sites_station",
+    "sites_station": "sites_station", "members_needed": "adult_members", "adult_members": "adult_members",
+    "member_ratio": "adult_members",
+}
+GAP_METRICS = tuple(dict.fromkeys(GAP_FIGURES.values()))
+UNREPORTED_GAPS = (
+    "所属区县本期应报而未报送的数据（基层组织、服务阵地、会员，见“报送情况”页）显示“未报送”，不按旧数据计算缺口；"
+    "有一项未报送的乡镇（街道），综合缺口也显示“未报送”，排在最后。"
+)
 
 
 def _num(value: object) -> float | None:
@@ -51,13 +68,15 @@ def members_needed(population: object, adult_members: object, target: object, me
     return max(0, math.ceil(tgt * pop - 1e-9) - int(have))
 
 
-def gap_table(townships: pd.DataFrame, sites_known: bool, members_known: bool) -> pd.DataFrame:
+def gap_table(townships: pd.DataFrame, sites_known: bool, members_known: bool,
+              unreported: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """Townships with their three gaps and a combined score, largest first.
 
     Gaps: villages/communities without a branch; the population of a township without a station (its whole
     population, 0 when it has one); adult members still needed for the plan's end target. None = 无数据.
     The combined score is the mean of each gap divided by its largest value among these townships (0…1); a gap
-    not known for a township counts as 0 in its score.
+    not known for a township counts as 0 in its score. A township whose county has not reported the data behind a
+    gap for the period (`unreported`, rcdash.reporting) reads 未报送 there and in its score, and comes last.
     """
     out = townships.copy()
     out["population_without_station"] = [
@@ -68,6 +87,9 @@ def gap_table(townships: pd.DataFrame, sites_known: bool, members_known: bool) -
         members_needed(p, a, t, members_known)
         for p, a, t in zip(out["population"], out["adult_members"], out["member_ratio_target_end"], strict=True)
     ]
+    counties = out["code"].astype(str).str[:6]  # a township's county: the first six digits of its code
+    if unreported:  # before the score: an older row's gap neither counts nor sets the largest gap
+        out = mark_unreported(out, counties, {c: METRIC_KINDS[m] for c, m in GAP_FIGURES.items()}, unreported)
     parts = []
     for column in GAP_COLUMNS:
         values = pd.to_numeric(out[column], errors="coerce").astype(float)
@@ -76,7 +98,19 @@ def gap_table(townships: pd.DataFrame, sites_known: bool, members_known: bool) -
             parts.append(values / top)
     # A gap unknown for one township counts as 0 there, so missing data never pushes a township to the top.
     out["gap_score"] = pd.concat(parts, axis=1).fillna(0).mean(axis=1) if parts else np.nan
-    return out.sort_values(["gap_score", "code"], ascending=[False, True], na_position="last").reset_index(drop=True)
+    if unreported:  # a score missing one of its gaps would rank the township too low: none, it comes last
+        score_kinds = tuple(k for m in GAP_METRICS for k in METRIC_KINDS[m])
+        out = mark_unreported(out, counties, {"gap_score": score_kinds}, unreported)
+    return out.sort_values(["gap_score", "code"], ascending=[False, True], na_position="last",
+                           key=lambda v: pd.to_numeric(v, errors="coerce") if v.name == "gap_score" else v
+                           ).reset_index(drop=True)
+
+
+def unreported_note(unreported: Mapping[str, Sequence[str]], names: Mapping[str, str],
+                    metrics: Sequence[str] = GAP_METRICS) -> str | None:
+    """Under the ranking (or the station picks, for sites): the counties whose data behind it is not reported."""
+    among = unreported_among(unreported, names, metrics)
+    return None if among is None else f"{among}。{UNREPORTED_GAPS}"
 
 
 @dataclass(frozen=True)
@@ -222,8 +256,16 @@ def _target_label(series: pd.Series, fallback: str) -> str:
 
 def gap_display(table: pd.DataFrame) -> pd.DataFrame:
     """The gap table with Chinese headers, as shown and downloaded (rates in %, gaps as whole numbers)."""
+    def marked(column: str, values: pd.Series) -> pd.Series:
+        """The shown values, with 未报送 carried over from the gap table (gap_table's mark, not a new rule)."""
+        owed = table[column].map(lambda v: v == UNREPORTED)
+        return values.astype(object).where(~owed, UNREPORTED) if owed.any() else values
+
     def whole(column: str) -> pd.Series:
-        return pd.to_numeric(table[column], errors="coerce").round().astype("Int64")
+        return marked(column, pd.to_numeric(table[column], errors="coerce").round().astype("Int64"))
+
+    def percent(column: str, digits: int) -> pd.Series:
+        return marked(column, _percent(table[column], digits))
 
     branch_goal = _target_label(table["village_branch_rate_target_end"], "目标")
     member_goal = _target_label(table["member_ratio_target_end"], "目标")
@@ -235,13 +277,13 @@ def gap_display(table: pd.DataFrame) -> pd.DataFrame:
         "代码": table["code"],
         "村（社区）总数": whole("villages_total"),
         "未建会村（社区）": whole("villages_without_branch"),
-        "建会率（%）": _percent(table["village_branch_rate"], 1),
+        "建会率（%）": percent("village_branch_rate", 1),
         f"距 {branch_goal} 还需建会": whole("villages_needed_end"),
         "常住人口": whole("population"),
         "服务站数": whole("sites_station"),
         "无服务站人口": whole("population_without_station"),
         "成人会员": whole("adult_members"),
-        "会员占比（%）": _percent(table["member_ratio"], 2),
+        "会员占比（%）": percent("member_ratio", 2),
         f"距 {member_goal} 还需成人会员": whole("members_needed"),
-        "综合缺口（0–1）": pd.to_numeric(table["gap_score"], errors="coerce").round(3),
+        "综合缺口（0–1）": marked("gap_score", pd.to_numeric(table["gap_score"], errors="coerce").round(3)),
     })

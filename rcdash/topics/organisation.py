@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from rcdash.config import CITY_CODE
 from rcdash.metrics.outlook import months_back
 from rcdash.metrics.period import half_year_of
 from rcdash.records.kinds import BRANCH_LEVELS
+from rcdash.reporting import figure_note, mark_unreported, metric_unreported
+from rcdash.reporting.status import METRIC_KINDS
 from rcdash.store.sql import load_sql
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 DISCLOSURE_MONTHS = 12  # the plan asks funds to be 公开透明: a disclosure within the last year
 DISCLOSED, OVERDUE, NOT_YET_DUE = "已公开", "⚠ 超过 12 个月未公开", "设立未满 12 个月，尚未公开"
 LEVEL_ORDER = [c.value for c in BRANCH_LEVELS]
+BRANCH_METRICS = ("villages_with_branch",)  # the branch counts rest on the branch register (METRIC_KINDS)
+TEAM_PARTY_COLUMN = "应急救援队（建党组织/总数）"
 
 
 def branches_by_level(con: duckdb.DuckDBPyConnection, dates: list[date]) -> pd.DataFrame:
@@ -26,23 +32,53 @@ def branches_by_level(con: duckdb.DuckDBPyConnection, dates: list[date]) -> pd.D
     return frame
 
 
-def level_matrix(frame: pd.DataFrame, as_of: date, county_names: list[str]) -> pd.DataFrame:
-    """Counties × branch levels on one date, with totals."""
+def level_matrix(frame: pd.DataFrame, as_of: date, counties: Mapping[str, str],
+                 unreported: Mapping[str, list[str]] | None = None) -> pd.DataFrame:
+    """Counties (code → name, in order) × branch levels on one date, with totals; the counts of a county that has
+    not reported its branches for the period read 未报送 (rcdash.reporting). The city's total keeps its sum (the
+    page says which counties it holds that have not reported); one county's total is that county's figure."""
     now = frame[frame["as_of"] == as_of]
     table = now.pivot_table(index="county_name", columns="level", values="branches", aggfunc="sum", fill_value=0)
-    table = table.reindex(index=county_names, columns=LEVEL_ORDER, fill_value=0)
+    table = table.reindex(index=list(counties.values()), columns=LEVEL_ORDER, fill_value=0)
     table["合计"] = table.sum(axis=1)
     table.loc["全市"] = table.sum(axis=0)
-    return table.reset_index(names="区县").astype({c: int for c in [*LEVEL_ORDER, "合计"]})
+    table = table.reset_index(names="区县").astype({c: int for c in [*LEVEL_ORDER, "合计"]})
+    if not unreported:
+        return table
+    codes = pd.Series([*counties, next(iter(counties)) if len(counties) == 1 else CITY_CODE])
+    return mark_unreported(table, codes, dict.fromkeys([*LEVEL_ORDER, "合计"], METRIC_KINDS["villages_with_branch"]),
+                           unreported)
 
 
-def party_table(con: duckdb.DuckDBPyConnection, as_of: date, metrics: pd.DataFrame) -> pd.DataFrame:
-    """Per county: 党组 established, 党组书记 appointed (latest report), party organisations in teams."""
+def chart_frame(by_level: pd.DataFrame, as_of: date, county: str | None,
+                unreported: Mapping[str, list[str]]) -> pd.DataFrame:
+    """The branches the chart draws: one county's (or all); a county that has not reported its branches for the
+    period loses its as-of point (earlier half-year ends stay, as on 总览's cards), the city's sum keeps it."""
+    if county is None:
+        return by_level
+    mine = by_level[by_level["county"] == county]
+    if metric_unreported(unreported, county, BRANCH_METRICS):
+        return mine[mine["as_of"] != as_of]
+    return mine
+
+
+def branch_note(counties: Mapping[str, str], area: str, unreported: Mapping[str, list[str]],
+                period_label: str) -> str | None:
+    """Under the branch chart and table: a county's missing branch report, or the counties the city's sum holds
+    that have not reported (DESIGN §9)."""
+    return figure_note(unreported, area, dict(counties), BRANCH_METRICS, period_label)
+
+
+def party_table(con: duckdb.DuckDBPyConnection, as_of: date, metrics: pd.DataFrame,
+                unreported: Mapping[str, list[str]] | None = None) -> pd.DataFrame:
+    """Per county: 党组 established, 党组书记 appointed (latest report), party organisations in teams (未报送 for a
+    county that has not reported its teams for the period; party reports are not on the calendar, never owed)."""
     status = con.execute(load_sql("party_status", SQL_DIR), {"as_of": as_of}).df()
     teams = metrics[metrics["level"] == "county"].set_index("code")
     yes_no = {True: "是", False: "否"}
-    rows = []
+    rows, codes = [], []
     for r in status.to_dict("records"):
+        codes.append(r["county"])
         t = teams.loc[r["county"]] if r["county"] in teams.index else None
         reported = r["date"] is not None and not pd.isna(r["date"])
         rows.append({
@@ -50,10 +86,13 @@ def party_table(con: duckdb.DuckDBPyConnection, as_of: date, metrics: pd.DataFra
             "成立党组": yes_no.get(r["party_group_established"], "无数据") if reported else "无数据",
             "任命党组书记": yes_no.get(r["secretary_appointed"], "无数据") if reported else "无数据",
             "最近报告日期": pd.Timestamp(r["date"]).date() if reported else "无数据",
-            "应急救援队（建党组织/总数）": "无数据" if t is None or pd.isna(t["rescue_teams"])
+            TEAM_PARTY_COLUMN: "无数据" if t is None or pd.isna(t["rescue_teams"])
             else f"{int(t['rescue_teams_with_party'])}/{int(t['rescue_teams'])}",
         })
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if not unreported or table.empty:
+        return table
+    return mark_unreported(table, pd.Series(codes), {TEAM_PARTY_COLUMN: METRIC_KINDS["rescue_teams"]}, unreported)
 
 
 def fund_list(con: duckdb.DuckDBPyConnection, as_of: date, area: str) -> pd.DataFrame:

@@ -130,8 +130,9 @@ def kpi_cards(series: pd.DataFrame, area: str, targets: TargetBook, county_rows:
         help_lines = [m.described(targets.plan.targets), f"统计日：{as_of:%Y-%m-%d}", f"目标：{_target_text(metric, target)}（{source}）"]
         if area == CITY_CODE and metric in PER_COUNTY_TARGETS:
             per = targets.value(metric, CITY_CODE, as_of.year) or 0
-            met = int((counties[metric].fillna(-1) >= per).sum())
-            help_lines.append(f"达标区县：{met}/{len(counties)}（每个区、县（市）≥ {per:g}）")
+            owed = [bool(metric_unreported(unreported, c, (metric,))) for c in counties["code"]]
+            met = int(((counties[metric].fillna(-1) >= per) & ~pd.Series(owed, index=counties.index)).sum())
+            help_lines.append(f"达标区县：{met_counties(met, len(counties), sum(owed))}（每个区、县（市）≥ {per:g}）")
         missing = metric_unreported(unreported, area, (metric,))
         if missing:  # the county owes this period's data: no figure, no change, no share of the target
             words = unreported_words(missing, period_label)
@@ -154,6 +155,12 @@ def kpi_cards(series: pd.DataFrame, area: str, targets: TargetBook, county_rows:
             note=unreported_among(unreported, names, (metric,)) if area == CITY_CODE else None,
         ))
     return cards
+
+
+def met_counties(met: int, total: int, owed: int) -> str:
+    """'4/6', or '4/6（1 个未报送）': a county that has not reported the data behind a target counts neither as
+    达标 nor as 未达标 (DESIGN §9)."""
+    return f"{met}/{total}" + (f"（{owed} 个{UNREPORTED}）" if owed else "")
 
 
 def progress_status(pct_of_target: float | None) -> str:

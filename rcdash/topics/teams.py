@@ -3,18 +3,22 @@ the seed plan), party coverage, team lists (pure + SQL)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from rcdash.labels import is_missing
+from rcdash.labels import UNREPORTED, is_missing
 from rcdash.metrics.targets import TargetBook
+from rcdash.reporting import figure_note, mark_unreported, metric_unreported
+from rcdash.reporting.status import METRIC_KINDS
 from rcdash.store.sql import load_sql
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 TYPE_LABELS = {"应急救援队": "应急救援队", "志愿服务队": "志愿服务队"}
+TEAM_METRICS = ("rescue_teams",)  # every figure of the page rests on the teams register (METRIC_KINDS)
 
 
 def team_list(con: duckdb.DuckDBPyConnection, as_of: date, area: str) -> pd.DataFrame:
@@ -53,10 +57,12 @@ def requirement_text(targets: TargetBook, year: int) -> str:
             f"特色志愿队；{targets.source('volunteer_teams_20plus', '*', year)}。")
 
 
-def county_team_table(frame: pd.DataFrame, teams: pd.DataFrame, targets: TargetBook, year: int) -> pd.DataFrame:
+def county_team_table(frame: pd.DataFrame, teams: pd.DataFrame, targets: TargetBook, year: int,
+                      unreported: Mapping[str, list[str]] | None = None) -> pd.DataFrame:
     """Per county: teams against the plan's rule (its per-county targets of the year), party coverage and
-    volunteer numbers."""
-    rows = []
+    volunteer numbers; every figure of a county that has not reported its teams for the period reads 未报送
+    (rcdash.reporting) rather than the older register's."""
+    rows, codes = [], []
     for r in frame[frame["level"] == "county"].to_dict("records"):
         mine = teams[teams["区县"] == r["name"]]
         code = r.get("code", "*")
@@ -66,6 +72,7 @@ def county_team_table(frame: pd.DataFrame, teams: pd.DataFrame, targets: TargetB
         rescue_ok = rescue_need is None or _have(r["rescue_teams_with_party"]) >= rescue_need
         volunteer_ok = volunteer_need is None or _have(r["volunteer_teams_20plus"]) >= volunteer_need
         missing = pd.isna(r["rescue_teams"])
+        codes.append(code)
         rows.append({
             "区县": r["name"],
             "应急救援队": r["rescue_teams"], "其中建立党组织": r["rescue_teams_with_party"],
@@ -77,7 +84,40 @@ def county_team_table(frame: pd.DataFrame, teams: pd.DataFrame, targets: TargetB
                     x for x, ok in (("救援队未建党组织", rescue_ok),
                                     (f"20 人以上志愿队不足 {_count(volunteer_need)} 支", volunteer_ok)) if not ok)),
         })
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if not unreported or table.empty:
+        return table
+    figures = [c for c in table.columns if c != "区县"]  # all rest on the teams register
+    return mark_unreported(table, pd.Series(codes), dict.fromkeys(figures, METRIC_KINDS["rescue_teams"]), unreported)
+
+
+def owing_names(frame: pd.DataFrame, unreported: Mapping[str, list[str]]) -> list[str]:
+    """The counties (names, of the metrics frame) that have not reported their teams for the period."""
+    counties = frame[frame["level"] == "county"]
+    return [n for c, n in zip(counties["code"], counties["name"], strict=True)
+            if metric_unreported(unreported, c, TEAM_METRICS)]
+
+
+def reported_only(teams: pd.DataFrame, owing: list[str]) -> pd.DataFrame:
+    """The teams of counties that have reported them (what the per-county charts draw; an older register is no
+    figure of the period)."""
+    return teams[~teams["区县"].isin(owing)]
+
+
+def chart_note(owing: list[str], period_label: str) -> str | None:
+    """Under the per-county charts: which counties they leave out, and why."""
+    if not owing:
+        return None
+    return f"{UNREPORTED}：{'、'.join(owing)}尚未报送队伍数据（{period_label}），图中不按旧数据画出。"
+
+
+def list_note(frame: pd.DataFrame, area: str, unreported: Mapping[str, list[str]], period_label: str) -> str | None:
+    """Above the team list: a county's (or the city's counties') missing team report — the list is the register as
+    last sent, not this period's."""
+    counties = frame[frame["level"] == "county"]
+    names = dict(zip(counties["code"], counties["name"], strict=True))
+    note = figure_note(unreported, area, names, TEAM_METRICS, period_label)
+    return None if note is None else f"{note.removesuffix('，不按旧数据计算')}；名单为此前报送的在册队伍。"
 
 
 def filter_teams(teams: pd.DataFrame, kinds: list[str], party_only: bool, text: str) -> pd.DataFrame:

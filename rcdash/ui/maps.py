@@ -13,6 +13,7 @@ from rcdash.maps import classes, layers
 from rcdash.maps.basemaps import NO_BASEMAP, Basemap, SettingsError, basemaps, projector_for
 from rcdash.maps.profile import township_profile
 from rcdash.plans import get
+from rcdash.reporting import unreported_among
 from rcdash.reports.fonts import INSTALL_HINT, find_cjk_font
 from rcdash.topics import gaps, status
 from rcdash.topics.map_view import MapView, load_view
@@ -187,11 +188,19 @@ def geography_note(view: MapView, areas: TownshipAreas, heat: bool = False) -> N
     st.caption(" ".join(lines))
 
 
+def _in_scope(view: MapView) -> dict[str, list[str]]:
+    """What the counties of the view (one, or all) have not reported."""
+    return {c: list(k) for c, k in view.unreported.items() if view.county is None or c == view.county}
+
+
 def gap_ranking(view: MapView, filters: Filters) -> None:
     """Townships ranked by gap, with CSV and XLSX downloads."""
-    table = gaps.gap_table(view.townships, "sites" in view.kinds, "members" in view.kinds)
+    table = gaps.gap_table(view.townships, "sites" in view.kinds, "members" in view.kinds, view.unreported)
     by = st.radio("排序依据", list(gaps.SORT_CHOICES), format_func=gaps.SORT_CHOICES.get, horizontal=True,
-                  key="gaps_sort", help="综合缺口：三项缺口各自除以其最大值后取平均（0–1），越大越落后。")
+                  key="gaps_sort", help="综合缺口：三项缺口各自除以其最大值后取平均（0–1），越大越落后。"
+                                        + gaps.UNREPORTED_GAPS)
+    if note := gaps.unreported_note(_in_scope(view), view.county_names):
+        st.caption(note)
     download_table(gaps.gap_display(gaps.sort_gaps(table, by)), f"覆盖缺口_{filters.county_name}_{filters.as_of:%Y%m%d}")
 
 
@@ -205,6 +214,8 @@ def build_next(view: MapView, areas: TownshipAreas, shapes: layers.DisplayShapes
     radius = right.slider("服务半径（公里）", *gaps.RADIUS_RANGE_KM, gaps.DEFAULT_RADIUS_KM, 0.5, key="gaps_radius",
                           format="%.1f")
     st.caption(gaps.COVERAGE_MODEL)
+    if note := unreported_among(_in_scope(view), view.county_names, ("sites_station",)):
+        st.caption(f"{note}：这些区县的服务站按此前报送的数据计。")
     stations = view.sites[view.sites["tier"].isin(gaps.COVERING_TIERS)]
     points = list(zip(stations["lon"], stations["lat"], stations["township_code"], strict=True))
     picks = gaps.greedy_new_stations(view.townships, points, float(radius), int(k))

@@ -17,6 +17,7 @@ from tests.app.pages import run_page_once, texts
 
 XINCHANG = "330624"
 AFTER_THE_DATA = date(2026, 6, 30)
+REGISTERS_AS_OF = date(2022, 12, 31)  # registers_db's half-year, 2022H2
 ACTIVITY_CARDS = ("周周有声音", "月月有主题")
 
 
@@ -86,3 +87,55 @@ def test_pages_ask_once_per_snapshot_period_and_day(monkeypatch: pytest.MonkeyPa
     assert cached.unreported(*args, date(2026, 12, 7)) == first and len(calls) == 1  # the second page: no query
     cached.unreported(*args, date(2026, 12, 8))  # the next day, a due date may have passed: asked again
     assert len(calls) == 2
+
+
+def test_gaps_after_the_data_do_not_rank_from_older_member_rows(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
+    at = run_page_once(monkeypatch, "gaps", demo_db, as_of=AFTER_THE_DATA)
+    ranking = at.dataframe[0].value
+    needed = next(c for c in ranking.columns if c.endswith("还需成人会员"))
+    # No county has sent its 2026H1 members: no member gap, no combined score from 2025's snapshots.
+    assert (ranking[needed] == "未报送").all() and (ranking["综合缺口（0–1）"] == "未报送").all()
+    assert not ranking["未建会村（社区）"].isin(["未报送"]).any()  # the branch registers were sent (late)
+    assert "含未报送：" in texts(at) and "不按旧数据计算缺口" in texts(at)
+
+
+@pytest.fixture
+def registers_db(db_file: Path, tmp_path: Path) -> Path:
+    """A tiny database where 新昌县 has not sent its 2022H2 team, branch and site registers, and 柯桥区 has (the demo
+    has no such case: its registers, sent when it was built, count as every later half-year's late report)."""
+    from rcdash.store.connections import connect
+    from tests.unit.reporting.test_unreported_registers import send_registers
+
+    con = connect(db_file)
+    try:
+        send_registers(con, tmp_path)
+    finally:
+        con.close()
+    return db_file
+
+
+def test_teams_page_reads_unreported_for_a_county_without_its_register(monkeypatch: pytest.MonkeyPatch,
+                                                                       registers_db: Path) -> None:
+    at = run_page_once(monkeypatch, "teams", registers_db, as_of=REGISTERS_AS_OF)
+    table = at.dataframe[0].value.set_index("区县")
+    assert (table.loc["新昌县"] == "未报送").all() and table.loc["柯桥区", "应急救援队"] == "1"
+    assert "新昌县" in next(c.value for c in at.caption if "图中不按旧数据画出" in c.value)
+    assert "含未报送：" in texts(at) and "名单为此前报送的在册队伍" in texts(at)
+
+
+def test_organisation_page_reads_unreported_for_a_county_without_its_register(monkeypatch: pytest.MonkeyPatch,
+                                                                              registers_db: Path) -> None:
+    at = run_page_once(monkeypatch, "organisation", registers_db, as_of=REGISTERS_AS_OF)
+    matrix = at.dataframe[0].value.set_index("区县")
+    assert (matrix.loc["新昌县"] == "未报送").all() and matrix.loc["全市", "合计"] == "2"
+    party = at.dataframe[1].value.set_index("区县")
+    assert party.loc["新昌县", "应急救援队（建党组织/总数）"] == "未报送"
+    assert "新昌县（基层组织）" in texts(at)
+
+
+def test_overview_city_counts_met_counties_without_those_not_reported(monkeypatch: pytest.MonkeyPatch,
+                                                                      registers_db: Path) -> None:
+    at = run_page_once(monkeypatch, "overview", registers_db, as_of=REGISTERS_AS_OF)
+    helps = [m.proto.help for m in at.metric]
+    # 柯桥区 sent its rescue team with a party organisation; the five others owe their team register.
+    assert any("达标区县：1/6（5 个未报送）" in h for h in helps)
