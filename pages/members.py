@@ -9,6 +9,7 @@ from rcdash.charts.topics import member_count_lines, ratio_bars
 from rcdash.config import CITY_CODE, CITY_NAME
 from rcdash.labels import fmt_target
 from rcdash.metrics.targets import TargetBook
+from rcdash.reporting import drop_unreported_points
 from rcdash.topics import members, overview
 from rcdash.ui.cached import metrics_at, metrics_series, unreported_of
 from rcdash.ui.data import db_key
@@ -24,7 +25,8 @@ st.caption(f"{filters.describe()} · 对照{filters.plan_title}")
 st.caption(members.target_text(target, targets.source("member_ratio", filters.area, year)))
 
 unreported = unreported_of(key, filters)  # 未报送 rather than older member counts (DESIGN §9)
-counties = members.member_table(metrics_at(key, filters.as_of, "county"), targets, year, unreported)
+county_rows = metrics_at(key, filters.as_of, "county")
+counties = members.member_table(county_rows, targets, year, unreported)
 st.subheader("各区、县（市）")
 left, right = st.columns([3, 2])
 left.plotly_chart(ratio_bars(counties[counties["层级"] == "county"], target, "成人会员占常住人口比例"),
@@ -53,8 +55,12 @@ st.subheader("趋势")
 monthly = metrics_series(key, tuple(overview.month_points(filters.as_of, filters.trend_start)), "county")
 if filters.county:
     monthly = monthly[monthly["code"].isin([filters.county, CITY_CODE])]
+# A county that has not sent this period's members: its lines stop at its last report (DESIGN §9).
+monthly = drop_unreported_points(monthly, ("adult_members", "member_ratio"), unreported, filters.period.start)
 st.plotly_chart(rate_trend(overview.trend_frame(monthly, "member_ratio"), None, target, "成人会员占比（月末）", CITY_NAME,
                            target_label=targets.source("member_ratio", filters.area, year)),
                 config=CHART_CONFIG)
+if note := overview.trend_note(county_rows, filters.area, unreported, ("adult_members",)):
+    st.caption(note)
 youth = monthly[monthly["code"] == filters.area][["as_of", "adult_members", "youth_members"]]
 st.plotly_chart(member_count_lines(youth, f"{filters.county_name}成人会员与青少年会员（月末）"), config=CHART_CONFIG)

@@ -47,12 +47,15 @@ if filters.county:
 left, right = st.columns(2)
 for column, metric in zip((left, right), overview.TREND_METRICS, strict=True):
     figure = rate_trend(
-        overview.trend_frame(monthly, metric), overview.projection_frame(report, metric),
+        overview.trend_frame(monthly, metric, unreported, filters.period.start),
+        overview.projection_frame(report, metric, unreported),
         overview.plan_end_target(targets, metric, filters.area), METRIC_BY_NAME[metric].zh, CITY_NAME,
         stages=overview.stage_marks(targets, metric, filters.area), target_label="计划末目标",
     )
     column.plotly_chart(figure, config=CHART_CONFIG)
 st.caption(overview.target_caption(targets, filters.area))
+if note := overview.trend_note(now, filters.area, unreported, overview.TREND_METRICS):
+    st.caption(note)
 download_table(overview.rate_outlook_table(report, unreported), "目标差距与趋势")
 
 st.subheader(f"年度工作评价（{filters.as_of.year} 年）")

@@ -6,6 +6,7 @@ from rcdash.reporting.status import (
     STATUS_LABELS,
     KindStatus,
     ReportingView,
+    drop_unreported_points,
     figure_note,
     mark_unreported,
     metric_unreported,
@@ -16,6 +17,6 @@ from rcdash.reporting.status import (
     unreported_words,
 )
 
-__all__ = ["METRIC_KIND_NAMES", "STATUS_LABELS", "Cycle", "Duty", "KindStatus", "ReportingView", "duties",
+__all__ = ["METRIC_KIND_NAMES", "STATUS_LABELS", "Cycle", "Duty", "KindStatus", "ReportingView", "drop_unreported_points", "duties",
            "figure_note", "mark_unreported", "metric_unreported", "parse_period", "reporting_view", "span", "unreported_among",
            "unreported_counties", "unreported_in", "unreported_words"]

@@ -16,6 +16,7 @@ from rcdash.metrics.period import Period, half_year_of, previous_half_year
 from rcdash.metrics.rules import RULES, STATUS_LABELS
 from rcdash.metrics.targets import PER_COUNTY_TARGETS, TargetBook
 from rcdash.reporting import (
+    drop_unreported_points,
     mark_unreported,
     metric_unreported,
     unreported_among,
@@ -277,14 +278,29 @@ def target_caption(targets: TargetBook, area: str) -> str:
     return text + "“每月还需提高”和“按近 12 个月趋势预计期末”都对照计划末目标。"
 
 
-def trend_frame(series: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """Long form (as_of, area name, value) of one metric, for line charts."""
+def trend_frame(series: pd.DataFrame, metric: str, unreported: Mapping[str, list[str]] | None = None,
+                since: date | None = None) -> pd.DataFrame:
+    """Long form (as_of, area name, value) of one metric, for line charts; a county that has not reported the data
+    behind it for the period (from `since`) has no points there (rcdash.reporting)."""
+    if unreported and since is not None:
+        series = drop_unreported_points(series, (metric,), unreported, since)
     out = series[["as_of", "name", "level", metric]].rename(columns={metric: "value"})
     return out.dropna(subset=["value"])
 
 
-def projection_frame(report: dict, metric: str) -> pd.DataFrame:
-    """For each area: a segment from today's value to the projected value at the plan's end."""
+def trend_note(counties: pd.DataFrame, area: str, unreported: Mapping[str, list[str]],
+               metrics: tuple[str, ...]) -> str | None:
+    """Under trend charts of the area (the city or one county): whose lines stop at their last reported point."""
+    rows = counties[counties["level"] == "county"]
+    names = dict(zip(rows["code"], rows["name"], strict=True))
+    in_view = {c: k for c, k in unreported.items() if area not in names or c == area}
+    among = unreported_among(in_view, names, metrics)
+    return None if among is None else f"{among}：其走势线停在最近一次报送的数据，本期不按旧数据画点。"
+
+
+def projection_frame(report: dict, metric: str, unreported: Mapping[str, list[str]] | None = None) -> pd.DataFrame:
+    """For each area: a segment from today's value to the projected value at the plan's end (none for a county that
+    has not reported the data behind it for the period: no figure today, nothing to project from)."""
     rows = []
     as_of = date.fromisoformat(report["as_of"])
     plan_end = date.fromisoformat(report["plan"]["end"])
@@ -292,6 +308,8 @@ def projection_frame(report: dict, metric: str) -> pd.DataFrame:
         outlook = area.get("outlook", {}).get(metric)
         now = area.get(metric)
         if not outlook or outlook["projected_at_plan_end"] is None or now is None or as_of >= plan_end:
+            continue
+        if unreported and metric_unreported(unreported, area["code"], (metric,)):
             continue
         rows.append({"name": area["name"], "as_of": as_of, "value": now})
         rows.append({"name": area["name"], "as_of": plan_end, "value": outlook["projected_at_plan_end"]})

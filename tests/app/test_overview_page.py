@@ -60,6 +60,12 @@ def test_date_after_the_data_reads_no_data(monkeypatch: pytest.MonkeyPatch, demo
     assert ranking["未计入得分（无数据）"].str.contains("周周有声音（未报送）").all()
     assert (ranking["周周有声音"] == "未报送").all()
     assert ranking["得分"].max() == 100  # the counties that met every target with data are not pulled down to 80
+    # No county has sent its 2026H1 members: the member-ratio lines of the counties stop at 2025's last report, no
+    # projection starts from their old figure; the city's sum goes on to the chosen date.
+    members = next(s for s in _chart_specs(at) if "成人会员占" in str(s["layout"].get("title")))
+    lines = {t["name"]: max(t["x"]) for t in members["data"] if t.get("x") and "lines" in t.get("mode", "lines")}
+    assert lines.pop("绍兴市") >= "2026-06-30" and lines and all(x < "2026-01-01" for x in lines.values()), lines
+    assert "其走势线停在最近一次报送的数据" in texts(at)
 
 
 def test_trend_draws_the_plan_end_target_and_marks_stage_targets(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:

@@ -50,6 +50,12 @@ def test_members_after_the_data_read_unreported(monkeypatch: pytest.MonkeyPatch,
     assert (counties["成人会员"] == "未报送").all() and (counties["成人会员占比"] == "未报送").all()
     assert table.loc["绍兴市", "成人会员"] != "未报送"  # the city's sum stays, and says what it holds
     assert "含未报送：" in texts(at) and "新昌县（会员）" in texts(at)
+    trend = json.loads(at.get("plotly_chart")[1].proto.spec)  # 成人会员占比（月末）
+    last_points = {t["name"]: max(t["x"]) for t in trend["data"] if t.get("x") and t.get("mode") != "markers"}
+    # The counties' lines stop at 2025's last report; the city's sum goes on to the chosen date.
+    assert last_points["绍兴市"].startswith("2026-06-30")
+    assert all(x < "2026-01-01" for name, x in last_points.items() if name != "绍兴市"), last_points
+    assert "其走势线停在最近一次报送的数据" in texts(at)
 
 
 def test_members_at_the_latest_date_have_nothing_unreported(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:

@@ -49,3 +49,15 @@ def test_an_indicator_the_county_has_not_reported_reads_unreported_and_is_not_sc
     assert ranking.loc["越城区", "周周有声音"] == "未报送" and ranking.loc["越城区", "得分"] == 100.0
     assert ranking.loc["越城区", overview.UNSCORED_COLUMN] == "周周有声音（未报送）"
     assert ranking.loc["柯桥区", "得分"] == pytest.approx((20 * 1.0 + 10 * 0.2) / 30 * 100, abs=0.05)
+
+
+def test_no_projection_starts_from_the_old_figure_of_a_county_that_has_not_reported() -> None:
+    outlook = {"member_ratio": {"projected_at_plan_end": 0.05}}
+    report = {"as_of": "2021-06-30", "plan": {"end": "2022-12-31"}, "areas": [
+        {"code": "330602", "name": "越城区", "member_ratio": 0.03, "outlook": outlook},
+        {"code": "330624", "name": "新昌县", "member_ratio": 0.02, "outlook": outlook},
+    ]}
+    assert set(overview.projection_frame(report, "member_ratio")["name"]) == {"越城区", "新昌县"}
+    drawn = overview.projection_frame(report, "member_ratio", {"330624": ["members"]})
+    assert set(drawn["name"]) == {"越城区"}
+    assert set(overview.projection_frame(report, "member_ratio", {"330624": ["activities"]})["name"]) == {"越城区", "新昌县"}
