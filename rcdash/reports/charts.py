@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 
@@ -14,10 +14,12 @@ import pandas as pd
 from matplotlib.figure import Figure as MplFigure
 
 from rcdash.charts.style import CITY_COLOUR, FAIL_COLOUR, NO_DATA_COLOUR, PASS_COLOUR, RED_CROSS, SERIES_COLOURS, TARGET_COLOUR
-from rcdash.labels import fmt_number, is_missing
+from rcdash.labels import UNREPORTED, fmt_number, is_missing
+from rcdash.maps.classes import UNREPORTED_COLOUR
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.rules import FAIL, PASS
 from rcdash.metrics.targets import TargetBook
+from rcdash.reporting import metric_unreported
 from rcdash.reports.fonts import INSTALL_HINT, find_cjk_font, require_cjk_font
 from rcdash.reports.model import SHORT, Figure
 
@@ -60,23 +62,43 @@ def _status_colour(status: str | None) -> str:
     return {PASS: PASS_COLOUR, FAIL: FAIL_COLOUR}.get(status or "", NO_DATA_COLOUR)
 
 
-def area_rates_figure(now: dict, targets: TargetBook, year: int) -> Figure:
-    """Village branch rate and member ratio of the city and each county against their targets."""
+def rate_bars(areas: list[dict], metric: str, unreported: Mapping[str, list[str]]) -> list[tuple[float, str, str]]:
+    """Each area's bar of a rate: (length in %, colour, label); a county that has not reported the data behind the
+    rate for the period gets no bar, only 未报送 (DESIGN §9), rather than its older figure."""
+    bars = []
+    for area in areas:
+        if metric_unreported(unreported, str(area["code"]), (metric,)):
+            bars.append((0.0, UNREPORTED_COLOUR, UNREPORTED))
+            continue
+        status = next((r["status"] for r in area["rules"] if r["rule"] == RATE_RULES[metric]), None)
+        value = area[metric]
+        # 1.95%, not "2.0%" beside a 2 % target
+        bars.append((0.0 if value is None else value * 100, _status_colour(status),
+                     format_value(METRIC_BY_NAME[metric], value)))
+    return bars
+
+
+def area_rates_figure(now: dict, targets: TargetBook, year: int,
+                      unreported: Mapping[str, list[str]] | None = None) -> Figure:
+    """Village branch rate and member ratio of the city and each county against their targets (rate_bars)."""
     areas = now["areas"]
     with _style():
         fig = MplFigure(figsize=(WIDTH_IN, 0.32 * len(areas) + 1.0), layout="constrained")
         axes = fig.subplots(1, 2, sharey=True)
         names = [a["name"] for a in areas]
+        owed = False
         for ax, metric in zip(axes, RATE_RULES, strict=True):
-            values = [0.0 if a[metric] is None else a[metric] * 100 for a in areas]
-            statuses = [next((r["status"] for r in a["rules"] if r["rule"] == RATE_RULES[metric]), None) for a in areas]
-            ax.barh(range(len(areas)), values, color=[_status_colour(s) for s in statuses], height=0.62)
+            bars = rate_bars(areas, metric, unreported or {})
+            owed = owed or any(label == UNREPORTED for _, _, label in bars)
+            values = [length for length, _, _ in bars]
+            ax.barh(range(len(areas)), values, color=[colour for _, colour, _ in bars], height=0.62)
             for i, area in enumerate(areas):
                 target = targets.value(metric, str(area["code"]), year)
                 if target is not None:
                     ax.plot([target * 100] * 2, [i - 0.42, i + 0.42], color=TARGET_COLOUR, linestyle="--", linewidth=1)
-                label = format_value(METRIC_BY_NAME[metric], area[metric])  # 1.95%, not "2.0%" beside a 2 % target
-                ax.text(values[i], i, f" {label}", va="center", fontsize=7.5)
+                length, colour, label = bars[i]
+                ax.text(length, i, f" {label}", va="center", fontsize=7.5,
+                        color=colour if label == UNREPORTED else None)
             ax.set_title(f"{METRIC_BY_NAME[metric].zh}（%）")
             ax.set_yticks(range(len(areas)), names)
             ax.set_xlim(0, max([*values, *(t * 100 for a in areas if (t := targets.value(metric, str(a["code"]), year)))]) * 1.3)
@@ -85,7 +107,8 @@ def area_rates_figure(now: dict, targets: TargetBook, year: int) -> Figure:
         axes[0].invert_yaxis()  # the axes share y: inverting one inverts both (the city on top)
         png = _png(fig)
     return Figure("区县比率", "各区域建会率与会员占比", png,
-                  "绿色：已达到目标；红色：未达到；灰色：无数据。虚线：目标值。")
+                  "绿色：已达到目标；红色：未达到；灰色：无数据。虚线：目标值。"
+                  + ("“未报送”：该区县本期应报的数据尚未报送，不按旧数据画出。" if owed else ""))
 
 
 def trend_figure(trend: pd.DataFrame, projection: pd.DataFrame, metric: str, target: float | None,

@@ -453,14 +453,17 @@ def build_briefing(con: duckdb.DuckDBPyConnection, period: str | Period, weights
     ranking_figures: list[Block] = []
     if font_ok:
         monthly = compute(con, overview.month_points(as_of, browse.trend_start(plan, as_of)), "county")
-        trend_figures.append(chart_module.area_rates_figure(now, targets, as_of.year))
+        trend_figures.append(chart_module.area_rates_figure(now, targets, as_of.year, unreported))
         for metric in overview.TREND_METRICS:
-            trend = overview.trend_frame(monthly, metric)
+            trend = overview.trend_frame(monthly, metric, unreported, chosen.start)
             if trend.empty:  # never imported (无数据): no chart rather than empty axes
                 continue
             trend_figures.append(chart_module.trend_figure(
-                trend, overview.projection_frame(now, metric), metric, targets.value(metric, CITY_CODE, as_of.year),
+                trend, overview.projection_frame(now, metric, unreported), metric, targets.value(metric, CITY_CODE, as_of.year),
                 CITY_NAME))
+        if trend_figures and (stops := overview.trend_note(pd.DataFrame(now["areas"]), CITY_CODE, unreported,
+                                                            overview.TREND_METRICS)):
+            trend_figures.append(Paragraph(stops, note=True))
         ranking_figures.append(chart_module.ranking_figure(ranking))
     elif no_font:
         trend_figures.append(no_font)

@@ -173,3 +173,15 @@ def test_briefing_evaluation_and_county_tables_read_unreported(con: duckdb.DuckD
     assert [(i.status, i.reason) for i in xinchang_gaps if "会员" in i.label] == [
         ("未报送", "本区县尚未报送会员数据（2022H2），不按旧数据计算")]
     assert "（未报送：" in briefing.sections[0].blocks[1].text
+
+
+def test_briefing_rate_bars_draw_no_old_figure_for_a_county_not_reported(con: duckdb.DuckDBPyConnection,
+                                                                         unreported: dict[str, list[str]]) -> None:
+    from rcdash.reports.charts import rate_bars
+
+    areas = kpi(con, AS_OF, "county", plan=seed_plan())["areas"]
+    at = {a["name"]: i for i, a in enumerate(areas)}
+    members = rate_bars(areas, "member_ratio", unreported)
+    assert members[at["新昌县"]] == (0.0, classes.UNREPORTED_COLOUR, "未报送")
+    assert members[at["柯桥区"]][2].endswith("%") and members[at["柯桥区"]][0] > 0  # sent its 2022H2 members
+    assert rate_bars(areas, "member_ratio", {})[at["新昌县"]][0] > 0  # its 2022H1 figure, were the rule not applied
