@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 
 import duckdb
@@ -17,7 +19,7 @@ from rcdash.demo.generate import DemoData, Row
 from rcdash.demo.images import photo_name, placeholder_png
 from rcdash.demo.submissions import SUBMITTED_KINDS, History, replay
 from rcdash.demo.world import World, build_world
-from rcdash.importing.load import EXIT_OK, division_index, import_file
+from rcdash.importing.load import EXIT_OK, Origin, division_index, import_file
 from rcdash.metrics.derived import refresh
 from rcdash.plans import read_file, store
 from rcdash.records.kinds import KINDS
@@ -31,6 +33,9 @@ SCALE_META_KEY = "demo_scale"
 DEMO_DIR = config.DATA_DIR / "demo"
 MEDIA_DIR = config.DATA_DIR / "media" / "demo"
 DEMO_USER = "demo"  # the import log's "who" for generated data
+# The central imports arrive three days after their history ends, in the morning: before the earliest due date of its
+# last period (activities: the 5th of the next month, DESIGN §9), so that period reads 按时.
+CENTRAL_RECEIVED_AFTER, CENTRAL_RECEIVED_AT = timedelta(days=3), clock(9, 0)
 ERRORS_SHOWN = 3  # import errors quoted when a generated file is rejected (a bug in the generator)
 GBK = "gbk"
 DEMO_PLAN_PATH = Path(__file__).resolve().parent / "plan-2023-2025.toml"  # the fictional second plan (示例)
@@ -132,8 +137,17 @@ def write_import_files(data: DemoData, folder: Path,
     return out
 
 
+def central_received(kind: str, history: History | None) -> Origin:
+    """When the demo's central import of a kind was received: a fixed moment just after the rows it holds end —
+    before the county submissions for the kinds they carry (city), else after the data's last day — not the build's
+    wall-clock time, so the 报送情况 of every period is the same whenever the demo is built, and a half-year after the
+    data reads 未报送 rather than 'sent late' by the build."""
+    ends = history.start - timedelta(days=1) if history is not None and kind in SUBMITTED_KINDS else story.DATA_END
+    return Origin(received_at=datetime.combine(ends + CENTRAL_RECEIVED_AFTER, CENTRAL_RECEIVED_AT))
+
+
 def _load(con: duckdb.DuckDBPyConnection, world: World, files: list[tuple[str, Path, int]], progress: Progress,
-          warnings: list[str]) -> dict[str, int]:
+          warnings: list[str], history: History | None) -> dict[str, int]:
     """Into a new database: add synthetic divisions, import every file through the importer; rows per kind."""
     if len(world.synthetic_divisions):
         # The only bypass of the importer: synthetic reference divisions, which no import kind carries.
@@ -144,7 +158,7 @@ def _load(con: duckdb.DuckDBPyConnection, world: World, files: list[tuple[str, P
     loaded: dict[str, int] = {}
     for kind, path, _ in files:
         started = time.perf_counter()
-        result = import_file(con, kind, path, user=DEMO_USER, divisions=index)
+        result = import_file(con, kind, path, user=DEMO_USER, divisions=index, origin=central_received(kind, history))
         if result.exit_code != EXIT_OK:
             shown = "；".join(f"第 {e.row} 行“{e.column}”（{e.value}）：{e.message}"
                              for e in result.errors[:ERRORS_SHOWN])
@@ -191,7 +205,7 @@ def build_demo(
     # Built as a new snapshot and published only when complete: never a half-written database (rcdash.store.publish.writing).
     submitted: list[str] = []
     with writing(db_path, fresh=True, refresh=refresh) as con:
-        loaded = _load(con, world, files, say, warnings)
+        loaded = _load(con, world, files, say, warnings, history)
         if history is not None:
             for name, kind, new_rows in replay(con, history, folder, say):
                 submitted.append(name)

@@ -32,14 +32,6 @@ Figures = tuple[StoryFigures, StoryFigures]  # at the seed plan's first and last
 LATER_WEEKS = 158  # ISO weeks touching 2023–2025 (2022-12-26 … 2025-12-29)
 
 
-def _build(root: Path, seed: int = DEFAULT_SEED, name: str = "demo.duckdb") -> Demo:
-    """Build a city demo under root; returns (database, files folder, summary)."""
-    files = root / f"files-{seed}"
-    db = root / name
-    summary = build_demo(db, seed=seed, files_dir=files)
-    return db, files, summary
-
-
 def _digests(folder: Path) -> dict[str, str]:
     """SHA-256 of every file in a folder, by name."""
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
@@ -336,7 +328,19 @@ def _kpi_output(db: Path) -> str:
 
 def test_same_seed_same_files_and_contents_other_seed_differs(demo: Demo, tmp_path: Path) -> None:
     db, files, _ = demo
-    again_db, again_files, _ = _build(tmp_path)
+    # Built again over a database holding real data: refused unless forced, then the same demo as any other build.
+    again_db, again_files = tmp_path / "real.duckdb", tmp_path / "files-again"
+    init_db(again_db)
+    con = connect(again_db)
+    csv = write(tmp_path, "p.csv", "division,year,resident_population\n330603006,2021,52000\n")
+    assert import_file(con, "population", csv).exit_code == 0
+    con.close()
+    with pytest.raises(ValueError, match="正式数据"):
+        build_demo(again_db, files_dir=again_files)
+    con = connect(again_db, read_only=True)
+    assert con.execute("SELECT count(*) FROM imports").fetchall()[0][0] == 1  # untouched
+    con.close()
+    build_demo(again_db, files_dir=again_files, force=True)
     assert _digests(again_files) == _digests(files)
     assert _contents(again_db) == _contents(db)
     assert _kpi_output(again_db) == _kpi_output(db)  # what DESIGN §6 promises: same seed → identical `kpi`
@@ -361,26 +365,9 @@ def test_same_seed_same_files_and_contents_other_seed_differs(demo: Demo, tmp_pa
 # ---- never clobbers, never half-written --------------------------------------------------------------------
 
 
-def test_refuses_to_overwrite_imported_data_unless_forced(tmp_path: Path) -> None:
-    db = tmp_path / "real.duckdb"
-    init_db(db)
-    con = connect(db)
-    csv = write(tmp_path, "p.csv", "division,year,resident_population\n330603006,2021,52000\n")
-    assert import_file(con, "population", csv).exit_code == 0
-    con.close()
-    with pytest.raises(ValueError, match="正式数据"):
-        build_demo(db, files_dir=tmp_path / "files")
-    con = connect(db, read_only=True)
-    assert con.execute("SELECT count(*) FROM imports").fetchall()[0][0] == 1
-    con.close()
-    build_demo(db, files_dir=tmp_path / "files", force=True)
-    con = connect(db, read_only=True)
-    assert con.execute("SELECT value FROM meta WHERE key = ?", [DEMO_META_KEY]).fetchall() == [(str(DEFAULT_SEED),)]
-    con.close()
-
-
 def test_refuses_foreign_files_and_unknown_scales(tmp_path: Path) -> None:
-    # (Replacing an existing demo database: test_same_seed_same_files_and_contents_other_seed_differs.)
+    # (Replacing an existing demo database, and real data only when forced:
+    # test_same_seed_same_files_and_contents_other_seed_differs.)
     foreign = write(tmp_path, "notes.duckdb", "not a database")
     with pytest.raises(ValueError):
         build_demo(foreign, files_dir=tmp_path / "files")

@@ -93,3 +93,17 @@ def test_the_same_rows_end_up_imported_except_the_month_never_sent(con) -> None:
     first_submitted = con.execute("SELECT min(a.date) FROM activities a JOIN imports i USING (import_id) "
                                   "WHERE i.submission_id IS NOT NULL").fetchone()[0]
     assert last_central < history.start <= first_submitted
+
+
+def test_central_imports_carry_a_fixed_receipt_so_a_half_year_after_the_data_reads_missing(con) -> None:
+    from rcdash.plans import get
+    from rcdash.reporting import parse_period, reporting_view
+
+    central = dict(con.execute("SELECT kind, max(received_at) FROM imports WHERE submission_id IS NULL GROUP BY kind")
+                   .fetchall())  # not the build's wall clock: after the rows each holds, before their reports fall due
+    assert {central[k].date() for k in SUBMITTED_KINDS} == {date(2025, 7, 3)}  # the county submissions start in 2025H2
+    assert central["population"].date() == date(2026, 1, 3)
+    # Nothing was sent for 2026H1 (the data ends 2025-12-31): every county's registers and members read 未报送, not
+    # "sent late" by a build on a later day.
+    view = reporting_view(con, get(con, "demo-2023-2025"), parse_period("2026H1"), date(2026, 12, 7))
+    assert {s.status for c in view.counties for s in c.kinds.values()} == {"missing"}
