@@ -63,7 +63,7 @@ class TargetBook:
         year's target is the plan's, whether the plan file or an imported row sets it."""
         if year < self.plan.end.year and ((metric, area, year) in self.rows or (metric, ANY_AREA, year) in self.rows):
             return f"{year} 年阶段目标"
-        return f"计划目标（{self.plan.end.year} 年末）"
+        return f"{self.plan.end.year} 年末计划目标"
 
     def stage_targets(self, metric: str, area: str) -> list[tuple[int, float]]:
         """The targets of the years before the plan's end (interim stages), oldest first."""

@@ -187,7 +187,7 @@ def city_table(now: dict, before: dict, previous_label: str, targets: TargetBook
     return Table(
         "全市指标", "全市主要指标完成情况",
         ("指标", "本期", previous_label, "变化", "目标", "完成目标", "达标区县"), tuple(rows),
-        note=(f"目标为 {year} 年阶段目标（已导入时）或计划目标（{targets.plan.end.year} 年末）；"
+        note=(f"目标为 {year} 年阶段目标（已导入时）或 {targets.plan.end.year} 年末计划目标；"
               "按区县下达的目标，全市目标为每区县目标 × 区县数。"
               f"“周周有声音”“月月有主题”按统计日所在半年（{now['period']}）计算。"
               + (f"本期{UNREPORTED}相关数据的区县，在“达标区县”中既不计达标，也不计未达标。" if any_owed else "")),

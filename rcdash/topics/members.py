@@ -67,7 +67,7 @@ def count_text(value: object, unit: str = "") -> str:
 
 
 def target_text(target: float | None, source: str) -> str:
-    """The member-ratio target as the page states it: '目标：成人会员占常住人口 2.5%，计划目标（2025 年末）'."""
+    """The member-ratio target as the page states it: '目标：成人会员占常住人口 2.5%，2025 年末计划目标'."""
     if target is None:
         return "所选计划没有成人会员占比目标，不计还需发展的会员。"
     return f"目标：成人会员占常住人口 {fmt_target(target)}，{source}；“还需发展会员”为达到该比例还差的人数。"

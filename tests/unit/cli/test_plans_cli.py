@@ -120,7 +120,7 @@ def test_a_hand_written_plan_imports_and_changes_kpi_and_report(db: Path, tmp_pa
              for row in CalamineWorkbook.from_path(str(out)).get_sheet_by_name(sheet).to_python() for c in row]
     text = "\n".join(cells)
     assert "示例：2023—2025 年延续计划" in text and "三年行动计划（2020—2022）" not in text
-    assert "到 2025 年末的差距与趋势" in text and "计划目标（2025 年末）" in text
+    assert "到 2025 年末的差距与趋势" in text and "2025 年末计划目标" in text
     assert "成人会员 ≥ 常住人口 2.5%" in text and "成人会员数 ÷ 常住人口；计划目标 ≥ 2.5%。" in text
     assert run("report", "--period", "2022H2", "--plan", "no-such-plan", "--out", str(out), db=db).returncode == 2
 

@@ -59,7 +59,7 @@ def test_the_seed_plan_reproduces_the_targets_rules_and_weights_the_code_had() -
     assert {r.key: (r.label, r.levels, r.short) for r in rules} == OLD_RULE_LABELS
     assert [r.key for r in rules] == list(OLD_RULE_LABELS)  # the compliance matrix keeps its column order
     book = TargetBook({}, seed)
-    assert book.source("member_ratio", "330602", 2022) == "计划目标（2022 年末）"
+    assert book.source("member_ratio", "330602", 2022) == "2022 年末计划目标"
 
 
 def test_definitions_name_the_plans_targets() -> None:
@@ -77,7 +77,7 @@ def test_a_minimal_plan_has_only_its_rules_and_its_own_end() -> None:
     rules = plan_rules(book)
     assert [r.label for r in rules] == ["村（社区）建会率 ≥ 50%", "成人会员 ≥ 常住人口 2.5%", "一地一品项目"]
     assert book.end_value("member_ratio", "3306") == 0.025 and book.value("sites_base", "330602", 2024) is None
-    assert book.source("member_ratio", "3306", 2024) == "计划目标（2025 年末）"
+    assert book.source("member_ratio", "3306", 2024) == "2025 年末计划目标"
     assert set(plan.weights) == {"village_branch_rate", "member_ratio", "brand_projects"}
 
 
@@ -100,7 +100,7 @@ def test_an_imported_target_for_the_plans_last_year_is_named_the_plan_target(con
                 "('member_ratio', '330602', 2025, 0.03)")
     book = TargetBook.load(con, plans.parse(MINIMAL))
     assert book.source("member_ratio", "330602", 2024) == "2024 年阶段目标"
-    assert book.source("member_ratio", "330602", 2025) == "计划目标（2025 年末）"
+    assert book.source("member_ratio", "330602", 2025) == "2025 年末计划目标"
     assert book.end_value("member_ratio", "330602") == 0.03 and book.end_value("member_ratio", "330603") == 0.025
 
 
