@@ -87,3 +87,13 @@ def settle(page: object, timeout_ms: int = RENDER_TIMEOUT_MS) -> None:
     page.wait_for_selector("h1", timeout=timeout_ms)  # type: ignore[attr-defined]
     page.evaluate("delete window.__settleCount")  # type: ignore[attr-defined]
     page.wait_for_function(SETTLED_JS, arg=QUIET_MS, timeout=timeout_ms, polling=100)  # type: ignore[attr-defined]
+
+
+def upload(page: object, path: Path) -> None:
+    """Give the page's file uploader a file, once a rerun has left exactly one (while the script reruns, the old
+    uploader can still be in the page beside the new one)."""
+    from playwright.sync_api import expect
+
+    uploader = page.locator("input[type=file]")  # type: ignore[attr-defined]
+    expect(uploader).to_have_count(1, timeout=RENDER_TIMEOUT_MS)
+    uploader.set_input_files(str(path))

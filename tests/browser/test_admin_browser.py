@@ -12,17 +12,12 @@ from pathlib import Path
 from rcdash.admin.users import add_user
 from rcdash.config import REPO_ROOT
 from rcdash.store.connections import connect
-from tests.browser.conftest import open_page, screenshot, start_app
+from tests.browser.conftest import open_page, screenshot, settle, start_app, upload
 from tests.conftest import write
 
 TIMEOUT_MS = 90_000
 PASSWORD = "correct horse 42"
 
-
-def settle(page: object) -> None:
-    """Wait until Streamlit has finished running the script."""
-    page.wait_for_timeout(800)  # type: ignore[attr-defined]
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS)  # type: ignore[attr-defined]
 
 
 def test_admin_uploads_and_imports(browser: object, db_file: Path, tmp_path: Path) -> None:
@@ -38,14 +33,14 @@ def test_admin_uploads_and_imports(browser: object, db_file: Path, tmp_path: Pat
         page.get_by_role("button", name="登录").click()
         page.get_by_text("已登录：admin1").wait_for(timeout=TIMEOUT_MS)
         settle(page)
-        page.locator("input[type=file]").set_input_files(str(bad))
+        upload(page, bad)
         page.get_by_text("整个文件不会导入").wait_for(timeout=TIMEOUT_MS)
         # The error table (a canvas grid) mirrors its cells into hidden DOM once painted.
         page.get_by_text("不能为负数").first.wait_for(state="attached", timeout=TIMEOUT_MS)
         page.get_by_text("丰惠镇/三溪村", exact=False).first.wait_for(state="attached", timeout=TIMEOUT_MS)
         settle(page)
         screenshot(page, "data_admin_errors")
-        page.locator("input[type=file]").set_input_files(str(good))
+        upload(page, good)
         page.get_by_text("校验通过").wait_for(timeout=TIMEOUT_MS)
         settle(page)  # a click while the script still runs can be lost
         page.get_by_role("button", name="确认导入").dblclick()  # a double click imports once

@@ -10,8 +10,8 @@ import pytest
 from rcdash.admin.users import User, add_user
 from rcdash.importing.submissions import return_into, submit_into
 from rcdash.store.connections import connect
-from tests.browser.conftest import open_page, screenshot, start_app
-from tests.browser.test_admin_browser import PASSWORD, TIMEOUT_MS, settle
+from tests.browser.conftest import open_page, screenshot, settle, start_app, upload
+from tests.browser.test_admin_browser import PASSWORD, TIMEOUT_MS
 from tests.conftest import write
 
 REASON = "羽林街道的会员数漏填，请补全后重新报送"
@@ -44,7 +44,7 @@ def test_county_submits_admin_approves(browser: object, db_file: Path, tmp_path:
         county.locator("[data-testid=stSelectbox]").first.click()
         county.get_by_role("option").filter(has_text="（members）").click()
         settle(county)
-        county.locator("input[type=file]").set_input_files(str(good))
+        upload(county, good)
         county.get_by_text("校验通过").wait_for(timeout=TIMEOUT_MS)
         settle(county)
         county.get_by_role("button", name="提交报送").click()
