@@ -31,9 +31,8 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 # Lint and the layer contracts first (quick), then every test in TEST_WORKERS workers (pytest-xdist; a test file stays on
-# one worker, so its costly shared fixtures are built once; files are handed out in the order tests/conftest.py sets,
-# browser tests first); the ten slowest are printed, to keep the suite fast.
+# one worker, so its costly shared fixtures are built once); the ten slowest are printed, to keep the suite fast.
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=10
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=10

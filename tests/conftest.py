@@ -35,14 +35,6 @@ manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.sca
 users._HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests first. Each is long (an app server, a browser, waits on pages) and leaves the CPU idle while it
-    waits, so started early they overlap the CPU-bound unit tests; handed out last (pytest-xdist's default puts files
-    with many tests first) they ran alone at the end of the suite. `make test` passes --no-loadscope-reorder so the
-    workers take files in this order."""
-    items.sort(key=lambda item: "browser" not in item.path.parts)  # stable: the rest keep their order
-
-
 @pytest.fixture(scope="session")
 def initialised_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One database initialised per test session, the template each test's fresh database is copied from."""
