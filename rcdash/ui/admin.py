@@ -155,7 +155,7 @@ def import_log(user: User | None) -> None:
         return
     download_table(log, "导入记录")
     if user is None:
-        st.caption("管理员登录后可在此撤销导入（在“导入数据”页登录）。")
+        st.caption("管理员登录后可在此撤销导入（在“数据管理”页的“导入数据”中登录）。")
         return
     loaded = log[log["状态"] == "已导入"]
     if loaded.empty:
@@ -217,7 +217,7 @@ def photo_upload(user: User | None) -> None:
     """Attach one photo to one 一地一品 project (administrators)."""
     projects = admin.brand_choices(shared_cursor())
     if projects.empty:
-        st.info("还没有“一地一品”项目。先在“导入数据”中导入“一地一品”数据（可带照片的 ZIP 包），再在这里逐个补充照片。",
+        st.info("还没有“一地一品”项目。先在“数据管理”页的“导入数据”中导入“一地一品”数据（可带照片的 ZIP 包），再在这里逐个补充照片。",
                 icon=":material/inbox:")
         return
     st.caption("图片按内容识别（JPEG、PNG、WebP），会去除元数据并压缩；旧照片可通过撤销此次上传恢复。")
@@ -227,7 +227,7 @@ def photo_upload(user: User | None) -> None:
     image = st.file_uploader("照片", type=["jpg", "jpeg", "png", "webp"], key="brand-photo")
     if user is None or image is None:
         if user is None:
-            st.caption("管理员登录后可上传照片（在“导入数据”页登录）。")
+            st.caption("管理员登录后可上传照片（在“数据管理”页的“导入数据”中登录）。")
         return
     if st.button("上传照片", type="primary", key="brand-photo-go"):
         row = projects.loc[choice]

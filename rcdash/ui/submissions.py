@@ -80,7 +80,7 @@ def submissions_panel(user: User | None) -> None:
     """The submissions a user may see: an admin reviews the pending ones and sees all; a county user sees their
     county's with status and the reason of a return; others are told who sees what."""
     if user is None or not (user.is_admin or user.is_county):
-        st.info("区县报送由区县账号提交、市级管理员审核。请用区县账号或管理员账号登录（在“导入数据”页登录）后查看。",
+        st.info("区县报送由区县账号提交、市级管理员审核。请用区县账号或管理员账号登录（在“数据管理”页的“导入数据”中登录）后查看。",
                 icon=":material/lock:")
         return
     decided = st.session_state.get(DECIDED_KEY)
@@ -93,11 +93,11 @@ def submissions_panel(user: User | None) -> None:
         for _, row in actions.open_returns(shared_cursor(), user).iterrows():
             st.warning(f"报送 #{row['submission_id']}（{row['kind']} · {row['file_name']}）已被 {row['decided_by']} 退回，"
                        f"原因：{row['reason']}", icon=":material/undo:")
-        st.caption("修改后在“导入数据”中重新上传即为新的报送；退回的报送不会计入任何数字。")
+        st.caption("修改后在“数据管理”页的“导入数据”中重新上传即为新的报送；退回的报送不会计入任何数字。")
     frame = actions.listed(shared_cursor(), user)
     if frame.empty:
-        st.info("还没有报送。" + ("区县账号在“导入数据”中上传文件即为报送。" if user.is_admin else
-                                 "在“导入数据”中上传本区县的文件即可报送。"), icon=":material/inbox:")
+        st.info("还没有报送。" + ("区县账号在“数据管理”页的“导入数据”中上传文件即为报送。" if user.is_admin else
+                                 "在“数据管理”页的“导入数据”中上传本区县的文件即可报送。"), icon=":material/inbox:")
         return
     download_table(frame, "区县报送记录", key="submissions-all")
 
