@@ -11,7 +11,7 @@ from rcdash.labels import fmt_target
 from rcdash.metrics.targets import TargetBook
 from rcdash.reporting import drop_unreported_points
 from rcdash.topics import members, overview
-from rcdash.ui.cached import metrics_at, metrics_series, unreported_of
+from rcdash.ui.cached import metrics_at, metrics_series, shared_figure, unreported_of
 from rcdash.ui.data import db_key
 from rcdash.ui.page import page_start, require_data
 from rcdash.ui.quality import flag_note
@@ -29,7 +29,7 @@ county_rows = metrics_at(key, filters.as_of, "county")
 counties = members.member_table(county_rows, targets, year, unreported)
 st.subheader("各区、县（市）")
 left, right = st.columns([3, 2])
-left.plotly_chart(ratio_bars(counties[counties["层级"] == "county"], target, "成人会员占常住人口比例"),
+left.plotly_chart(shared_figure(ratio_bars, counties[counties["层级"] == "county"], target, "成人会员占常住人口比例"),
                   config=CHART_CONFIG)
 shown = members.display_table(counties)
 area_row = shown[counties["代码"] == filters.area].iloc[0]
@@ -57,10 +57,11 @@ if filters.county:
     monthly = monthly[monthly["code"].isin([filters.county, CITY_CODE])]
 # A county that has not sent this period's members: its lines stop at its last report (DESIGN §9).
 monthly = drop_unreported_points(monthly, ("adult_members", "member_ratio"), unreported, filters.period.start)
-st.plotly_chart(rate_trend(overview.trend_frame(monthly, "member_ratio"), None, target, "成人会员占比（月末）", CITY_NAME,
-                           target_label=targets.source("member_ratio", filters.area, year)),
+st.plotly_chart(shared_figure(rate_trend, overview.trend_frame(monthly, "member_ratio"), None, target, "成人会员占比（月末）",
+                              CITY_NAME, target_label=targets.source("member_ratio", filters.area, year)),
                 config=CHART_CONFIG)
 if note := overview.trend_note(county_rows, filters.area, unreported, ("adult_members",)):
     st.caption(note)
 youth = monthly[monthly["code"] == filters.area][["as_of", "adult_members", "youth_members"]]
-st.plotly_chart(member_count_lines(youth, f"{filters.county_name}成人会员与青少年会员（月末）"), config=CHART_CONFIG)
+st.plotly_chart(shared_figure(member_count_lines, youth, f"{filters.county_name}成人会员与青少年会员（月末）"),
+                config=CHART_CONFIG)

@@ -8,7 +8,7 @@ from rcdash.config import CITY_CODE, CITY_NAME, evaluation_weights
 from rcdash.metrics.definitions import METRIC_BY_NAME
 from rcdash.metrics.targets import TargetBook
 from rcdash.topics import overview
-from rcdash.ui.cached import kpi_report, metrics_at, metrics_series, unreported_of
+from rcdash.ui.cached import kpi_report, metrics_at, metrics_series, shared_figure, unreported_of
 from rcdash.ui.cards import kpi_card_grid
 from rcdash.ui.data import db_key
 from rcdash.ui.page import page_start, require_data
@@ -37,7 +37,7 @@ st.subheader("区县达标情况")
 st.caption("每个区、县（市）对照计划要求逐项判定，未达标项多的排在前面；悬停查看原因和还差多少。"
            "“未报送”：该区县本期应报的数据还没有收到（见“报送情况”页），此项不按旧数据判定。")
 statuses, reasons = overview.compliance_matrix(report, unreported, filters.period)
-st.plotly_chart(compliance_heatmap(statuses, reasons), config=CHART_CONFIG)
+st.plotly_chart(shared_figure(compliance_heatmap, statuses, reasons), config=CHART_CONFIG)
 download_table(reasons.reset_index(names="区县"), "区县达标情况", lines=REASON_LINES, text_px=REASON_PX)
 
 st.subheader("建会率与会员占比走势")
@@ -46,7 +46,8 @@ if filters.county:
     monthly = monthly[monthly["code"].isin([filters.county, CITY_CODE])]
 left, right = st.columns(2)
 for column, metric in zip((left, right), overview.TREND_METRICS, strict=True):
-    figure = rate_trend(
+    figure = shared_figure(
+        rate_trend,
         overview.trend_frame(monthly, metric, unreported, filters.period.start),
         overview.projection_frame(report, metric, unreported),
         overview.plan_end_target(targets, metric, filters.area), METRIC_BY_NAME[metric].zh, CITY_NAME,
@@ -63,5 +64,5 @@ weights = evaluation_weights(plan.weights)
 ranking = overview.evaluation_ranking(now, targets, filters.as_of.year, weights, unreported)
 st.caption("得分 = 各指标完成目标的比例（封顶 100%）按权重加权，满分 100；无数据的指标不计入，按其余指标的权重折算。权重："
            + "，".join(f"{METRIC_BY_NAME[m].zh} {w:g}" for m, w in weights.items()) + "。")
-st.plotly_chart(ranking_bar(ranking), config=CHART_CONFIG)
+st.plotly_chart(shared_figure(ranking_bar, ranking), config=CHART_CONFIG)
 download_table(ranking.drop(columns=["代码"]), "年度工作评价")

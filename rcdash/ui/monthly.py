@@ -12,6 +12,7 @@ from rcdash.charts.week_grid import week_heatmap
 from rcdash.labels import UNREPORTED
 from rcdash.reports import monthly_brief
 from rcdash.topics import monthly, status
+from rcdash.ui.cached import shared_figure
 from rcdash.ui.data import shared_cursor
 from rcdash.ui.filters import Filters
 from rcdash.ui.text import escape_markdown
@@ -92,7 +93,8 @@ def week_grid(view: monthly.MonthlyView) -> None:
         return
     labels = [monthly.week_label(m) for m in view.weeks]
     unreported = view.unreported_names()
-    st.plotly_chart(week_heatmap(view.grid, view.weeks, labels, unreported), width="stretch", config=CHART_CONFIG)
+    st.plotly_chart(shared_figure(week_heatmap, view.grid, view.weeks, labels, unreported), width="stretch",
+                    config=CHART_CONFIG)
     if unreported:
         st.caption(f"灰色“未报送”：{'、'.join(sorted(unreported))}本月的活动数据已过截止日仍未收到（见“报送情况”页），"
                    "不是无活动。")

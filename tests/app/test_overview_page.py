@@ -78,3 +78,28 @@ def test_trend_draws_the_plan_end_target_and_marks_stage_targets(monkeypatch: py
     assert "按计划末（2022-12-31）目标：村（社区）建会率 40.0%" in texts(at)
     outlook = next(d.value for d in at.dataframe if "村（社区）建会率·每月还需提高" in d.value.columns)
     assert (outlook["村（社区）建会率·计划末目标"] == "40.0%").all()
+
+
+def test_figures_are_built_once_and_shared_by_sessions(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
+    """Issue #22: a second visitor of the same view gets the figures built for the first (no Plotly building)."""
+    import functools
+
+    from rcdash.charts import overview as charts
+    from rcdash.ui import cached
+
+    built: list[str] = []
+    real = charts.rate_trend
+
+    @functools.wraps(real)  # the same name: the cache is keyed on it
+    def counting(*args: object, **kwargs: object) -> object:
+        built.append(args[3])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(charts, "rate_trend", counting)
+    cached._figure.clear()
+    first = _chart_specs(run_page(monkeypatch, "overview", demo_db))
+    assert len(built) == 2  # the two rate trends
+    second = _chart_specs(run_page(monkeypatch, "overview", demo_db))  # another session, same snapshot and filters
+    assert len(built) == 2 and second == first
+    run_page(monkeypatch, "overview", demo_db, county="330624")  # another view: its own figures
+    assert len(built) == 4
