@@ -7,6 +7,7 @@ reading the snapshot it opened, so a page never sees a half-applied import; the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -14,6 +15,8 @@ import streamlit as st
 
 from rcdash import config
 from rcdash.store.connections import file_identity, is_initialised, open_snapshot, snapshot_cursor
+from rcdash.store.schema import has_schema
+from rcdash.topics.status import demo_seed
 
 SNAPSHOTS_KEPT = 3  # a few recent snapshots stay open for sessions still running on them; older ones are dropped
 KEY_SEPARATOR = "|"
@@ -50,5 +53,23 @@ def cursor() -> duckdb.DuckDBPyConnection | None:
     key = db_key()
     if key.endswith(KEY_SEPARATOR + "missing"):
         return None
+    return shared_cursor(key) if snapshot_state(key).initialised else None
+
+
+@dataclass(frozen=True)
+class SnapshotState:
+    """What every page asks of the snapshot before drawing: initialised, of this code's schema, demo data (seed)."""
+
+    initialised: bool
+    current_schema: bool
+    demo_seed: str | None
+
+
+@st.cache_data(show_spinner=False, max_entries=SNAPSHOTS_KEPT * 2)
+def snapshot_state(key: str) -> SnapshotState:
+    """Asked once per snapshot (its key changes with the file), not on every page run: the three queries cost about
+    as much as a whole trivial page (issue 22)."""
     cur = shared_cursor(key)
-    return cur if is_initialised(cur) else None
+    if not is_initialised(cur):
+        return SnapshotState(False, False, None)
+    return SnapshotState(True, has_schema(cur), demo_seed(cur))

@@ -6,9 +6,8 @@ import duckdb
 import streamlit as st
 
 from rcdash.records.kinds import KINDS
-from rcdash.store.schema import has_schema
 from rcdash.topics import status
-from rcdash.ui.data import cursor, database_path, db_key
+from rcdash.ui.data import cursor, database_path, db_key, snapshot_state
 from rcdash.ui.filters import Filters, data_end_notice, plan_notice, sidebar_filters
 from rcdash.ui.widgets import demo_banner, no_database, outdated_database
 
@@ -63,11 +62,12 @@ def page_start(title: str, caption: str, filters: bool = True) -> tuple[duckdb.D
     if con is None:
         no_database(database_path())
         st.stop()
-    if not has_schema(con):  # written by an older version: say how to upgrade rather than fail on a missing column
+    state = snapshot_state(db_key())
+    if not state.current_schema:  # written by an older version: say how to upgrade rather than fail on a missing column
         outdated_database(database_path())
         st.stop()
     chosen = sidebar_filters(con, db_key()) if filters else None
-    demo_banner(status.demo_seed(con))
+    demo_banner(state.demo_seed)
     if chosen is not None:
         plan_notice(con, chosen)
         data_end_notice(con, db_key(), chosen)

@@ -61,3 +61,15 @@ def test_a_database_of_an_older_version_asks_for_init(monkeypatch: pytest.Monkey
     init_db(db_file)
     at = run_page(monkeypatch, name, db_file)
     assert not at.exception and not any("由旧版本生成" in w.value for w in at.warning)
+
+
+def test_pages_ask_the_snapshot_state_once_per_snapshot(monkeypatch: pytest.MonkeyPatch, db_file: Path) -> None:
+    """Issue #22: schema version and demo seed are read once per snapshot, not on every page run (~3 ms each time)."""
+    from rcdash.ui import data
+
+    asked: list[object] = []
+    real = data.has_schema
+    monkeypatch.setattr(data, "has_schema", lambda con: asked.append(con) or real(con))
+    run_page(monkeypatch, "data_status", db_file)
+    run_page(monkeypatch, "overview", db_file)  # another page, another session, the same snapshot
+    assert len(asked) == 1  # (a new snapshot is asked again: test_a_database_of_an_older_version_asks_for_init)
