@@ -4,7 +4,7 @@ import streamlit as st
 
 from rcdash.charts.style import CHART_CONFIG
 from rcdash.charts.topics import stacked_bars
-from rcdash.labels import fmt_money
+from rcdash.labels import county_names, fmt_money
 from rcdash.topics import organisation, overview
 from rcdash.ui.cached import metrics_at, unreported_of
 from rcdash.ui.data import db_key
@@ -17,13 +17,12 @@ st.caption(filters.describe())
 key = db_key()
 unreported = unreported_of(key, filters)  # 未报送 rather than an older branch or team register (DESIGN §9)
 metrics = metrics_at(key, filters.as_of, "county")
-counties = metrics[metrics["level"] == "county"]
-names = dict(zip(counties["code"], counties["name"], strict=True))
+names = county_names(metrics)
 
 st.subheader("基层组织（按层级）")
 points = overview.half_year_points(filters.as_of, filters.trend_start)
 by_level = organisation.branches_by_level(con, points)
-over_time = organisation.level_totals(organisation.chart_frame(by_level, filters.as_of, filters.county, unreported))
+over_time = organisation.level_totals(organisation.chart_frame(by_level, filters.period.start, filters.county, unreported))
 st.plotly_chart(stacked_bars(over_time, "半年末", "branches", "level", f"{filters.county_name}在册基层组织（各半年末）",
                              organisation.LEVEL_ORDER, y_title="基层组织（个）"), config=CHART_CONFIG)
 if note := organisation.branch_note(names, filters.area, unreported, filters.period.label):

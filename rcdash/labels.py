@@ -103,6 +103,12 @@ COLUMN_KINDS: dict[str, tuple[str, int]] = {
 IDENTIFIER_COLUMNS = frozenset({"编号", "代码"})  # numbers that name something (import 1024), never "1,024"
 
 
+def county_names(frame: pd.DataFrame) -> dict[str, str]:
+    """code → name of the county rows of a frame of areas (columns level, code, name), in its order."""
+    counties = frame[frame["level"] == "county"]
+    return dict(zip(counties["code"], counties["name"], strict=True))
+
+
 def column_kinds(frame: pd.DataFrame) -> dict[str, tuple[str, int]]:
     """(kind, decimals) of every numeric column of a DataFrame: by its header, else integers count, floats 1 decimal."""
     import pandas as pd  # here, not at the top: labels is imported everywhere, most callers never need pandas

@@ -251,16 +251,17 @@ def mark_unreported(frame: pd.DataFrame, codes: pd.Series, columns: Mapping[str,
 
 
 def drop_unreported_points(frame: pd.DataFrame, metrics: Iterable[str], unreported: Mapping[str, Iterable[str]],
-                           since: date) -> pd.DataFrame:
-    """A chart's points (rows with code and as_of) from `since` on of a county that has not reported the data behind
-    them for the period: dropped, so its line stops at its last reported point instead of carrying older rows
-    forward as this period's; the city's sum keeps its points (its note says which counties it holds)."""
+                           since: date, code: str = "code") -> pd.DataFrame:
+    """A chart's points (rows with a county `code` column and as_of) from `since` on of a county that has not
+    reported the data behind them for the period: dropped, so its line stops at its last reported point instead of
+    carrying older rows forward as this period's; the city's sum keeps its points (its note says which counties it
+    holds)."""
     metrics = tuple(metrics)
     owing = [code for code in unreported if metric_unreported(unreported, code, metrics)]
     if not owing or frame.empty:
         return frame
     in_period = pd.to_datetime(frame["as_of"]) >= pd.Timestamp(since)
-    return frame[~(frame["code"].isin(owing) & in_period)]
+    return frame[~(frame[code].isin(owing) & in_period)]
 
 
 def unreported_words(kinds: Iterable[str], period_label: str) -> str:

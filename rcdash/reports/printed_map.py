@@ -34,7 +34,7 @@ from matplotlib.text import Text
 from shapely.geometry import Point
 
 from rcdash.geo.townships import TownshipAreas, township_areas
-from rcdash.labels import MEMBER_RATIO_DIGITS, NO_DATA, RATE_DIGITS, UNREPORTED, fmt_count, fmt_rate, is_missing
+from rcdash.labels import MEMBER_RATIO_DIGITS, NO_DATA, RATE_DIGITS, UNREPORTED, county_names, fmt_count, fmt_rate, is_missing
 from rcdash.maps import classes
 from rcdash.maps.layers import TIER_STYLE
 from rcdash.metrics.engine import default_as_of
@@ -154,8 +154,7 @@ def print_map(view: MapView, areas: TownshipAreas, metric: str, plan_name: str, 
 
 def county_code(con: duckdb.DuckDBPyConnection, county: str) -> str:
     """A county given by code (330603) or name (柯桥区) as its code; MapProblem naming the counties otherwise."""
-    counties = divisions_named(con).query("level == 'county'")
-    names = dict(zip(counties["code"], counties["name"], strict=True))
+    names = county_names(divisions_named(con))
     wanted = county.strip()
     for code, name in names.items():
         if wanted in (code, name):

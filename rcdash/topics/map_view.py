@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from rcdash.geo.townships import TownshipAreas
+from rcdash.labels import county_names
 from rcdash.metrics import engine
 from rcdash.metrics.rules import villages_needed
 from rcdash.metrics.targets import TargetBook
@@ -113,6 +114,5 @@ def load_view(con: duckdb.DuckDBPyConnection, as_of: date, county: str | None, a
     frame = township_frame(metrics, divisions, branches, TargetBook.load(con, plan or default_plan(con, as_of)), as_of.year,
                            areas, county, unreported)
     unplaced = int(branches.loc[branches["township_code"].isna(), "branches"].sum()) if len(branches) else 0
-    counties = divisions[divisions["level"] == "county"]
-    return MapView(as_of, county, frame, open_sites(con, as_of, county), unplaced,
-                   dict(zip(counties["code"], counties["name"], strict=True)), kinds_present(con), dict(unreported or {}))
+    return MapView(as_of, county, frame, open_sites(con, as_of, county), unplaced, county_names(divisions),
+                   kinds_present(con), dict(unreported or {}))

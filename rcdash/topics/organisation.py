@@ -13,7 +13,7 @@ from rcdash.config import CITY_CODE
 from rcdash.metrics.outlook import months_back
 from rcdash.metrics.period import half_year_of
 from rcdash.records.kinds import BRANCH_LEVELS
-from rcdash.reporting import figure_note, mark_unreported, metric_unreported
+from rcdash.reporting import drop_unreported_points, figure_note, mark_unreported
 from rcdash.reporting.status import METRIC_KINDS
 from rcdash.store.sql import load_sql
 
@@ -50,16 +50,15 @@ def level_matrix(frame: pd.DataFrame, as_of: date, counties: Mapping[str, str],
                            unreported)
 
 
-def chart_frame(by_level: pd.DataFrame, as_of: date, county: str | None,
+def chart_frame(by_level: pd.DataFrame, since: date, county: str | None,
                 unreported: Mapping[str, list[str]]) -> pd.DataFrame:
     """The branches the chart draws: one county's (or all); a county that has not reported its branches for the
-    period loses its as-of point (earlier half-year ends stay, as on 总览's cards), the city's sum keeps it."""
+    period (from `since`) loses its points there (earlier half-year ends stay, as on 总览's cards), the city's sum
+    keeps them."""
     if county is None:
         return by_level
     mine = by_level[by_level["county"] == county]
-    if metric_unreported(unreported, county, BRANCH_METRICS):
-        return mine[mine["as_of"] != as_of]
-    return mine
+    return drop_unreported_points(mine, BRANCH_METRICS, unreported, since, code="county")
 
 
 def branch_note(counties: Mapping[str, str], area: str, unreported: Mapping[str, list[str]],

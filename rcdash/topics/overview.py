@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from rcdash.config import CITY_CODE
-from rcdash.labels import UNREPORTED, fmt_count, fmt_target, is_missing
+from rcdash.labels import UNREPORTED, county_names, fmt_count, fmt_target, is_missing
 from rcdash.metrics.definitions import METRIC_BY_NAME, format_value
 from rcdash.metrics.period import Period, half_year_of, previous_half_year
 from rcdash.metrics.rules import RULES, STATUS_LABELS
@@ -113,7 +113,7 @@ def kpi_cards(series: pd.DataFrame, area: str, targets: TargetBook, county_rows:
         return []
     as_of = rows["as_of"].iloc[-1]
     counties = county_rows[county_rows["level"] == "county"]
-    names = dict(zip(counties["code"], counties["name"], strict=True))
+    names = county_names(counties)
     unreported = unreported or {}
     cards = []
     for metric in CARD_METRICS:
@@ -291,8 +291,7 @@ def trend_frame(series: pd.DataFrame, metric: str, unreported: Mapping[str, list
 def trend_note(counties: pd.DataFrame, area: str, unreported: Mapping[str, list[str]],
                metrics: tuple[str, ...]) -> str | None:
     """Under trend charts of the area (the city or one county): whose lines stop at their last reported point."""
-    rows = counties[counties["level"] == "county"]
-    names = dict(zip(rows["code"], rows["name"], strict=True))
+    names = county_names(counties)
     in_view = {c: k for c, k in unreported.items() if area not in names or c == area}
     among = unreported_among(in_view, names, metrics)
     return None if among is None else f"{among}：其走势线停在最近一次报送的数据，本期不按旧数据画点。"

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from rcdash.labels import UNREPORTED, is_missing
+from rcdash.labels import UNREPORTED, county_names, is_missing
 from rcdash.metrics.targets import TargetBook
 from rcdash.reporting import figure_note, mark_unreported, metric_unreported
 from rcdash.reporting.status import METRIC_KINDS
@@ -93,9 +93,7 @@ def county_team_table(frame: pd.DataFrame, teams: pd.DataFrame, targets: TargetB
 
 def owing_names(frame: pd.DataFrame, unreported: Mapping[str, list[str]]) -> list[str]:
     """The counties (names, of the metrics frame) that have not reported their teams for the period."""
-    counties = frame[frame["level"] == "county"]
-    return [n for c, n in zip(counties["code"], counties["name"], strict=True)
-            if metric_unreported(unreported, c, TEAM_METRICS)]
+    return [n for c, n in county_names(frame).items() if metric_unreported(unreported, c, TEAM_METRICS)]
 
 
 def reported_only(teams: pd.DataFrame, owing: list[str]) -> pd.DataFrame:
@@ -114,9 +112,7 @@ def chart_note(owing: list[str], period_label: str) -> str | None:
 def list_note(frame: pd.DataFrame, area: str, unreported: Mapping[str, list[str]], period_label: str) -> str | None:
     """Above the team list: a county's (or the city's counties') missing team report — the list is the register as
     last sent, not this period's."""
-    counties = frame[frame["level"] == "county"]
-    names = dict(zip(counties["code"], counties["name"], strict=True))
-    note = figure_note(unreported, area, names, TEAM_METRICS, period_label)
+    note = figure_note(unreported, area, county_names(frame), TEAM_METRICS, period_label)
     return None if note is None else f"{note.removesuffix('，不按旧数据计算')}；名单为此前报送的在册队伍。"
 
 

@@ -25,6 +25,7 @@ from rcdash.reports import content
 from rcdash.topics import gaps, map_view, organisation, overview, teams
 from tests.unit.reporting.test_unreported_figures import AS_OF, KEQIAO, TODAY, XINCHANG, _load
 
+PERIOD_START = date(2022, 7, 1)  # 2022H2, the half-year of AS_OF
 EARLY, SENT = datetime(2022, 3, 1), datetime(2023, 1, 5)  # before 2022H2 ends; after it, before the due date
 TEAMS = "name,type,division,founded_on,registered_volunteers,has_party_org\n"
 KEQIAO_TEAM = "柯桥区红十字应急救援队,应急救援队,330603,2021-01-01,40,是\n"
@@ -60,11 +61,11 @@ def send_registers(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
 def registers(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> dict[str, list[str]]:
     """What each county has not reported for 2022H2 as seen on TODAY, after send_registers."""
     send_registers(con, tmp_path)
-    found = unreported_in(con, seed_plan(), date(2022, 7, 1), AS_OF, TODAY)
+    found = unreported_in(con, seed_plan(), PERIOD_START, AS_OF, TODAY)
     assert {"teams", "branches", "sites", "members"} <= set(found[XINCHANG])
     assert not {"teams", "branches", "sites", "members"} & set(found.get(KEQIAO, ()))
     # Kinds outside the calendar (三救三献, 党建, …) are never owed, whatever was last sent (point 5).
-    everything = unreported_in(con, seed_plan(), date(2022, 7, 1), AS_OF, TODAY, kinds=tuple(KINDS))
+    everything = unreported_in(con, seed_plan(), PERIOD_START, AS_OF, TODAY, kinds=tuple(KINDS))
     assert all(set(kinds) <= {"activities", "members", "branches", "teams", "sites"} for kinds in everything.values())
     return found
 
@@ -107,10 +108,10 @@ def test_branch_matrix_and_party_table_read_unreported(con: duckdb.DuckDBPyConne
     assert (alone.loc["全市"] == "未报送").all()  # one county's total is that county's figure
     plain = organisation.level_matrix(by_level, AS_OF, names).set_index("区县")
     assert plain.loc["新昌县", "村社区"] == 1
-    chart = organisation.chart_frame(by_level, AS_OF, XINCHANG, registers)
+    chart = organisation.chart_frame(by_level, PERIOD_START, XINCHANG, registers)
     assert set(chart["as_of"]) == {date(2022, 6, 30)}  # the period's point is not drawn from the older register
-    assert set(organisation.chart_frame(by_level, AS_OF, KEQIAO, registers)["as_of"]) == set(points)
-    assert set(organisation.chart_frame(by_level, AS_OF, None, registers)["county"]) == {KEQIAO, XINCHANG}
+    assert set(organisation.chart_frame(by_level, PERIOD_START, KEQIAO, registers)["as_of"]) == set(points)
+    assert set(organisation.chart_frame(by_level, PERIOD_START, None, registers)["county"]) == {KEQIAO, XINCHANG}
     assert organisation.branch_note(names, XINCHANG, registers, "2022H2").startswith("未报送：本区县尚未报送基层组织")
     assert "新昌县（基层组织）" in organisation.branch_note(names, CITY_CODE, registers, "2022H2")
     party = organisation.party_table(con, AS_OF, metrics, registers).set_index("区县")
