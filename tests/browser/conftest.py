@@ -35,6 +35,16 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+@pytest.fixture(autouse=True)
+def close_pages(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Close every page a test opened when it ends, also when it fails: a page left open on a stopped server keeps
+    animating its reconnect spinner and retrying, burning Chromium CPU for the rest of the worker's session."""
+    yield
+    if "browser" in request.fixturenames:
+        for context in request.getfixturevalue("browser").contexts:
+            context.close()
+
+
 def start_app(db: Path) -> AppServer:
     """Start the app on a free port against a database."""
     return AppServer(db)

@@ -75,7 +75,6 @@ def test_map_draws_offline_and_click_shows_profile(browser: object, map_app: App
 
     assert any("leaflet.js" in u for u in vendored), vendored
     assert outside == [], f"requests left the machine: {outside}"
-    page.context.close()
 
 
 def test_print_map_downloads_on_the_click(browser: object, map_app: AppServer, tmp_path: Path) -> None:
@@ -93,7 +92,6 @@ def test_print_map_downloads_on_the_click(browser: object, map_app: AppServer, t
     text = PdfReader(str(saved)).pages[0].extract_text()
     assert "绍兴市各乡镇（街道）村（社区）建会率" in text and "嵊州市" in text
     assert outside == [], f"requests left the machine: {outside}"
-    page.context.close()
 
 
 # ---------------------------------------------------------------------------- issue 16.5 and 16.6: what users meet
@@ -170,7 +168,6 @@ def test_one_click_on_a_township_fills_the_panel_without_scrolling(browser: obje
     assert heading.endswith(("街道", "镇", "乡")), heading
     screenshot(page, "map_one_click_1400x900")
     assert outside == []
-    page.context.close()
 
 
 def test_tooltips_and_popups_stay_in_view_on_a_phone(browser: object, map_app: AppServer) -> None:
@@ -234,7 +231,6 @@ def test_tooltips_and_popups_stay_in_view_on_a_phone(browser: object, map_app: A
     screenshot(page, "map_popup_390x844")
     assert frame.evaluate("document.querySelector('.rc-panel.rc-collapsed') !== null"), "the legend starts closed on a phone"
     assert outside == []
-    page.context.close()
 
 
 def test_popup_opens_clear_of_the_open_legend(browser: object, map_app: AppServer) -> None:
@@ -275,7 +271,6 @@ def test_popup_opens_clear_of_the_open_legend(browser: object, map_app: AppServe
     assert scales and all(s.strip().endswith(("km", "m")) for s in scales), scales
     assert not any(s.strip().endswith(("mi", "ft")) for s in scales), scales
     assert outside == []
-    page.context.close()
 
 
 
@@ -295,4 +290,3 @@ def test_gaps_page_draws_offline_with_picks_clear_of_the_legend(browser: object,
     assert frame.locator(".rc-legend-body").is_visible(), "open where there is room"
     screenshot(page, "gaps_legend_1400x900")
     assert outside == [], f"requests left the machine: {outside}"
-    page.context.close()

@@ -53,7 +53,6 @@ def test_monthly_page(browser: object, app: AppServer) -> None:
     shot = screenshot(page, "monthly")
     assert shot.stat().st_size > 20_000
     assert outside == [], f"requests left the machine: {outside}"
-    page.context.close()
 
 
 def test_brands_page_and_detail(browser: object, app: AppServer) -> None:
@@ -83,4 +82,3 @@ def test_brands_page_and_detail(browser: object, app: AppServer) -> None:
     screenshot(page, "brands_detail")
     assert alerts == [], f"script ran: {alerts}"
     assert outside == [], f"requests left the machine: {outside}"
-    page.context.close()
