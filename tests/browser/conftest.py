@@ -50,6 +50,14 @@ def start_app(db: Path) -> AppServer:
     return AppServer(db)
 
 
+@pytest.fixture(scope="session")
+def demo_app(demo_db: Path) -> Iterator[AppServer]:
+    """The app on the demo database, one per worker, shared by the browser files that only read the demo."""
+    app = start_app(demo_db)
+    yield app
+    app.stop()
+
+
 def open_page(browser: object, url: str, outside: list[str], size: tuple[int, int] = (1400, 1800)) -> object:
     """A new page (of a viewport size) that records every request leaving the machine into `outside`."""
     context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="zh-CN")  # type: ignore[attr-defined]

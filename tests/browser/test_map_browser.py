@@ -4,24 +4,17 @@ JS/CSS, no request leaves the machine, a click shows the township's profile; scr
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from rcdash.appserver import AppServer
-from tests.browser.conftest import open_page, screenshot, start_app
+from tests.browser.conftest import open_page, screenshot
+from tests.browser.reading import read_page
 
 RENDER_TIMEOUT_MS = 120_000
 TOWNSHIPS = 103
-
-
-@pytest.fixture(scope="session")
-def map_app(demo_db: Path) -> Iterator[AppServer]:
-    app = start_app(demo_db)
-    yield app
-    app.stop()
 
 
 def folium_frame(page: object, timeout_s: float = RENDER_TIMEOUT_MS / 1000) -> object:
@@ -35,10 +28,10 @@ def folium_frame(page: object, timeout_s: float = RENDER_TIMEOUT_MS / 1000) -> o
     raise AssertionError("no streamlit-folium iframe appeared")
 
 
-def test_map_draws_offline_and_click_shows_profile(browser: object, map_app: AppServer) -> None:
+def test_map_draws_offline_and_click_shows_profile(browser: object, demo_app: AppServer) -> None:
     outside: list[str] = []
     vendored: list[str] = []
-    page = open_page(browser, f"{map_app.url}/map", outside)
+    page = open_page(browser, f"{demo_app.url}/map", outside)
     page.on("response", lambda r: vendored.append(r.url) if "/app/static/vendor/" in r.url and r.ok else None)
     frame = folium_frame(page)
     frame.wait_for_function(f"document.querySelectorAll('path.leaflet-interactive').length >= {TOWNSHIPS}",
@@ -72,15 +65,16 @@ def test_map_draws_offline_and_click_shows_profile(browser: object, map_app: App
     page.wait_for_timeout(1000)
     assert folium_frame(page).evaluate("window.__rcMarker") == "same map"  # no remount: view and zoom are kept
     screenshot(page, "map_profile")
+    read_page(page, "map", outside)
 
     assert any("leaflet.js" in u for u in vendored), vendored
     assert outside == [], f"requests left the machine: {outside}"
 
 
-def test_print_map_downloads_on_the_click(browser: object, map_app: AppServer, tmp_path: Path) -> None:
+def test_print_map_downloads_on_the_click(browser: object, demo_app: AppServer, tmp_path: Path) -> None:
     """Issue #21: the PDF button draws the current view on the click (a deferred download) and hands it over."""
     outside: list[str] = []
-    page = open_page(browser, f"{map_app.url}/map", outside)
+    page = open_page(browser, f"{demo_app.url}/map", outside)
     button = page.get_by_role("button", name="下载 A4 地图（PDF）")
     button.wait_for(timeout=RENDER_TIMEOUT_MS)
     with page.expect_download(timeout=RENDER_TIMEOUT_MS) as download:
@@ -148,10 +142,10 @@ def _ready_map(page: object, marker: str = ".leaflet-marker-icon") -> tuple[obje
     return frame, iframe.bounding_box()
 
 
-def test_one_click_on_a_township_fills_the_panel_without_scrolling(browser: object, map_app: AppServer) -> None:
+def test_one_click_on_a_township_fills_the_panel_without_scrolling(browser: object, demo_app: AppServer) -> None:
     """16.5: at 1400×900 the map reaches below the fold; the first click used to scroll the page and select nothing."""
     outside: list[str] = []
-    page = open_page(browser, f"{map_app.url}/map", outside, DESKTOP)
+    page = open_page(browser, f"{demo_app.url}/map", outside, DESKTOP)
     frame = folium_frame(page)
     frame.wait_for_function(f"document.querySelectorAll('path.leaflet-interactive').length >= {TOWNSHIPS}",
                             timeout=RENDER_TIMEOUT_MS)
@@ -170,11 +164,11 @@ def test_one_click_on_a_township_fills_the_panel_without_scrolling(browser: obje
     assert outside == []
 
 
-def test_tooltips_and_popups_stay_in_view_on_a_phone(browser: object, map_app: AppServer) -> None:
+def test_tooltips_and_popups_stay_in_view_on_a_phone(browser: object, demo_app: AppServer) -> None:
     """16.5: on a phone a township's box opened off the left edge, under the county names; popups under the legend.
     16.6: the legend starts folded there and opens with one tap."""
     outside: list[str] = []
-    page = open_page(browser, f"{map_app.url}/map", outside, PHONE)
+    page = open_page(browser, f"{demo_app.url}/map", outside, PHONE)
     frame, box = _ready_map(page, ".rc-site")
     # 16.6: on a phone the legend covered half the map, 越城区 too; now it is folded and opens with one tap.
     legend = frame.eval_on_selector(".rc-panel", BOX)
@@ -233,11 +227,11 @@ def test_tooltips_and_popups_stay_in_view_on_a_phone(browser: object, map_app: A
     assert outside == []
 
 
-def test_popup_opens_clear_of_the_open_legend(browser: object, map_app: AppServer) -> None:
+def test_popup_opens_clear_of_the_open_legend(browser: object, demo_app: AppServer) -> None:
     """16.5: at 1400×900 a site's popup opened under the legend; 16.6: county names clear of the legend and the
     markers, the scale bar metric only."""
     outside: list[str] = []
-    page = open_page(browser, f"{map_app.url}/map", outside, DESKTOP)
+    page = open_page(browser, f"{demo_app.url}/map", outside, DESKTOP)
     frame, box = _ready_map(page, ".rc-site")
     legend = frame.eval_on_selector(".rc-panel", BOX)
     # 16.6: the legend covered the western townships and "基" sat on 上虞区; the legend is open where there is room.
@@ -275,10 +269,10 @@ def test_popup_opens_clear_of_the_open_legend(browser: object, map_app: AppServe
 
 
 
-def test_gaps_page_draws_offline_with_picks_clear_of_the_legend(browser: object, map_app: AppServer) -> None:
+def test_gaps_page_draws_offline_with_picks_clear_of_the_legend(browser: object, demo_app: AppServer) -> None:
     """覆盖缺口 draws offline; 16.6: the legend covered "5 店口镇" and the numbered picks overlapped."""
     outside: list[str] = []
-    page = open_page(browser, f"{map_app.url}/gaps", outside, DESKTOP)
+    page = open_page(browser, f"{demo_app.url}/gaps", outside, DESKTOP)
     page.get_by_text("下一步在哪里建服务站").first.wait_for(timeout=RENDER_TIMEOUT_MS)
     frame, _ = _ready_map(page, ".rc-pick-label")
     legend = frame.eval_on_selector(".rc-panel", BOX)
@@ -289,4 +283,4 @@ def test_gaps_page_draws_offline_with_picks_clear_of_the_legend(browser: object,
         assert not [other for other in picks[i + 1:] if _overlap(pick, other)], picks
     assert frame.locator(".rc-legend-body").is_visible(), "open where there is room"
     screenshot(page, "gaps_legend_1400x900")
-    assert outside == [], f"requests left the machine: {outside}"
+    read_page(page, "gaps", outside)

@@ -14,6 +14,7 @@ from rcdash.importing.load import import_file
 from rcdash.store.connections import connect
 from tests import samples
 from tests.browser.conftest import open_page, screenshot, settle, start_app
+from tests.browser.reading import read_page
 
 RENDER_TIMEOUT_MS = 120_000
 HOSTILE_NAME = "恶意项目<b>粗</b>"
@@ -49,10 +50,9 @@ def test_monthly_page(browser: object, app: AppServer) -> None:
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.get_by_text("第49周 12-01").count() >= 1  # the heatmap's week columns (default month: 2025-12)
     assert page.get_by_role("button", name="下载简报（Word）").count() == 1
-    assert page.get_by_text("示例数据").count() >= 1
     shot = screenshot(page, "monthly")
     assert shot.stat().st_size > 20_000
-    assert outside == [], f"requests left the machine: {outside}"
+    read_page(page, "monthly", outside)
 
 
 def test_brands_page_and_detail(browser: object, app: AppServer) -> None:
@@ -67,6 +67,7 @@ def test_brands_page_and_detail(browser: object, app: AppServer) -> None:
     widths = cards.evaluate_all("imgs => imgs.map(i => i.complete ? i.naturalWidth : 0)")
     assert all(w > 0 for w in widths), widths  # every card has a picture, the placeholder included
     screenshot(page, "brands")
+    read_page(page, "brands", outside)
 
     search = page.get_by_placeholder("项目名称、简介、标签或区县，多个词用空格分开")
     search.fill("恶意项目")
