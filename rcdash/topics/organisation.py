@@ -34,18 +34,20 @@ def branches_by_level(con: duckdb.DuckDBPyConnection, dates: list[date]) -> pd.D
 
 def level_matrix(frame: pd.DataFrame, as_of: date, counties: Mapping[str, str],
                  unreported: Mapping[str, list[str]] | None = None) -> pd.DataFrame:
-    """Counties (code → name, in order) × branch levels on one date, with totals; the counts of a county that has
-    not reported its branches for the period read 未报送 (rcdash.reporting). The city's total keeps its sum (the
-    page says which counties it holds that have not reported); one county's total is that county's figure."""
+    """Counties (code → name, in order) × branch levels on one date, with totals (a 全市 row when the table holds
+    more than one county: one county's row is its own total); the counts of a county that has not reported its
+    branches for the period read 未报送 (rcdash.reporting). The city's total keeps its sum (the page says which
+    counties it holds that have not reported)."""
     now = frame[frame["as_of"] == as_of]
     table = now.pivot_table(index="county_name", columns="level", values="branches", aggfunc="sum", fill_value=0)
     table = table.reindex(index=list(counties.values()), columns=LEVEL_ORDER, fill_value=0)
     table["合计"] = table.sum(axis=1)
-    table.loc["全市"] = table.sum(axis=0)
+    if len(counties) > 1:
+        table.loc["全市"] = table.sum(axis=0)
     table = table.reset_index(names="区县").astype({c: int for c in [*LEVEL_ORDER, "合计"]})
     if not unreported:
         return table
-    codes = pd.Series([*counties, next(iter(counties)) if len(counties) == 1 else CITY_CODE])
+    codes = pd.Series([*counties, CITY_CODE][:len(table)])
     return mark_unreported(table, codes, dict.fromkeys([*LEVEL_ORDER, "合计"], METRIC_KINDS["villages_with_branch"]),
                            unreported)
 
