@@ -416,3 +416,18 @@ def test_the_log_records_where_the_data_came_from(con: duckdb.DuckDBPyConnection
     assert rows[0][:2] == (central.import_id, True)  # a central import is received when it is imported
     assert rows[0][3:] == (None, None, None)
     assert rows[1] == (submitted.import_id, False, received, 7, "xinchang", "city")
+
+
+def test_files_are_checked_with_the_cycle_collector_paused_and_it_runs_again_after(
+        con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from rcdash.importing import load
+
+    seen: list[bool] = []
+    real = load.read_table
+    monkeypatch.setattr(load, "read_table", lambda *a, **k: (seen.append(gc.isenabled()), real(*a, **k))[1])
+    assert gc.isenabled()
+    assert import_file(con, "members", write(tmp_path, "m.csv", GOOD["members"])).exit_code == 0
+    assert import_file(con, "members", write(tmp_path, "bad.csv", "")).exit_code == 2  # a FileProblem inside
+    assert seen == [False, False] and gc.isenabled()
