@@ -32,7 +32,7 @@ download_table(organisation.level_matrix(by_level, filters.as_of, shown, unrepor
 
 st.subheader("党建")
 st.caption("区、县（市）红十字会党组与党组书记（取统计日前最近一次报告），以及应急救援队建立党组织情况。")
-download_table(organisation.party_table(con, filters.as_of, metrics, unreported), "党建")
+download_table(organisation.party_table(con, filters.as_of, metrics, unreported, filters.county), "党建")
 
 st.subheader("博爱基金")
 funds = organisation.fund_list(con, filters.as_of, filters.area)

@@ -71,10 +71,13 @@ def branch_note(counties: Mapping[str, str], area: str, unreported: Mapping[str,
 
 
 def party_table(con: duckdb.DuckDBPyConnection, as_of: date, metrics: pd.DataFrame,
-                unreported: Mapping[str, list[str]] | None = None) -> pd.DataFrame:
-    """Per county: 党组 established, 党组书记 appointed (latest report), party organisations in teams (未报送 for a
-    county that has not reported its teams for the period; party reports are not on the calendar, never owed)."""
+                unreported: Mapping[str, list[str]] | None = None, county: str | None = None) -> pd.DataFrame:
+    """Per county (or the one county chosen): 党组 established, 党组书记 appointed (latest report), party organisations
+    in teams (未报送 for a county that has not reported its teams for the period; party reports are not on the
+    calendar, never owed)."""
     status = con.execute(load_sql("party_status", SQL_DIR), {"as_of": as_of}).df()
+    if county is not None:
+        status = status[status["county"] == county]
     teams = metrics[metrics["level"] == "county"].set_index("code")
     yes_no = {True: "是", False: "否"}
     rows, codes = [], []

@@ -56,6 +56,13 @@ def test_teams_rule_column(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> No
     assert rule.str.startswith("未达标").any() and rule.str.startswith("达标").any()
 
 
+def test_one_county_chosen_shows_only_its_rows(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
+    page = run_page(monkeypatch, "organisation", demo_db, county="330624")
+    levels, party = page.dataframe[0].value, page.dataframe[1].value
+    assert list(levels["区县"]) == ["新昌县"]  # no 全市 row repeating the county's own figures
+    assert list(party["区县"]) == ["新昌县"]
+
+
 def test_funds_overdue_flagged(monkeypatch: pytest.MonkeyPatch, demo_db: Path) -> None:
     from datetime import date
 
