@@ -35,14 +35,16 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+OPENED: list[object] = []  # the browser contexts open_page made during the running test
+
+
 @pytest.fixture(autouse=True)
-def close_pages(request: pytest.FixtureRequest) -> Iterator[None]:
+def close_pages() -> Iterator[None]:
     """Close every page a test opened when it ends, also when it fails: a page left open on a stopped server keeps
     animating its reconnect spinner and retrying, burning Chromium CPU for the rest of the worker's session."""
     yield
-    if "browser" in request.fixturenames:
-        for context in request.getfixturevalue("browser").contexts:
-            context.close()
+    while OPENED:
+        OPENED.pop().close()  # type: ignore[attr-defined]
 
 
 def start_app(db: Path) -> AppServer:
@@ -61,6 +63,7 @@ def demo_app(demo_db: Path) -> Iterator[AppServer]:
 def open_page(browser: object, url: str, outside: list[str], size: tuple[int, int] = (1400, 1800)) -> object:
     """A new page (of a viewport size) that records every request leaving the machine into `outside`."""
     context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="zh-CN")  # type: ignore[attr-defined]
+    OPENED.append(context)
     page = context.new_page()
 
     def record(request: object) -> None:
