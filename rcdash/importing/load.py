@@ -189,7 +189,7 @@ def check_file(
         return CheckedFile(result)
     photos: PhotoSource | None = None
     try:
-        with collector_paused():  # the rows are read and checked with the cycle collector paused
+        with collector_paused():
             bundled = read_if_bundle(Path(path), data)
             if bundled is not None:  # a ZIP of one sheet plus the photos it names
                 if not any(f.media for f in kind.fields):

@@ -42,12 +42,13 @@ def level_matrix(frame: pd.DataFrame, as_of: date, counties: Mapping[str, str],
     table = now.pivot_table(index="county_name", columns="level", values="branches", aggfunc="sum", fill_value=0)
     table = table.reindex(index=list(counties.values()), columns=LEVEL_ORDER, fill_value=0)
     table["合计"] = table.sum(axis=1)
-    if len(counties) > 1:
+    city_row = [CITY_CODE] if len(counties) > 1 else []
+    if city_row:
         table.loc["全市"] = table.sum(axis=0)
     table = table.reset_index(names="区县").astype({c: int for c in [*LEVEL_ORDER, "合计"]})
     if not unreported:
         return table
-    codes = pd.Series([*counties, CITY_CODE][:len(table)])
+    codes = pd.Series([*counties, *city_row])
     return mark_unreported(table, codes, dict.fromkeys([*LEVEL_ORDER, "合计"], METRIC_KINDS["villages_with_branch"]),
                            unreported)
 
@@ -75,9 +76,7 @@ def party_table(con: duckdb.DuckDBPyConnection, as_of: date, metrics: pd.DataFra
     """Per county (or the one county chosen): 党组 established, 党组书记 appointed (latest report), party organisations
     in teams (未报送 for a county that has not reported its teams for the period; party reports are not on the
     calendar, never owed)."""
-    status = con.execute(load_sql("party_status", SQL_DIR), {"as_of": as_of}).df()
-    if county is not None:
-        status = status[status["county"] == county]
+    status = con.execute(load_sql("party_status", SQL_DIR), {"as_of": as_of, "county": county}).df()
     teams = metrics[metrics["level"] == "county"].set_index("code")
     yes_no = {True: "是", False: "否"}
     rows, codes = [], []

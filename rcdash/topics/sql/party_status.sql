@@ -1,4 +1,4 @@
--- Each county's latest party-building status dated on or before $as_of.
+-- Each county's (or $county's alone) latest party-building status dated on or before $as_of.
 SELECT c.code AS county, c.name AS county_name, p.date,
        p.party_group_established, p.secretary_appointed
 FROM divisions c
@@ -8,5 +8,5 @@ LEFT JOIN (
            arg_max(secretary_appointed, date) AS secretary_appointed
     FROM party WHERE date <= $as_of GROUP BY county
 ) p ON p.county = c.code
-WHERE c.level = 'county'
+WHERE c.level = 'county' AND ($county IS NULL OR c.code = $county)
 ORDER BY c.code;
